@@ -1,0 +1,156 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// Versions verified to resolve together on the npm registry (see README "Toolchain pins").
+const CDK_VERSION = '2.276.0';
+const CDK_CLI_VERSION = '2.1148.1'; // 3.x cannot read aws-cdk-lib 2.276's cloud assembly schema
+const CDK_NAG_VERSION = '3.0.2';
+const CFN_GUARD_VALIDATOR_VERSION = '0.0.62';
+const POWERTOOLS_VERSION = '2.35.0'; // 2.36.0's family does not resolve (jmespath missing)
+
+const powertools = ['logger', 'tracer', 'metrics', 'idempotency', 'parser', 'parameters', 'batch', 'commons']
+  .map((p) => `@aws-lambda-powertools/${p}@${POWERTOOLS_VERSION}`);
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-rampart',
+  description: 'Secure-by-default, scale-ready AWS CDK building blocks: secure sites with cross-region WAF, traced Lambda APIs, Redis, DR replication, delivery pipelines and a compliance harness.',
+  author: 'cdk-rampart maintainers',
+  authorAddress: 'maintainers@cdk-rampart.dev',
+  repositoryUrl: 'https://github.com/cdk-rampart/cdk-rampart.git',
+  keywords: ['cdk', 'aws-cdk', 'awscdk', 'cdk-nag', 'compliance', 'waf', 'cloudfront', 'secure-by-default'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  minNodeVersion: '20.0.0',
+  // CDK constructs that are part of our public API must be peers so users share one copy.
+  peerDeps: [
+    `cdk-nag@^${CDK_NAG_VERSION}`,
+    `@cdklabs/cdk-validator-cfnguard@^${CFN_GUARD_VALIDATOR_VERSION}`,
+  ],
+  devDeps: [
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    `cdk-nag@${CDK_NAG_VERSION}`,
+    `@cdklabs/cdk-validator-cfnguard@${CFN_GUARD_VALIDATOR_VERSION}`,
+    ...powertools,
+    'zod@^4',
+    'esbuild@^0.28',
+    '@swc/core',
+    '@swc/jest',
+    '@types/aws-lambda',
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/lib-dynamodb',
+    '@aws-sdk/client-wafv2',
+    '@aws-sdk/client-cloudformation',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-sqs',
+    '@aws-sdk/client-kinesis',
+    '@aws-sdk/client-s3',
+    '@smithy/node-http-handler',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    'ioredis',
+    'pg',
+    '@types/pg',
+    'playwright-core',
+    'axe-core',
+    'fast-check',
+    'jose',
+    'qrcode',
+    '@types/qrcode',
+    'cdk-dia@0.12.3',
+  ],
+
+  // Library handlers (src/**/*.lambda.ts) are bundled by esbuild at build time into assets/.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+  },
+
+  // Construct Hub-style publishing targets. Their packaging runs in the release workflow only:
+  // PyPI, Maven Central, NuGet and the Go toolchain are not reachable from our build machines.
+  publishToPypi: { distName: 'cdk-rampart', module: 'cdk_rampart' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkrampart',
+    mavenGroupId: 'dev.cdk-rampart',
+    mavenArtifactId: 'cdk-rampart',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkRampart', packageId: 'CdkRampart' },
+  publishToGo: { moduleName: 'github.com/cdk-rampart/cdk-rampart-go' },
+
+  gitignore: ['/cdk.out/', '/build/', '/test-output/', '.cache/', '/bench/out/'],
+  jestOptions: {
+    // Snapshots are written only by `npx projen test:update`; the test command never rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'tools', 'bench'],
+    ignorePatterns: ['examples/**/web/dist/**', 'examples/**/cdk.out/**'],
+  },
+});
+
+for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/', '/.ci/', '/docs/']) {
+  project.addPackageIgnore(p);
+}
+
+// Jest: transpile-only with SWC (type checking happens once, in the `typecheck` task), our setup
+// files, local engines started once per run, and a closing `N passed, N failed` line for CI.
+const packageJson = project.tryFindObjectFile('package.json')!;
+project.jest!.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts']);
+packageJson.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/support/setup.ts']);
+packageJson.addOverride('jest.globalSetup', '<rootDir>/test/support/global-setup.ts');
+packageJson.addOverride('jest.globalTeardown', '<rootDir>/test/support/global-teardown.ts');
+packageJson.addOverride('jest.testTimeout', 120_000);
+packageJson.addOverride('jest.coverageReporters', ['text-summary', 'lcov']);
+packageJson.addOverride('jest.collectCoverageFrom', ['src/**/*.ts', 'examples/**/*.ts', '!**/*.test.ts', '!src/**/*-function.ts']);
+packageJson.addOverride('jest.reporters', [
+  'default',
+  ['jest-junit', { outputDirectory: 'test-reports' }],
+  '<rootDir>/test/support/summary-reporter.js',
+]);
+
+// projen's default `package` task packages every jsii language outside CI. Only JavaScript can be
+// packaged here; the other languages are packaged by the release workflow (see README "Release").
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// One tsconfig for everything that is not the published library: tests, examples, tools, benchmarks.
+new JsonFile(project, 'tsconfig.dev.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true, lib: ['es2022', 'dom'], types: ['jest', 'node'] },
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    exclude: ['node_modules', 'examples/**/cdk.out', 'build'],
+  },
+});
+
+// Type-check tests, examples and tools once (jest itself transpiles without type checking).
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, test, examples, tools and bench',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
+// Example handlers and web pages are bundled by esbuild at build time, never at synth.
+const examplesBuild = project.addTask('examples:build', {
+  description: 'Bundle example Lambda handlers and web pages with esbuild',
+  exec: 'ts-node --swc tools/build-examples.ts',
+});
+
+// Main job: synthesize every example with the compliance packs and write the reviewer report.
+const synthExamples = project.addTask('synth:examples', {
+  description: 'Synthesize every app under examples/ into cdk.out/<example>/ and write the compliance report',
+});
+synthExamples.spawn(project.bundler.bundleTask);
+synthExamples.spawn(examplesBuild);
+synthExamples.exec('ts-node --swc tools/synth-examples.ts');
+
+// The test command: everything the suite needs is built first.
+project.testTask.prependSpawn(examplesBuild);
+project.testTask.prependSpawn(project.bundler.bundleTask);
+project.testTask.spawn(typecheck);
+
+project.synth();

@@ -1,0 +1,198 @@
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, IPolicyValidationPlugin, Stack, Stage, Validations } from 'aws-cdk-lib';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * A rule pack that `Compliance` can register as a policy-validation plugin.
+ *
+ * The value of each member is the plugin name that appears in CDK's validation report,
+ * and the namespace of its acknowledgement ids.
+ */
+export enum CompliancePack {
+  /** cdk-nag AWS Solutions checks. */
+  AWS_SOLUTIONS = 'AwsSolutions',
+  /** cdk-nag NIST 800-53 rev 5 checks. */
+  NIST_800_53_R5 = 'NIST.800.53.R5',
+  /** cdk-nag HIPAA Security checks. */
+  HIPAA_SECURITY = 'HIPAA.Security',
+  /** cdk-nag PCI DSS 3.2.1 checks. */
+  PCI_DSS_321 = 'PCI.DSS.321',
+  /** cdk-nag Serverless checks. */
+  SERVERLESS = 'Serverless',
+  /** AWS Control Tower proactive controls, evaluated offline by cfn-guard (@cdklabs/cdk-validator-cfnguard). */
+  CONTROL_TOWER = 'cdk-validator-cfnguard',
+}
+
+/** Options for `Compliance.enable()`. */
+export interface ComplianceOptions {
+  /**
+   * The packs to run on every stack of the app.
+   *
+   * @default - every pack: `Compliance.DEFAULT_PACKS`
+   */
+  readonly packs?: CompliancePack[];
+
+  /**
+   * Turn aws-cdk-lib's CloudFormation schema findings (unknown properties, wrong types, bad enum
+   * values) into errors instead of warnings. Costs a few seconds per synth.
+   *
+   * Sets the `@aws-cdk/core:validateAgainstDefaultRules` context, so `enable()` must then be called
+   * before any stack is added to the app.
+   *
+   * @default false
+   */
+  readonly cloudFormationSchemaValidation?: boolean;
+
+  /**
+   * Print each cdk-nag rule's explanation next to its finding.
+   *
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+const SCHEMA_VALIDATION_CONTEXT = '@aws-cdk/core:validateAgainstDefaultRules';
+const NAG_RULE_ID = /^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-[A-Za-z0-9]+(\[.+\])?$/;
+const GUARD_RULE_ID = /^[a-z0-9]+(_[a-z0-9]+)+$/;
+const SCHEMA_RULE_ID = /^[EFIW]\d{4}$/;
+const SCHEMA_NAMESPACE = 'CloudFormation-Validate';
+
+/**
+ * Compliance checks for a CDK app: cdk-nag packs and Control Tower proactive controls registered as
+ * CDK policy-validation plugins, and acknowledgements that carry a reason and stay on one construct.
+ *
+ * @example
+ * const app = new App();
+ * Compliance.of(app).enable();
+ * const stack = new Stack(app, 'Site');
+ * const site = new SecureSite(stack, 'Site');
+ * Compliance.acknowledge(site.logBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would loop.');
+ */
+export class Compliance {
+  /** Every pack we ship checks for. */
+  public static readonly DEFAULT_PACKS: CompliancePack[] = [
+    CompliancePack.AWS_SOLUTIONS,
+    CompliancePack.NIST_800_53_R5,
+    CompliancePack.HIPAA_SECURITY,
+    CompliancePack.PCI_DSS_321,
+    CompliancePack.SERVERLESS,
+    CompliancePack.CONTROL_TOWER,
+  ];
+
+  /**
+   * The compliance settings of an app or stage.
+   *
+   * @param scope an `App` or a `Stage`
+   */
+  public static of(scope: IConstruct): Compliance {
+    if (!Stage.isStage(scope)) {
+      throw new Error(`Compliance.of(scope): scope must be an App or a Stage, got '${scope.node.path || '<root>'}'. Plugins run on a whole stage.`);
+    }
+    return new Compliance(scope);
+  }
+
+  /**
+   * Acknowledge one finding on one construct, with the reason it is acceptable.
+   *
+   * The acknowledgement covers the construct and its children only: apps, stages and stacks are
+   * refused, because an acknowledgement there would hide the finding on every resource they hold.
+   * It is written to the validation report with its reason, where a reviewer reads it.
+   *
+   * @param scope the construct holding the finding (an L2 or its `CfnResource`)
+   * @param ruleId the rule id as the report prints it, e.g. `AwsSolutions-S1`,
+   *   `AwsSolutions-IAM5[Resource::*]`, `NIST.800.53.R5-LambdaInsideVPC` or a Control Tower rule name
+   *   such as `s3_bucket_object_lock_enabled_check`, or a CloudFormation schema rule such as `F3002`; a namespaced id (`AwsSolutions::AwsSolutions-S1`)
+   *   is accepted as is
+   * @param reason why the finding is acceptable here: required, not blank
+   */
+  public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
+    const problems: string[] = [];
+    if (App.isApp(scope) || Stage.isStage(scope) || Stack.isStack(scope)) {
+      problems.push(`scope: '${scope.node.path || '<app>'}' is an app, stage or stack; acknowledge the finding on the one construct that holds it`);
+    }
+    const namespaced = Compliance.namespacedRuleId(ruleId);
+    if (!namespaced) {
+      problems.push(`ruleId: '${ruleId}' is not a rule id; use one as the report prints it, e.g. 'AwsSolutions-S1', 'NIST.800.53.R5-LambdaInsideVPC' or 's3_bucket_object_lock_enabled_check'`);
+    }
+    if (typeof reason !== 'string' || reason.trim().length === 0) {
+      problems.push('reason: must say why the finding is acceptable here; an empty reason is refused');
+    }
+    if (problems.length > 0) {
+      throw new Error(`Compliance.acknowledge at '${scope.node.path}':\n  - ${problems.join('\n  - ')}`);
+    }
+    Validations.of(scope).acknowledge({ id: namespaced!, reason: reason.trim() });
+  }
+
+  /**
+   * Builds the validation plugins for the given packs, for callers that register plugins themselves.
+   *
+   * @param scope the app or stage the cdk-nag packs are created in
+   * @param options the packs and their settings
+   */
+  public static plugins(scope: IConstruct, options: ComplianceOptions = {}): IPolicyValidationPlugin[] {
+    const packs = options.packs ?? Compliance.DEFAULT_PACKS;
+    const nagProps = { verbose: options.verbose ?? false };
+    const unknown = packs.filter((p) => !Object.values(CompliancePack).includes(p));
+    if (packs.length === 0 || unknown.length > 0) {
+      throw new Error(`Compliance: packs must name at least one of ${Object.values(CompliancePack).join(', ')}; got [${packs.join(', ')}]`);
+    }
+    return [...new Set(packs)].map((pack) => {
+      switch (pack) {
+        case CompliancePack.AWS_SOLUTIONS: return new AwsSolutionsChecks(scope, nagProps);
+        case CompliancePack.NIST_800_53_R5: return new NIST80053R5Checks(scope, nagProps);
+        case CompliancePack.HIPAA_SECURITY: return new HIPAASecurityChecks(scope, nagProps);
+        case CompliancePack.PCI_DSS_321: return new PCIDSS321Checks(scope, nagProps);
+        case CompliancePack.SERVERLESS: return new ServerlessChecks(scope, nagProps);
+        case CompliancePack.CONTROL_TOWER: return new CfnGuardValidator({ controlTowerRulesEnabled: true });
+        default: throw new Error(`Compliance: unknown pack ${pack}`);
+      }
+    });
+  }
+
+  /** The id under which CDK's validation report files an acknowledgement of `ruleId`. */
+  private static namespacedRuleId(ruleId: string): string | undefined {
+    if (typeof ruleId !== 'string') return undefined;
+    const id = ruleId.trim();
+    // `Pack::Rule[Finding::detail]`: only a `::` before the finding bracket separates a namespace.
+    const m = /^([^[]+?)::(.+)$/.exec(id);
+    const [namespace, rest] = m && !m[1].includes('[') ? [m[1], m[2]] : [undefined, id];
+    if (NAG_RULE_ID.test(rest)) {
+      const pack = rest.slice(0, rest.indexOf('-'));
+      return namespace === undefined || namespace === pack ? `${pack}::${rest}` : undefined;
+    }
+    if (SCHEMA_RULE_ID.test(rest)) {
+      return namespace === undefined || namespace === SCHEMA_NAMESPACE ? `${SCHEMA_NAMESPACE}::${rest}` : undefined;
+    }
+    if (GUARD_RULE_ID.test(rest)) {
+      return namespace === undefined || namespace === CompliancePack.CONTROL_TOWER ? `${CompliancePack.CONTROL_TOWER}::${rest}` : undefined;
+    }
+    return undefined;
+  }
+
+  private constructor(private readonly stage: Stage) {}
+
+  /**
+   * Register the packs on every stack of this app or stage. With the packs registered, `cdk synth`
+   * fails and prints the report while any finding is unacknowledged.
+   */
+  public enable(options: ComplianceOptions = {}): void {
+    if (options.cloudFormationSchemaValidation) {
+      if (this.stage.node.children.length > 0) {
+        throw new Error(
+          'Compliance.enable: cloudFormationSchemaValidation must be set before any stack is added to the app ' +
+          `(it sets the '${SCHEMA_VALIDATION_CONTEXT}' context); call enable() right after \`new App()\`, ` +
+          'or set that context in cdk.json.',
+        );
+      }
+      this.stage.node.setContext(SCHEMA_VALIDATION_CONTEXT, true);
+    }
+    Validations.of(this.stage).addPlugins(...Compliance.plugins(this.stage, options));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './compliance';
+export * from './compliance-report';

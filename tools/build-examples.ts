@@ -1,0 +1,103 @@
+/**
+ * Bundles the example systems' Lambda handlers and web pages with esbuild, at build time, so that
+ * synth never bundles (no Docker, no network) and asset hashes depend only on the sources.
+ *
+ *   examples/<system>/handlers/<name>.ts  ->  build/examples/<system>/handlers/<name>/index.js
+ *   examples/<system>/web/*.ts            ->  build/examples/<system>/web/*.js (browser entry points, bundled;
+ *                                            .ts files in subfolders are modules they import)
+ *   examples/<system>/web/** (other files) ->  copied as they are
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'build', 'examples');
+
+/** Node.js runtime of the example functions; keep in step with the functions' runtime. */
+export const HANDLER_TARGET = 'node22';
+
+export function exampleNames(): string[] {
+  const dir = path.join(ROOT, 'examples');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, 'main.ts'))).sort();
+}
+
+function entries(dir: string, pattern: RegExp): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => pattern.test(f) && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')).sort();
+}
+
+export function buildHandlers(example: string): string[] {
+  const src = path.join(ROOT, 'examples', example, 'handlers');
+  return entries(src, /\.ts$/).map((file) => {
+    const name = file.replace(/\.ts$/, '');
+    const outfile = path.join(OUT, example, 'handlers', name, 'index.js');
+    buildSync({
+      entryPoints: [path.join(src, file)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: HANDLER_TARGET,
+      format: 'cjs',
+      // The Lambda Node.js runtime ships AWS SDK v3.
+      external: ['@aws-sdk/*'],
+      legalComments: 'none',
+      logLevel: 'warning',
+      absWorkingDir: ROOT,
+    });
+    return path.relative(ROOT, outfile);
+  });
+}
+
+export function buildWeb(example: string): string[] {
+  const src = path.join(ROOT, 'examples', example, 'web');
+  if (!fs.existsSync(src)) return [];
+  const out = path.join(OUT, example, 'web');
+  fs.rmSync(out, { recursive: true, force: true });
+  const written: string[] = [];
+  const walk = (dir: string) => {
+    for (const f of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, f);
+      const rel = path.relative(src, full);
+      if (fs.statSync(full).isDirectory()) { walk(full); continue; }
+      if (f.endsWith('.test.ts') || f.endsWith('.d.ts')) continue;
+      if (f.endsWith('.ts') && dir !== src) continue; // a module imported by an entry point
+      if (f.endsWith('.ts')) {
+        const outfile = path.join(out, rel.replace(/\.ts$/, '.js'));
+        buildSync({
+          entryPoints: [full],
+          outfile,
+          bundle: true,
+          minify: true,
+          platform: 'browser',
+          target: 'es2020',
+          format: 'esm',
+          legalComments: 'none',
+          logLevel: 'warning',
+          absWorkingDir: ROOT,
+        });
+        written.push(path.relative(ROOT, outfile));
+      } else {
+        fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+        fs.copyFileSync(full, path.join(out, rel));
+        written.push(path.relative(ROOT, path.join(out, rel)));
+      }
+    }
+  };
+  walk(src);
+  return written;
+}
+
+if (require.main === module) {
+  const examples = exampleNames();
+  if (examples.length === 0) {
+    console.log('examples:build: no example apps under examples/ yet (examples/<system>/main.ts); nothing to bundle.');
+  }
+  for (const example of examples) {
+    const start = Date.now();
+    const files = [...buildHandlers(example), ...buildWeb(example)];
+    console.log(`examples:build: ${example}: ${files.length} file(s) in ${Date.now() - start} ms`);
+  }
+}
