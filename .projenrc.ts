@@ -66,7 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Library handlers (src/**/*.lambda.ts) are bundled by esbuild at build time into assets/.
   lambdaAutoDiscover: true,
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // The latest Node.js runtime: cdk-nag AwsSolutions-L1 and Serverless-LambdaLatestVersion require it.
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
   },
 
   // Construct Hub-style publishing targets. Their packaging runs in the release workflow only:

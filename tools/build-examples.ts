@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'build', 'examples');
 
 /** Node.js runtime of the example functions; keep in step with the functions' runtime. */
-export const HANDLER_TARGET = 'node22';
+export const HANDLER_TARGET = 'node24';
 
 export function exampleNames(): string[] {
   const dir = path.join(ROOT, 'examples');
