@@ -1,0 +1,2 @@
+export * from './web-acl-rules';
+export * from './regional-web-acl';
