@@ -54,7 +54,8 @@ describe('createRedisClient against redis-server (requirepass on)', () => {
   });
 
   test('TLS: without TLS, the TLS port does not answer Redis', async () => {
-    const c = new Redis({ ...redisOptions({ host, port: tlsPort, tls: false, password }, password), connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const options = redisOptions({ host, port: tlsPort, tls: false, password }, password);
+    const c = new Redis({ ...options, connectTimeout: 1000, commandTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
     clients.push(c);
     await expect(c.connect().then(() => c.ping())).rejects.toThrow();
   });

@@ -3,8 +3,8 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LocalEngine, StartedEngine } from './index';
 import { canConnect, freePort, spawnEngine } from './_process';
+import { LocalEngine, StartedEngine } from './index';
 
 /**
  * A certificate authority and a server certificate for 127.0.0.1/localhost, so that the TLS port
