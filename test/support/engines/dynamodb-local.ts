@@ -11,8 +11,8 @@ import {
   GlobalSecondaryIndex,
   KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { LocalEngine, StartedEngine } from './index';
 import { canConnect, freePort, spawnEngine } from './_process';
+import { LocalEngine, StartedEngine } from './index';
 
 /**
  * AWS's DynamoDB Local (transactions, conditions, GSIs, TTL attributes) on 127.0.0.1.

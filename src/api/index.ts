@@ -1,0 +1,2 @@
+export * from './traced-function';
+export * from './traced-api';

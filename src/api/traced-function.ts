@@ -1,0 +1,238 @@
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Compliance } from '../compliance';
+import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, tracedApiKey, validateTracedFunctionOptions } from './private/function-defaults';
+import { ManagedPolicyRole } from './private/managed-policy-role';
+
+/** Settings of a function that callers may override; the rest follows the team defaults. */
+export interface TracedFunctionOptions {
+  /**
+   * Memory in MB (128 to 10240); CPU grows with it.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout. API Gateway waits at most 29 seconds for an integration.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Extra environment variables (the Powertools ones are set for you).
+   *
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+  /**
+   * Reserve this much of the account's concurrency for the function, which also caps it.
+   *
+   * @default - no reservation: the stage throttle bounds the concurrency API traffic can cause
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Powertools and Lambda application log level.
+   *
+   * @default lambda.ApplicationLogLevel.INFO
+   */
+  readonly logLevel?: lambda.ApplicationLogLevel;
+  /**
+   * A description shown in the console.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/** Properties of a `TracedFunction`. */
+export interface TracedFunctionProps extends TracedFunctionOptions {
+  /** The function's code (for example `lambda.Code.fromAsset('build/handlers/create-pass')`). */
+  readonly code: lambda.Code;
+  /** The handler, `file.export` (for example `index.handler`). */
+  readonly handler: string;
+  /** Service name for Powertools (`POWERTOOLS_SERVICE_NAME`): the name logs, traces and metrics share. */
+  readonly serviceName: string;
+  /**
+   * CloudWatch metrics namespace for Powertools (`POWERTOOLS_METRICS_NAMESPACE`).
+   *
+   * @default - the service name
+   */
+  readonly metricsNamespace?: string;
+  /**
+   * KMS key encrypting the log group and the environment variables.
+   *
+   * @default - a new key with rotation on
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Log retention.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Run the function in these subnets of a VPC (to reach private resources such as Redis or a database).
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets within `vpc`.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups for the function in `vpc`.
+   *
+   * @default - a new security group allowing all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Why this function is invoked synchronously only and so has no dead-letter queue; written into
+   * the compliance acknowledgement. Set by `TracedApi`.
+   *
+   * @default - the function is assumed to be invoked synchronously by API Gateway
+   */
+  readonly synchronousInvocationReason?: string;
+  /**
+   * The account's Lambda concurrency quota in this region, to check `reservedConcurrentExecutions` against.
+   *
+   * @default 1000
+   */
+  readonly accountConcurrency?: number;
+}
+
+/**
+ * A Lambda function with the defaults a well-run team expects: the latest Node.js runtime on ARM64,
+ * X-Ray active tracing, JSON logs to its own encrypted log group with retention, the Powertools
+ * environment (service name, log level, metrics namespace), explicit memory and timeout,
+ * encrypted environment variables and a role holding only what it is granted.
+ *
+ * @example
+ * const fn = new TracedFunction(this, 'CreatePass', {
+ *   code: lambda.Code.fromAsset('build/handlers/create-pass'),
+ *   handler: 'index.handler',
+ *   serviceName: 'passes',
+ * });
+ */
+export class TracedFunction extends Construct {
+  /** The function. */
+  public readonly function: lambda.Function;
+  /** Its log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** Its execution role. */
+  public readonly role: iam.Role;
+  /** The customer managed policy holding what the role is granted (created on the first grant). */
+  public get grantsPolicy(): iam.ManagedPolicy | undefined {
+    return (this.role as ManagedPolicyRole).grantsPolicy;
+  }
+  /** The key encrypting the log group and the environment. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: TracedFunctionProps) {
+    super(scope, id);
+
+    const memorySize = props.memorySize ?? 1024;
+    const timeout = props.timeout ?? Duration.seconds(10);
+    const logLevel = props.logLevel ?? lambda.ApplicationLogLevel.INFO;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const metricsNamespace = props.metricsNamespace ?? props.serviceName;
+
+    const problems = validateTracedFunctionOptions(props, '', props.accountConcurrency ?? LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY);
+    if (!Token.isUnresolved(props.serviceName) && !/^[A-Za-z0-9_.\-/]{1,128}$/.test(props.serviceName)) {
+      problems.push(`serviceName: '${props.serviceName}' is not allowed; use 1-128 of A-Z a-z 0-9 _ . - /`);
+    }
+    if (!Token.isUnresolved(props.handler) && !/^[^\s]+\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
+      problems.push(`handler: '${props.handler}' is not allowed; use 'file.export', e.g. 'index.handler'`);
+    }
+    if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
+      problems.push('vpcSubnets/securityGroups: given without vpc; set vpc too');
+    }
+    if (problems.length > 0) {
+      throw new Error(`TracedFunction ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
+    }
+
+    this.encryptionKey = props.encryptionKey ?? tracedApiKey(this, 'Key', `Encrypts the logs and environment of ${this.node.path}`);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logRetention,
+      encryptionKey: this.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // A role of our own: no AWSLambdaBasicExecutionRole (it writes to every log group in the account).
+    this.role = new ManagedPolicyRole(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+    });
+    this.logGroup.grantWrite(this.role);
+    if (props.vpc) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        // Lambda manages the function's network interfaces; these actions do not support resource-level permissions.
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: ['*'],
+      }));
+    }
+
+    this.function = new lambda.Function(this, 'Function', {
+      code: props.code,
+      handler: props.handler,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize,
+      timeout,
+      description: props.description,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: logLevel,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      environmentEncryption: this.encryptionKey,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      securityGroups: props.vpc ? props.securityGroups : undefined,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_LOG_LEVEL: logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+    });
+
+    this.acknowledgeFindings(props);
+  }
+
+  private acknowledgeFindings(props: TracedFunctionProps): void {
+    const fn = this.function.node.defaultChild as lambda.CfnFunction;
+    const syncReason = props.synchronousInvocationReason
+      ?? 'Invoked synchronously by API Gateway: the caller receives the error, and Lambda never queues the event, so a dead-letter queue or on-failure destination would never receive anything.';
+    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'PCI.DSS.321-LambdaDLQ', 'Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
+      Compliance.acknowledge(fn, rule, syncReason);
+    }
+    if (props.reservedConcurrentExecutions === undefined) {
+      for (const rule of ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency']) {
+        Compliance.acknowledge(fn, rule,
+          'No reserved concurrency by default: a reservation takes capacity from every other function in the account; the API stage throttle (rate and burst) bounds the concurrency traffic can cause. Set reservedConcurrentExecutions to cap it.');
+      }
+    }
+    if (!props.vpc) {
+      for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'lambda_inside_vpc_check']) {
+        Compliance.acknowledge(fn, rule,
+          'The function reaches only AWS service endpoints (DynamoDB, SSM, Secrets Manager, X-Ray) over TLS with IAM-signed requests; a VPC would add NAT or endpoints without protecting any data path. Pass vpc when it must reach private resources.');
+      }
+    }
+    const policy = (this.role as ManagedPolicyRole).grantsPolicy;
+    if (policy) {
+      Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray PutTraceSegments/PutTelemetryRecords (and, in a VPC, the ENI actions Lambda needs) do not support resource-level permissions; every other statement names its resource.');
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './config-entry';
+export * from './config-parameter';
+export * from './config-secret';
