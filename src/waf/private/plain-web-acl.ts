@@ -1,10 +1,10 @@
-import { Aws, Names, RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnIPSet, CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { WebAclRules, WebAclRulesProps } from '../web-acl-rules';
+import { logsKey } from './logs-key';
 
 /** Where a plain WebACL sends its request logs. */
 export interface PlainWebAclLogging {
@@ -45,27 +45,7 @@ export function plainWebAcl(scope: Construct, wafScope: 'REGIONAL' | 'CLOUDFRONT
     rules: WebAclRules.rules(props, metricPrefix, ipSetArns),
   });
 
-  const encryptionKey = logging.encryptionKey ?? new kms.Key(scope, 'LogKey', {
-    description: `Encrypts the WAF request logs of ${scope.node.path}`.slice(0, 8192),
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  if (!logging.encryptionKey) {
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:aws-waf-logs-*` } },
-    }));
-    // Grants only for AWS services (Control Tower CT.KMS.PR.3).
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-  }
+  const encryptionKey = logging.encryptionKey ?? logsKey(scope, 'LogKey', `Encrypts the WAF request logs of ${scope.node.path}`);
   // WAF only logs to destinations whose name starts with `aws-waf-logs-`.
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     logGroupName: `aws-waf-logs-${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,

@@ -1,0 +1,200 @@
+import { Aws, CfnElement, CustomResource, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { Compliance } from '../compliance';
+import { EdgeWebAclFunction } from './edge-web-acl-function';
+import { logsKey } from './private/logs-key';
+import { metricPrefixOf } from './private/plain-web-acl';
+import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
+
+/** Props of `EdgeWebAcl`. */
+export interface EdgeWebAclProps extends WebAclRulesProps {
+  /**
+   * A description of the WebACL.
+   *
+   * @default - the construct path
+   */
+  readonly description?: string;
+
+  /**
+   * How long the custom resource handler's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly handlerLogRetention?: logs.RetentionDays;
+
+  /**
+   * The KMS key that encrypts the handler's log group.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly handlerLogEncryptionKey?: kms.IKey;
+}
+
+/**
+ * A CLOUDFRONT-scope WAF WebACL kept in us-east-1 from a stack in any region (or an
+ * environment-agnostic one), by a custom resource.
+ *
+ * CloudFront only accepts WebACLs that live in us-east-1, and CloudFormation can only create
+ * resources in the stack's own region. The handler (bundled at build time) calls WAF in us-east-1:
+ * it creates the WebACL and the IP sets its rules reference, updates them in place (with the lock
+ * token, retrying on conflicts) when the rules change, and deletes them with the stack.
+ *
+ * The WebACL is named after the construct path and the stack's region, so the same stack deployed
+ * to two regions of one account gets two WebACLs. Metrics and sampled requests are on; WAF request
+ * logging (which would need a destination in us-east-1) is not configured.
+ *
+ * @example
+ * const acl = new EdgeWebAcl(this, 'Waf', { rateLimit: 500 });
+ * new cloudfront.Distribution(this, 'Cdn', { webAclId: acl.webAclArn, defaultBehavior: { origin } });
+ */
+export class EdgeWebAcl extends Construct {
+  /** The WebACL's ARN (in us-east-1), for `Distribution.webAclId`. */
+  public readonly webAclArn: string;
+  /** The WebACL's id. */
+  public readonly webAclId: string;
+  /** The WebACL's name. */
+  public readonly webAclName: string;
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  /** The handler function. */
+  public readonly handler: lambda.Function;
+
+  private readonly baseName: string;
+  private readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: EdgeWebAclProps = {}) {
+    super(scope, id);
+    const handlerLogRetention = props.handlerLogRetention ?? logs.RetentionDays.ONE_YEAR;
+    const description = props.description ?? `WebACL of ${this.node.path}`;
+
+    const problems = WebAclRules.validate(props);
+    if ((handlerLogRetention as number) === 0 || handlerLogRetention === logs.RetentionDays.INFINITE) {
+      problems.push(`handlerLogRetention: ${handlerLogRetention} keeps logs forever; allowed: a logs.RetentionDays value with a limit`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`EdgeWebAcl '${this.node.path}': invalid props:\n  - ${problems.join('\n  - ')}`);
+    }
+
+    // One WebACL per stack region: the same stack in two regions of an account must not share it.
+    const baseName = Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
+    this.baseName = baseName;
+    const name = Fn.join('-', [baseName, Aws.REGION]);
+    const metricPrefix = metricPrefixOf(this);
+    const ipSets = WebAclRules.ipSets(props);
+    const placeholders = Object.fromEntries(ipSets.map((s) => [s.key, `\${IpSet:${s.key}}`]));
+
+    const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
+      retention: handlerLogRetention,
+      encryptionKey: props.handlerLogEncryptionKey ?? logsKey(this, 'HandlerLogKey', `Encrypts the logs of ${this.node.path}`),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.logGroup = logGroup;
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Keeps the us-east-1 WebACL of ${this.node.path}`.slice(0, 1000),
+    });
+    const wafArn = (type: string, resourceName: string) =>
+      `arn:${Aws.PARTITION}:wafv2:us-east-1:${Aws.ACCOUNT_ID}:global/${type}/${resourceName}`;
+    // A customer-managed policy holds every permission: nothing is added inline behind our back.
+    const policy = new iam.ManagedPolicy(this, 'HandlerPolicy', {
+      roles: [role],
+      description: `Least privilege for the EdgeWebAcl handler of ${this.node.path}`.slice(0, 1000),
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ThisWebAcl',
+          actions: ['wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL'],
+          resources: [wafArn('webacl', `${name}/*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ItsIpSets',
+          // Creating or updating the WebACL also needs access to the IP sets its rules reference.
+          actions: ['wafv2:CreateIPSet', 'wafv2:GetIPSet', 'wafv2:UpdateIPSet', 'wafv2:DeleteIPSet',
+            'wafv2:CreateWebACL', 'wafv2:UpdateWebACL'],
+          resources: [wafArn('ipset', `${name}-*/*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'FindByNameAfterRetry',
+          actions: ['wafv2:ListWebACLs', 'wafv2:ListIPSets'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'OwnLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'Traces',
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+
+    this.handler = new EdgeWebAclFunction(this, 'Handler', {
+      description: 'Keeps a CloudFront WAF WebACL in us-east-1 (EdgeWebAcl custom resource)',
+      // Its permissions are the managed policy above, complete: the function must not add inline ones.
+      role: role.withoutPolicyUpdates(),
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    this.handler.node.addDependency(policy);
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.handler.functionArn,
+      resourceType: 'Custom::EdgeWebAcl',
+      removalPolicy: RemovalPolicy.DESTROY,
+      properties: {
+        Name: name,
+        Description: description.replace(/[^\w+=:#@/\-,. ]/g, ' ').slice(0, 256),
+        MetricName: `${metricPrefix}WebAcl`,
+        Rules: WebAclRules.toApiShape(WebAclRules.rules(props, metricPrefix, placeholders)),
+        IpSets: ipSets.map((s) => ({ Key: s.key, IPAddressVersion: s.ipAddressVersion, Addresses: s.addresses })),
+      },
+    });
+    // The handler must keep its permissions until the WebACL is deleted.
+    this.resource.node.addDependency(policy);
+
+    this.webAclArn = this.resource.getAttString('Arn');
+    this.webAclId = this.resource.getAttString('Id');
+    this.webAclName = this.resource.getAttString('Name');
+
+    this.acknowledgeHandlerFindings(policy);
+  }
+
+  private acknowledgeHandlerFindings(policy: iam.ManagedPolicy): void {
+    // cdk-nag names each wildcard finding after the resource as it renders it.
+    const name = `${this.baseName}-<AWS::Region>`;
+    const logGroupId = Stack.of(this).getLogicalId(this.logGroup.node.defaultChild as CfnElement);
+    Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:wafv2:us-east-1:<AWS::AccountId>:global/webacl/${name}/*]`,
+      'WAF assigns the WebACL id at creation; the ARN is fixed to this WebACL by its name, only the id is a wildcard.');
+    Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:wafv2:us-east-1:<AWS::AccountId>:global/ipset/${name}-*/*]`,
+      'The IP sets of this WebACL are named after it with a key suffix (AllowIPv4, DenyIPv6...); WAF assigns their ids at creation.');
+    Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
+      'wafv2:ListWebACLs/ListIPSets (used only to find this WebACL after a retried create; limited to us-east-1 by aws:RequestedRegion) and xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.');
+    Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`,
+      'Lambda names its log streams at run time; the grant is limited to the streams of this function\'s own log group.');
+    const fn = this.handler.node.defaultChild as lambda.CfnFunction;
+    const cfnReason = 'CloudFormation invokes this custom-resource handler only on stack create, update and delete;';
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+      Compliance.acknowledge(fn, `${pack}-LambdaConcurrency`,
+        `${cfnReason} it runs a handful of times per deployment, and reserving concurrency would take it from the account's pool (and fails on accounts at the minimum quota).`);
+    }
+    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+      Compliance.acknowledge(fn, rule,
+        `${cfnReason} every failure is reported to CloudFormation through the response URL (the deployment fails and rolls back), so a dead-letter queue would hold nothing actionable.`);
+    }
+    const vpcReason = 'It only calls the WAF API in us-east-1 (a public AWS endpoint, over TLS, signed with its role); it reaches no private resource, so a VPC would only add NAT or endpoint cost.';
+    for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'lambda_inside_vpc_check']) {
+      Compliance.acknowledge(fn, rule, vpcReason);
+    }
+  }
+}
