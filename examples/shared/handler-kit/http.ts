@@ -1,0 +1,157 @@
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z, ZodType } from 'zod';
+import { ConflictError, ForbiddenError, HttpError, UnprocessableError, BadRequestError } from './errors';
+import { logger, metrics } from './observability';
+
+/** What a route's domain code receives: the validated body and path parameters, and the raw event. */
+export interface RouteInput<B, P> {
+  readonly body: B;
+  readonly params: P;
+  readonly event: APIGatewayProxyEvent;
+  readonly requestId: string;
+}
+
+export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R> {
+  /** zod schema of the JSON body; omit for routes without a body. */
+  readonly body?: BS;
+  /** zod schema of the path parameters. */
+  readonly params?: PS;
+  /** Status of a successful answer. Default 200. */
+  readonly successStatus?: number;
+  /**
+   * Table for Powertools idempotency (partition key `id`): a POST with an `Idempotency-Key` header
+   * runs once per key and caller; a repeat gets the first answer back.
+   */
+  readonly idempotencyTableName?: string;
+  handle(input: RouteInput<z.infer<BS>, z.infer<PS>>): Promise<R>;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === wanted);
+  return found?.[1] ?? undefined;
+}
+
+function parseWith<S extends ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new BadRequestError(`Invalid ${what}`, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return result.data;
+}
+
+function parseBody(event: APIGatewayProxyEvent): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequestError('The body is not valid JSON');
+  }
+}
+
+/** Cognito groups the route requires (TracedApi's `requiredGroups`), checked against the caller's token. */
+function checkGroups(event: APIGatewayProxyEvent): void {
+  const required = (process.env.RAMPART_REQUIRED_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+  if (required.length === 0) return;
+  const claim = event.requestContext?.authorizer?.claims?.['cognito:groups'];
+  const groups = Array.isArray(claim) ? claim.map(String) : String(claim ?? '').replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
+  if (!required.some((g) => groups.includes(g))) throw new ForbiddenError(`Requires membership of one of: ${required.join(', ')}`);
+}
+
+/** Who is calling, so one caller's Idempotency-Key never replays another caller's answer. */
+function callerOf(event: APIGatewayProxyEvent): string {
+  const claims = event.requestContext?.authorizer?.claims;
+  return String(claims?.sub ?? event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.sourceIp ?? 'anonymous');
+}
+
+function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (error instanceof HttpError) {
+    logger.info('Request refused', { statusCode: error.statusCode, code: error.code, reason: error.message });
+    return json(error.statusCode, { error: error.code, message: error.message, details: error.details, requestId });
+  }
+  logger.error('Unhandled error', error as Error);
+  metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
+  return json(500, { error: 'InternalError', message: 'Internal error', requestId });
+}
+
+/**
+ * An API Gateway (REST, Lambda proxy) handler: validates path parameters and body with zod,
+ * enforces required Cognito groups, runs `handle` (once per Idempotency-Key for POSTs when an
+ * idempotency table is given), and maps typed errors to JSON 4xx answers and anything else to a
+ * 500 without details. Every answer carries the request id.
+ */
+export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: RouteDefinition<BS, PS, R>): ApiHandler {
+  const successStatus = route.successStatus ?? 200;
+
+  const run = async (event: APIGatewayProxyEvent, requestId: string): Promise<APIGatewayProxyResult> => {
+    const params = route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path parameters') : undefined;
+    const rawBody = parseBody(event);
+    const body = route.body ? parseWith(route.body, rawBody, 'body') : undefined;
+    const result = await route.handle({ body: body as z.infer<BS>, params: params as z.infer<PS>, event, requestId });
+    return json(successStatus, result ?? {});
+  };
+
+  let idempotentRun: ((input: { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string }) => Promise<APIGatewayProxyResult>) | undefined;
+  let idempotencyConfig: IdempotencyConfig | undefined;
+  if (route.idempotencyTableName) {
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    idempotencyConfig = new IdempotencyConfig({
+      eventKeyJmesPath: 'key',
+      payloadValidationJmesPath: 'body',
+      expiresAfterSeconds: 24 * 3600,
+    });
+    idempotentRun = makeIdempotent(
+      async (input: { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string }) => run(input.event, input.requestId),
+      {
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: route.idempotencyTableName,
+          awsSdkV3Client: new DynamoDBClient(endpoint ? { endpoint } : {}),
+        }),
+        config: idempotencyConfig,
+      },
+    );
+  }
+
+  return async (event, context) => {
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    logger.addContext(context);
+    logger.appendKeys({ requestId, route: `${event.httpMethod} ${event.resource}` });
+    try {
+      checkGroups(event);
+      const key = header(event, 'Idempotency-Key');
+      if (idempotentRun && event.httpMethod === 'POST' && key) {
+        if (key.length < 8 || key.length > 128) throw new BadRequestError('Idempotency-Key must be 8 to 128 characters');
+        idempotencyConfig!.registerLambdaContext(context);
+        const response = await idempotentRun({ key: `${event.resource}#${callerOf(event)}#${key}`, body: event.body, event, requestId });
+        return response;
+      }
+      return await run(event, requestId);
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        return errorResponse(new UnprocessableError('This Idempotency-Key was used with a different body'), requestId);
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        return errorResponse(new ConflictError('A request with this Idempotency-Key is still in progress'), requestId);
+      }
+      // Powertools wraps errors from the idempotent function; answer with the original.
+      const cause = (error as { cause?: unknown })?.cause;
+      return errorResponse(error instanceof HttpError || !(cause instanceof HttpError) ? error : cause, requestId);
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './observability';
+export * from './aws';
+export * from './http';
+export * from './config';
