@@ -1,0 +1,3 @@
+export * from './dns-failover';
+export * from './recovery-bucket';
+export * from './replicated-bucket';

@@ -1,0 +1,124 @@
+import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from '../cache/private/kms';
+import { Compliance } from '../compliance';
+import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
+
+/**
+ * Where a `ReplicatedBucket` copies its objects: plain strings, so that the primary stack never
+ * references a resource of the recovery stack (no cross-region references, no custom resources).
+ */
+export interface ReplicationDestination {
+  /** The destination bucket's name. */
+  readonly bucketName: string;
+  /** The destination bucket's region, e.g. `eu-central-1`. */
+  readonly region: string;
+  /**
+   * The account that owns the destination bucket.
+   *
+   * @default - the primary stack's account
+   */
+  readonly account?: string;
+  /**
+   * The ARN of the KMS key (or of its alias) that encrypts the replicas in the destination region.
+   *
+   * @default - replicas are encrypted with the destination bucket's default encryption
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** Properties of a `RecoveryBucket`. */
+export interface RecoveryBucketProps {
+  /**
+   * The bucket name.
+   *
+   * @default - `<prefix>-<hash>-<account>-<region>`, known at synth time in both stacks
+   */
+  readonly bucketName?: string;
+
+  /**
+   * Where the bucket's server access logs go.
+   *
+   * @default - a new log bucket in the recovery stack
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}
+
+/**
+ * The destination of a `ReplicatedBucket`, created by the stack of the recovery region: versioned,
+ * encrypted with a KMS key of that region (reached through a fixed alias), TLS only, private and
+ * retained. Pass it to `ReplicatedBucket` in the primary stack, or pass its
+ * `replicationDestination` across apps.
+ *
+ * The recovery stack needs an explicit `env.region`; the account may stay unresolved.
+ */
+export class RecoveryBucket extends Construct {
+  /** The replica bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The key encrypting the replicas. */
+  public readonly encryptionKey: kms.Key;
+  /** The alias through which the primary region names the key. */
+  public readonly keyAlias: kms.Alias;
+  /** Where to replicate: the strings a `ReplicatedBucket` needs. */
+  public readonly replicationDestination: ReplicationDestination;
+
+  constructor(scope: Construct, id: string, props: RecoveryBucketProps = {}) {
+    super(scope, id);
+    deliverAccessLogsWithBucketPolicy(this);
+    const stack = Stack.of(this);
+    const hash = Names.uniqueId(this).slice(-8).toLowerCase();
+    const bucketName = props.bucketName ?? Fn.join('-', ['rampart-dr', hash, Aws.ACCOUNT_ID, stack.region]);
+    const aliasName = `alias/rampart-dr/${Names.uniqueResourceName(this, { maxLength: 200 })}`;
+
+    const problems: string[] = [];
+    if (Token.isUnresolved(stack.region)) {
+      problems.push(`stack '${stack.stackName}': region is not set; allowed: a recovery stack with an explicit env.region (its region is written into the primary stack)`);
+    }
+    if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
+      problems.push(`bucketName: '${props.bucketName}'; allowed: 3-63 lowercase letters, digits, dots and hyphens`);
+    }
+    if (problems.length > 0) throw new Error(`RecoveryBucket '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: `Encrypts the disaster-recovery replicas of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    limitGrantsToAwsServices(this.encryptionKey);
+    this.keyAlias = this.encryptionKey.addAlias(aliasName);
+
+    const logs = props.serverAccessLogsBucket ?? accessLogBucket(this);
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName,
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'replica/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    enableEventBridge(this.bucket);
+    acknowledgeNoObjectLock(this.bucket);
+    const replicaAck = 'This bucket is the disaster-recovery replica; replicating it again would copy the copy. Its source bucket replicates into it.';
+    Compliance.acknowledge(this.bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', replicaAck);
+    Compliance.acknowledge(this.bucket, 'HIPAA.Security-S3BucketReplicationEnabled', replicaAck);
+    Compliance.acknowledge(this.bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', replicaAck);
+
+    this.replicationDestination = {
+      bucketName,
+      region: stack.region,
+      account: Token.isUnresolved(stack.account) ? undefined : stack.account,
+      // An alias ARN names the key without a reference to this stack; same-account replication
+      // resolves it in the bucket owner's account.
+      kmsKeyArn: stack.formatArn({ service: 'kms', resource: aliasName }),
+    };
+  }
+}

@@ -1,0 +1,280 @@
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from '../cache/private/kms';
+import { Compliance } from '../compliance';
+import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
+import { nagResourceText } from './private/nag-id';
+import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+
+/** Properties of a `ReplicatedBucket`. */
+export interface ReplicatedBucketProps {
+  /**
+   * The destination created by the recovery stack of the same app. The primary stack then
+   * deploys after the recovery stack. Give this or `destination`.
+   *
+   * @default - none; `destination` is used
+   */
+  readonly recoveryBucket?: RecoveryBucket;
+
+  /**
+   * A destination outside this app (another account, or a bucket you manage). It must be versioned;
+   * in another account its bucket policy must admit `replicationRole`. Give this or `recoveryBucket`.
+   *
+   * @default - none; `recoveryBucket` is used
+   */
+  readonly destination?: ReplicationDestination;
+
+  /**
+   * S3 Replication Time Control: 99.99% of objects replicated within 15 minutes, backed by an SLA,
+   * with replication metrics and events. Costs extra per GB.
+   *
+   * @default false
+   */
+  readonly replicationTimeControl?: boolean;
+
+  /**
+   * Replication metrics in CloudWatch (bytes and operations pending, replication latency).
+   * Always on with `replicationTimeControl`.
+   *
+   * @default - on when `replicationTimeControl` is on, off otherwise
+   */
+  readonly replicationMetrics?: boolean;
+
+  /**
+   * Replicate delete markers, so that an object deleted in the primary looks deleted in the
+   * recovery copy too. Off by default: a deletion (or a compromised client) in the primary region
+   * never hides data in the recovery region. Deletions of versions are never replicated.
+   *
+   * @default false
+   */
+  readonly deleteMarkerReplication?: boolean;
+
+  /**
+   * The storage class of the replicas.
+   *
+   * @default - the storage class of the source object
+   */
+  readonly replicaStorageClass?: s3.StorageClass;
+
+  /**
+   * The KMS key encrypting the source objects.
+   *
+   * @default - a new key with yearly rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Where the source bucket's server access logs go.
+   *
+   * @default - a new log bucket
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+}
+
+/**
+ * An S3 bucket in the primary region whose objects are replicated to a bucket in a recovery region:
+ * versioned on both sides, KMS-encrypted on both sides with each region's own key, replicated by a
+ * role that may do nothing else, with optional Replication Time Control and metrics.
+ *
+ * This is the explicit two-stack pattern: a `RecoveryBucket` in a stack of the recovery region, this
+ * construct in a stack of the primary region. The primary stack only holds strings naming the
+ * recovery bucket and key (no cross-region references and no custom resources), so the recovery
+ * stack deploys and updates on its own while the primary region is down.
+ *
+ * @example
+ * const recovery = new Stack(app, 'Recovery', { env: { region: 'eu-central-1' } });
+ * const primary = new Stack(app, 'Primary', { env: { region: 'eu-west-1' } });
+ * const replica = new RecoveryBucket(recovery, 'Images');
+ * new ReplicatedBucket(primary, 'Images', { recoveryBucket: replica });
+ */
+export class ReplicatedBucket extends Construct {
+  /** The source bucket. */
+  public readonly bucket: s3.Bucket;
+  /** The key encrypting the source objects. */
+  public readonly encryptionKey: kms.IKey;
+  /** The role S3 assumes to replicate. */
+  public readonly replicationRole: iam.Role;
+  /** Where objects are replicated. */
+  public readonly destination: ReplicationDestination;
+
+  constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
+    super(scope, id);
+    deliverAccessLogsWithBucketPolicy(this);
+    const stack = Stack.of(this);
+    const destination = props.recoveryBucket?.replicationDestination ?? props.destination;
+    const replicationTimeControl = props.replicationTimeControl ?? false;
+    const replicationMetrics = props.replicationMetrics ?? replicationTimeControl;
+    const deleteMarkerReplication = props.deleteMarkerReplication ?? false;
+
+    const problems = validate(this, props, destination, replicationTimeControl, replicationMetrics);
+    if (problems.length > 0) throw new Error(`ReplicatedBucket '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+    this.destination = destination!;
+    const crossAccount = destination!.account !== undefined && !Token.isUnresolved(destination!.account)
+      && !Token.isUnresolved(stack.account) && destination!.account !== stack.account;
+
+    if (props.recoveryBucket) stack.addStackDependency(Stack.of(props.recoveryBucket));
+
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts the objects of ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      limitGrantsToAwsServices(key);
+      this.encryptionKey = key;
+    }
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.serverAccessLogsBucket ?? accessLogBucket(this),
+      serverAccessLogsPrefix: 'source/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+    enableEventBridge(this.bucket);
+    acknowledgeNoObjectLock(this.bucket);
+
+    const destinationArn = `arn:${Aws.PARTITION}:s3:::${destination!.bucketName}`;
+    this.replicationRole = new iam.Role(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: `S3 replication of ${this.node.path} to ${destination!.region}`,
+    });
+    const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', {
+      description: `S3 replication of ${this.node.path}: read the source versions, write the replicas`,
+      roles: [this.replicationRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags', ...(crossAccount ? ['s3:ObjectOwnerOverrideToBucketOwner'] : [])],
+          resources: [`${destinationArn}/*`],
+        }),
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [this.encryptionKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` },
+            ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [this.bucket.bucketArn, this.bucket.arnForObjects('*')] },
+          },
+        }),
+        ...(destination!.kmsKeyArn ? [replicaKeyStatement(destination!, destinationArn)] : []),
+      ],
+    });
+    const wildcardReason = 'S3 replication copies every object of the bucket, so its object-level actions need <bucket>/* on the source and the destination; '
+      + 'the replica key is matched by its alias (kms:ResourceAliases) because the primary stack cannot reference the key in the recovery region, which needs key/* there. '
+      + 'Every statement is limited to these two buckets, and the KMS ones to S3 (kms:ViaService) and their encryption context.';
+    for (const statement of policy.document.toJSON()?.Statement ?? []) {
+      for (const resource of [statement.Resource].flat()) {
+        const text = nagResourceText(this, resource);
+        if (text.endsWith('*')) Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::${text}]`, wildcardReason);
+      }
+    }
+
+    const cfn = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfn.replicationConfiguration = {
+      role: this.replicationRole.roleArn,
+      rules: [{
+        id: 'disaster-recovery',
+        status: 'Enabled',
+        priority: 0,
+        filter: { prefix: '' },
+        deleteMarkerReplication: { status: deleteMarkerReplication ? 'Enabled' : 'Disabled' },
+        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+        destination: {
+          bucket: destinationArn,
+          account: crossAccount ? destination!.account : undefined,
+          accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+          storageClass: props.replicaStorageClass?.value,
+          encryptionConfiguration: destination!.kmsKeyArn ? { replicaKmsKeyId: destination!.kmsKeyArn } : undefined,
+          replicationTime: replicationTimeControl ? { status: 'Enabled', time: { minutes: 15 } } : undefined,
+          metrics: replicationMetrics
+            ? { status: 'Enabled', eventThreshold: replicationTimeControl ? { minutes: 15 } : undefined }
+            : undefined,
+        },
+      }],
+    };
+  }
+}
+
+/** Encrypting replicas with the destination key, named by key ARN or by alias ARN. */
+function replicaKeyStatement(destination: ReplicationDestination, destinationArn: string): iam.PolicyStatement {
+  const keyArn = destination.kmsKeyArn!;
+  const conditions = {
+    StringEquals: { 'kms:ViaService': `s3.${destination.region}.amazonaws.com` },
+    ArnLike: { 'kms:EncryptionContext:aws:s3:arn': [destinationArn, `${destinationArn}/*`] },
+  };
+  const actions = ['kms:Encrypt', 'kms:GenerateDataKey'];
+  // The alias name is literal even when partition and account are tokens.
+  const alias = /:alias\/([A-Za-z0-9/_-]+)$/.exec(keyArn)?.[1];
+  if (!alias) return new iam.PolicyStatement({ actions, resources: [keyArn], conditions });
+  // IAM authorizes against the key, not the alias: any key of that region, as long as it carries the alias.
+  return new iam.PolicyStatement({
+    actions,
+    resources: [`arn:${Aws.PARTITION}:kms:${destination.region}:${destination.account ?? Aws.ACCOUNT_ID}:key/*`],
+    conditions: { ...conditions, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${alias}` } },
+  });
+}
+
+function validate(
+  scope: Construct,
+  props: ReplicatedBucketProps,
+  destination: ReplicationDestination | undefined,
+  replicationTimeControl: boolean,
+  replicationMetrics: boolean,
+): string[] {
+  const problems: string[] = [];
+  const stack = Stack.of(scope);
+  if (props.recoveryBucket && props.destination) {
+    problems.push('recoveryBucket, destination: both given; allowed: exactly one of them');
+  } else if (!destination) {
+    problems.push('recoveryBucket, destination: neither given; allowed: a RecoveryBucket of this app, or a ReplicationDestination');
+  }
+  if (destination) {
+    const prop = props.recoveryBucket ? 'recoveryBucket' : 'destination';
+    if (Token.isUnresolved(destination.region) || !REGION.test(destination.region)) {
+      problems.push(`${prop}.region: '${destination.region}'; allowed: a region name known at synth time, e.g. 'eu-central-1'`);
+    } else if (!Token.isUnresolved(stack.region) && stack.region === destination.region) {
+      problems.push(`${prop}.region: '${destination.region}' is the primary stack's region; allowed: another region (a copy in the same region does not survive a region loss)`);
+    }
+    if (destination.account !== undefined && !Token.isUnresolved(destination.account) && !ACCOUNT.test(destination.account)) {
+      problems.push(`${prop}.account: '${destination.account}'; allowed: a 12-digit account id`);
+    } else if (props.destination?.account !== undefined && Token.isUnresolved(stack.account)) {
+      problems.push(`destination.account: '${props.destination.account}' but the primary stack has no env.account; allowed: an explicit env.account on the primary stack for cross-account replication`);
+    }
+    if (!Token.isUnresolved(destination.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(destination.bucketName)) {
+      problems.push(`${prop}.bucketName: '${destination.bucketName}'; allowed: 3-63 lowercase letters, digits, dots and hyphens`);
+    }
+    if (destination.kmsKeyArn !== undefined && !Token.isUnresolved(destination.kmsKeyArn)
+      && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(destination.kmsKeyArn)) {
+      problems.push(`${prop}.kmsKeyArn: '${destination.kmsKeyArn}'; allowed: a KMS key ARN or alias ARN in the destination region`);
+    }
+  }
+  if (props.replicationMetrics === false && replicationTimeControl) {
+    problems.push('replicationMetrics: false with replicationTimeControl on; allowed: true (S3 requires metrics with Replication Time Control)');
+  }
+  void replicationMetrics;
+  return problems;
+}
