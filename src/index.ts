@@ -1,2 +1,3 @@
 export * from './compliance';
 export * from './waf';
+export * from './site';

@@ -19,6 +19,12 @@ export function logsKey(scope: Construct, id: string, description: string): kms.
     resources: ['*'],
     conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
   }));
+  restrictGrantsToAwsServices(key);
+  return key;
+}
+
+/** Deny kms:CreateGrant unless the grant is for an AWS service (Control Tower CT.KMS.PR.3). */
+export function restrictGrantsToAwsServices(key: kms.Key): void {
   key.addToResourcePolicy(new iam.PolicyStatement({
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
@@ -26,5 +32,4 @@ export function logsKey(scope: Construct, id: string, description: string): kms.
     resources: ['*'],
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
-  return key;
 }
