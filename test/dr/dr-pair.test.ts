@@ -47,11 +47,13 @@ describe('a primary + recovery pair', () => {
 
   test('the global table keeps a replica in the recovery region with deletion protection and PITR', () => {
     const { primary } = drPair();
+    const protectedReplica = (region: string) => Match.objectLike({
+      Region: region,
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+    });
     Template.fromStack(primary).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: Match.arrayWith([
-        Match.objectLike({ Region: RECOVERY, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }) }),
-        Match.objectLike({ Region: PRIMARY, DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }) }),
-      ]),
+      Replicas: Match.arrayWith([protectedReplica(RECOVERY), protectedReplica(PRIMARY)]),
     });
   });
 
