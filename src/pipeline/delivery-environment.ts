@@ -1,0 +1,207 @@
+import { Environment, Stage } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/** One environment of a `DeliveryPipeline`: where its branch deploys, and its configuration. */
+export interface DeliveryEnvironmentProps {
+  /**
+   * The environment's name: `DEV`, `UAT` or `PROD` (see `DeliveryPipeline.ENVIRONMENT_NAMES`).
+   * It names the pipeline, its deploy stage and the stage given to your factory.
+   */
+  readonly name: string;
+
+  /**
+   * The branch whose pushes this environment's pipeline delivers.
+   *
+   * @default - `dev` for DEV, `uat` for UAT, `main` for PROD
+   */
+  readonly branch?: string;
+
+  /**
+   * The AWS account the environment's stacks deploy to (bootstrapped with `cdk bootstrap --trust <pipeline account>`).
+   *
+   * @default - the account of the stack holding the pipeline
+   */
+  readonly account?: string;
+
+  /**
+   * The region the environment's stacks deploy to.
+   *
+   * @default - the region of the stack holding the pipeline
+   */
+  readonly region?: string;
+
+  /**
+   * Wait for a manual approval before deploying this environment.
+   *
+   * @default - true for PROD, false otherwise
+   */
+  readonly requireApproval?: boolean;
+
+  /**
+   * Why PROD may deploy without a manual approval. Required (not blank) when PROD sets
+   * `requireApproval: false`, refused otherwise. It is written to the pipeline's description.
+   *
+   * @default - no waiver
+   */
+  readonly approvalWaiverReason?: string;
+
+  /**
+   * Configuration values handed to this environment's stage, read with `stringValue`,
+   * `numberValue` and `booleanValue` of `DeliveryEnvironment`. Values must be strings, numbers or booleans.
+   *
+   * @default - no values
+   */
+  readonly config?: { [key: string]: any };
+}
+
+/**
+ * Creates the application stage of one environment. The pipeline calls it once per environment;
+ * the stage must use `environment.env` so that it deploys to that environment's account and region.
+ */
+export interface IDeliveryStageFactory {
+  /**
+   * Create the stage (your application's stacks) for one environment.
+   *
+   * @param scope the scope to create the stage in
+   * @param id the stage id: the environment name
+   * @param environment the environment: account, region, configuration values and image tag
+   */
+  createStage(scope: Construct, id: string, environment: DeliveryEnvironment): Stage;
+}
+
+/** The resolved settings of one environment, as handed to `IDeliveryStageFactory.createStage`. */
+export class DeliveryEnvironment {
+  /** Environment variable that the synth step sets to the tag of the image built from the same commit. */
+  public static readonly IMAGE_TAG_VARIABLE = 'RAMPART_IMAGE_TAG';
+
+  /** The image tag used when the app is synthesized outside the pipeline (no `RAMPART_IMAGE_TAG`). */
+  public static readonly LOCAL_IMAGE_TAG = 'local';
+
+  /** `DEV`, `UAT` or `PROD`. */
+  public readonly name: string;
+  /** The branch this environment delivers. */
+  public readonly branch: string;
+  /** The account it deploys to. */
+  public readonly account: string;
+  /** The region it deploys to. */
+  public readonly region: string;
+  /** Whether a manual approval precedes its deployment. */
+  public readonly requiresApproval: boolean;
+  /** Why it deploys without approval, when PROD's approval is waived. */
+  public readonly approvalWaiverReason?: string;
+  /** The configuration values, as given. */
+  public readonly config: { [key: string]: any };
+  /**
+   * Name of the ECR repository the image build pushes to, in the pipeline's account and region.
+   * Undefined when the pipeline builds no image.
+   */
+  public readonly imageRepositoryName?: string;
+  /** ARN of that repository. Undefined when the pipeline builds no image. */
+  public readonly imageRepositoryArn?: string;
+
+  /** @param props the resolved settings; `DeliveryPipeline` creates these */
+  constructor(props: DeliveryEnvironmentSettings) {
+    this.name = props.name;
+    this.branch = props.branch;
+    this.account = props.account;
+    this.region = props.region;
+    this.requiresApproval = props.requiresApproval;
+    this.approvalWaiverReason = props.approvalWaiverReason;
+    this.config = { ...(props.config ?? {}) };
+    this.imageRepositoryName = props.imageRepositoryName;
+    this.imageRepositoryArn = props.imageRepositoryArn;
+  }
+
+  /** `{ account, region }`, to pass as the stage's `env`. */
+  public get env(): Environment {
+    return { account: this.account, region: this.region };
+  }
+
+  /**
+   * The tag of the image the pipeline built from the commit being delivered: the synth step
+   * exports it as `RAMPART_IMAGE_TAG`; outside the pipeline it is `LOCAL_IMAGE_TAG`.
+   */
+  public get imageTag(): string {
+    return process.env[DeliveryEnvironment.IMAGE_TAG_VARIABLE] || DeliveryEnvironment.LOCAL_IMAGE_TAG;
+  }
+
+  /**
+   * A string configuration value.
+   *
+   * @param key the key in `config`
+   * @param defaultValue returned when the key is absent; without it an absent key throws
+   */
+  public stringValue(key: string, defaultValue?: string): string {
+    return this.value(key, 'string', defaultValue) as string;
+  }
+
+  /**
+   * A number configuration value.
+   *
+   * @param key the key in `config`
+   * @param defaultValue returned when the key is absent; without it an absent key throws
+   */
+  public numberValue(key: string, defaultValue?: number): number {
+    return this.value(key, 'number', defaultValue) as number;
+  }
+
+  /**
+   * A boolean configuration value.
+   *
+   * @param key the key in `config`
+   * @param defaultValue returned when the key is absent; without it an absent key throws
+   */
+  public booleanValue(key: string, defaultValue?: boolean): boolean {
+    return this.value(key, 'boolean', defaultValue) as boolean;
+  }
+
+  private value(key: string, type: string, defaultValue: unknown): unknown {
+    const v = this.config[key];
+    if (v === undefined) {
+      if (defaultValue !== undefined) return defaultValue;
+      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is not set; set it in the environment's config (known keys: ${Object.keys(this.config).join(', ') || 'none'})`);
+    }
+    if (typeof v !== type) {
+      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is ${JSON.stringify(v)} (${typeof v}); a ${type} is expected`);
+    }
+    return v;
+  }
+}
+
+/** The resolved settings a `DeliveryEnvironment` is made from. */
+export interface DeliveryEnvironmentSettings {
+  /** `DEV`, `UAT` or `PROD`. */
+  readonly name: string;
+  /** The branch. */
+  readonly branch: string;
+  /** The account. */
+  readonly account: string;
+  /** The region. */
+  readonly region: string;
+  /** Whether a manual approval precedes the deployment. */
+  readonly requiresApproval: boolean;
+  /**
+   * Why PROD deploys without approval.
+   *
+   * @default - no waiver
+   */
+  readonly approvalWaiverReason?: string;
+  /**
+   * Configuration values.
+   *
+   * @default - none
+   */
+  readonly config?: { [key: string]: any };
+  /**
+   * The ECR repository name of the image build.
+   *
+   * @default - no image build
+   */
+  readonly imageRepositoryName?: string;
+  /**
+   * The ECR repository ARN of the image build.
+   *
+   * @default - no image build
+   */
+  readonly imageRepositoryArn?: string;
+}

@@ -1,0 +1,121 @@
+import { Token } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+
+/** Options for `DeliverySource.connection()`. */
+export interface DeliveryConnectionSourceOptions {
+  /**
+   * The ARN of a CodeConnections (or CodeStar Connections) connection to GitHub, GitLab or Bitbucket,
+   * e.g. `arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-...`.
+   * The connection must be in the pipeline's account and be approved in the console once.
+   */
+  readonly connectionArn: string;
+
+  /** The repository as `owner/name`. */
+  readonly repository: string;
+}
+
+/** Options for `DeliverySource.s3()`. */
+export interface DeliveryS3SourceOptions {
+  /** A versioned bucket that receives a zip of the repository per branch. */
+  readonly bucket: s3.IBucket;
+
+  /**
+   * Prefix of the object keys: the source of branch `dev` is `<keyPrefix>dev.zip`.
+   *
+   * @default - no prefix: `dev.zip`, `uat.zip`, `main.zip`
+   */
+  readonly keyPrefix?: string;
+}
+
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
+const REPOSITORY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
+
+/**
+ * Where a `DeliveryPipeline` takes its source: a Git repository through CodeConnections
+ * (GitHub, GitLab, Bitbucket), or a zip per branch in S3 as a fallback.
+ */
+export abstract class DeliverySource {
+  /** A GitHub, GitLab or Bitbucket repository reached through a CodeConnections connection. */
+  public static connection(options: DeliveryConnectionSourceOptions): DeliverySource {
+    return new ConnectionSource(options);
+  }
+
+  /** A zip of each branch in a versioned S3 bucket, polled by the pipeline. */
+  public static s3(options: DeliveryS3SourceOptions): DeliverySource {
+    return new S3Source(options);
+  }
+
+  /** A short description for error messages. */
+  public abstract readonly description: string;
+
+  /**
+   * The ARN of the source bucket, for an S3 source.
+   * @internal
+   */
+  public abstract readonly _bucketArn?: string;
+
+  /**
+   * The problems with this source's options, each naming its option.
+   * @internal
+   */
+  public abstract _problems(): string[];
+
+  /**
+   * The CDK Pipelines source for one branch.
+   * @internal
+   */
+  public abstract _forBranch(branch: string): pipelines.CodePipelineSource;
+}
+
+class ConnectionSource extends DeliverySource {
+  public readonly description: string;
+  public readonly _bucketArn?: string = undefined;
+
+  constructor(private readonly options: DeliveryConnectionSourceOptions) {
+    super();
+    this.description = `connection ${options.repository}`;
+  }
+
+  public _problems(): string[] {
+    const problems: string[] = [];
+    const { connectionArn, repository } = this.options;
+    if (!Token.isUnresolved(connectionArn) && !CONNECTION_ARN.test(connectionArn ?? '')) {
+      problems.push(`source.connectionArn: '${connectionArn}' is not a connection ARN; allowed: arn:aws:codeconnections:<region>:<account>:connection/<id> (or codestar-connections)`);
+    }
+    if (!Token.isUnresolved(repository) && !REPOSITORY.test(repository ?? '')) {
+      problems.push(`source.repository: '${repository}' is not a repository; allowed: 'owner/name'`);
+    }
+    return problems;
+  }
+
+  public _forBranch(branch: string): pipelines.CodePipelineSource {
+    return pipelines.CodePipelineSource.connection(this.options.repository, branch, {
+      connectionArn: this.options.connectionArn,
+      triggerOnPush: true,
+    });
+  }
+}
+
+class S3Source extends DeliverySource {
+  public readonly description: string;
+  public readonly _bucketArn?: string;
+
+  constructor(private readonly options: DeliveryS3SourceOptions) {
+    super();
+    this.description = 's3';
+    this._bucketArn = options.bucket.bucketArn;
+  }
+
+  public _problems(): string[] {
+    const prefix = this.options.keyPrefix;
+    if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || /\s/.test(prefix))) {
+      return [`source.keyPrefix: '${prefix}' must not start with '/' nor contain spaces; allowed: e.g. 'sources/'`];
+    }
+    return [];
+  }
+
+  public _forBranch(branch: string): pipelines.CodePipelineSource {
+    return pipelines.CodePipelineSource.s3(this.options.bucket, `${this.options.keyPrefix ?? ''}${branch}.zip`);
+  }
+}

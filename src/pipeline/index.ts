@@ -1,0 +1,3 @@
+export * from './delivery-environment';
+export * from './delivery-source';
+export * from './delivery-pipeline';

@@ -1,0 +1,125 @@
+import { Stack, Stage } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { Compliance } from '../../compliance';
+
+/** What the acknowledgements need to know about the pipeline's own resources. */
+export interface PipelineResources {
+  /** Flattened ARN of the artifact bucket, as cdk-nag prints it: `<LogicalId.Arn>`. */
+  readonly artifactBucketArn: string;
+  /** Flattened ARN of the S3 source bucket, when the source is S3. */
+  readonly sourceBucketArn?: string;
+}
+
+/** A wildcard that CDK's own grants or CDK Pipelines put in a pipeline role, and why it is acceptable. */
+interface KnownWildcard {
+  readonly matches: (finding: string, statementActions: string[]) => boolean;
+  readonly reason: string;
+}
+
+const VPC_ACTIONS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions', 'ec2:DescribeVpcs'];
+const READ_WRITE_VARIANTS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+
+function knownWildcards(resources: PipelineResources): KnownWildcard[] {
+  const buckets = [resources.artifactBucketArn, resources.sourceBucketArn].filter((b): b is string => b !== undefined);
+  return [
+    {
+      matches: (f) => READ_WRITE_VARIANTS.some((a) => f === `Action::${a}`),
+      reason: 'CDK grant on the pipeline artifact bucket and its key (grantRead/grantReadWrite): the wildcard spans the variants of one operation (object versions, multipart parts, data-key forms) and the statement names only that bucket and key.',
+    },
+    {
+      matches: (f) => buckets.some((b) => f === `Resource::${b}/*`),
+      reason: 'Objects of the pipeline artifact (or source) bucket: each execution writes artifacts under keys generated at run time, so the objects cannot be listed in advance; the bucket is KMS-encrypted, TLS-only and private.',
+    },
+    {
+      matches: (f) => /^Resource::arn:<AWS::Partition>:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/codebuild\/<[A-Za-z0-9]+>:\*$/.test(f),
+      reason: 'CodeBuild grants every project its own default log group (/aws/codebuild/<project>) and its log streams, whose names are build ids known only at run time; the builds write to the pipeline log group.',
+    },
+    {
+      matches: (f) => /^Resource::arn:<AWS::Partition>:codebuild:[a-z0-9-]+:\d{12}:report-group\/<[A-Za-z0-9]+>-\*$/.test(f),
+      reason: 'CodeBuild grants every project the test report groups named after it (<project>-<report>), created at run time.',
+    },
+    {
+      matches: (f, actions) => f === 'Resource::*' && actions.length > 0 && actions.every((a) => ['ecr:GetAuthorizationToken', 'cloudformation:DescribeStacks', 's3:ListBucket'].includes(a)),
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions (registry login for the image build); the self-mutation step of CDK Pipelines reads stack descriptions and bucket listings of the CDK bootstrap to deploy the pipeline stack (read-only).',
+    },
+    {
+      matches: (f, actions) => /^Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface\/\*$/.test(f) && actions.every((a) => a === 'ec2:CreateNetworkInterfacePermission'),
+      reason: 'CodeBuild in a VPC attaches network interfaces it creates at run time; the statement is conditioned to the configured subnets and to ec2:AuthorizedService codebuild.amazonaws.com.',
+    },
+    {
+      matches: (f, actions) => f === 'Resource::*' && actions.length > 0 && actions.every((a) => VPC_ACTIONS.includes(a)),
+      reason: 'CodeBuild in a VPC creates, describes and deletes its network interfaces and reads subnets, security groups, DHCP options and VPCs; these EC2 actions have no resource-level permissions.',
+    },
+    {
+      matches: (f, actions) => /^Resource::arn:\*:iam::\d{12}:role\/\*$/.test(f) && actions.every((a) => a === 'sts:AssumeRole'),
+      reason: 'CDK Pipelines self-mutation assumes the CDK bootstrap roles of the pipeline account; the statement is restricted by condition to roles tagged aws-cdk:bootstrap-role (deploy, file-publishing, image-publishing).',
+    },
+  ];
+}
+
+const INLINE_POLICY_REASON = 'CDK attaches each pipeline role\'s least-privilege grants as a policy created, scoped and deleted with that one role (CDK Pipelines creates a role per action); it is never attached elsewhere, which is the risk this rule guards against.';
+
+/** Wildcard findings of a policy document as cdk-nag's IAM5 reports them. */
+function wildcardFindings(document: any): { finding: string; actions: string[] }[] {
+  const out: { finding: string; actions: string[] }[] = [];
+  for (const statement of document?.Statement ?? []) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions: string[] = [statement.Action ?? []].flat();
+    for (const a of actions) if (a.includes('*')) out.push({ finding: `Action::${a}`, actions });
+    for (const r of [statement.Resource ?? []].flat()) {
+      const flat = flatten(r);
+      if (flat.includes('*')) out.push({ finding: `Resource::${flat}`, actions });
+    }
+  }
+  return out;
+}
+
+/** cdk-nag's rendering of a CloudFormation reference in finding ids. */
+export function flatten(node: any): string {
+  if (node === undefined) return '';
+  if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
+  if (node['Fn::Join']) {
+    const [delimiter, items] = node['Fn::Join'];
+    return items.map(flatten).join(delimiter);
+  }
+  if (node['Fn::Sub']) return flatten(node['Fn::Sub']);
+  if (node['Fn::GetAtt']) return `<${flatten(node['Fn::GetAtt'][0])}.${flatten(node['Fn::GetAtt'][1])}>`;
+  if (node['Fn::ImportValue']) return flatten(node['Fn::ImportValue']);
+  if (node.Ref) return `<${flatten(node.Ref)}>`;
+  return JSON.stringify(node);
+}
+
+/**
+ * Acknowledge, on each pipeline role policy and CodeBuild project under `scope` (never inside the
+ * application stages), the findings that CDK Pipelines' own resources cannot avoid. A wildcard
+ * that is not one of the known ones stays a finding.
+ */
+export function acknowledgePipelineResources(scope: IConstruct, resources: PipelineResources): void {
+  const stack = Stack.of(scope);
+  const stage = Stage.of(scope);
+  const known = knownWildcards(resources);
+  for (const c of scope.node.findAll()) {
+    if (Stage.of(c) !== stage) continue; // the application stages answer for themselves
+    if (c instanceof iam.CfnPolicy) {
+      for (const rule of ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']) {
+        Compliance.acknowledge(c, rule, INLINE_POLICY_REASON);
+      }
+      const seen = new Set<string>();
+      for (const { finding, actions } of wildcardFindings(stack.resolve(c.policyDocument))) {
+        if (seen.has(finding)) continue;
+        const match = known.find((k) => k.matches(finding, actions));
+        if (match) {
+          Compliance.acknowledge(c, `AwsSolutions-IAM5[${finding}]`, match.reason);
+          seen.add(finding);
+        }
+      }
+    }
+    if (c instanceof codebuild.CfnProject && stack.resolve(c.source)?.type === 'CODEPIPELINE') {
+      for (const rule of ['HIPAA.Security-CodeBuildProjectSourceRepoUrl', 'PCI.DSS.321-CodeBuildProjectSourceRepoUrl']) {
+        Compliance.acknowledge(c, rule, 'The project\'s source is CODEPIPELINE: it reads the encrypted pipeline artifacts and never connects to a repository, so there is no repository URL or OAuth credential to check; the repository is reached through a CodeConnections connection.');
+      }
+    }
+  }
+}
