@@ -520,17 +520,17 @@ export class TracedApi extends Construct {
     });
     this.api.addGatewayResponse('BadRequestBody', {
       type: apigateway.ResponseType.BAD_REQUEST_BODY,
-      responseHeaders: headers,
+      responseHeaders: cors ? headers : undefined,
       templates: body('"$util.escapeJavaScript($context.error.validationErrorString)"'),
     });
     this.api.addGatewayResponse('Default4xx', {
       type: apigateway.ResponseType.DEFAULT_4XX,
-      responseHeaders: headers,
+      responseHeaders: cors ? headers : undefined,
       templates: body('$context.error.messageString'),
     });
     this.api.addGatewayResponse('Default5xx', {
       type: apigateway.ResponseType.DEFAULT_5XX,
-      responseHeaders: headers,
+      responseHeaders: cors ? headers : undefined,
       templates: body('$context.error.messageString'),
     });
   }

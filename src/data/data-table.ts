@@ -64,7 +64,7 @@ export interface DataTableProps {
    */
   readonly encryption?: DataTableEncryption;
   /**
-   * The customer managed key, with `encryption: CUSTOMER_MANAGED`.
+   * The customer managed key, with `encryption: CUSTOMER_MANAGED` (which needs a stack with an explicit region).
    *
    * @default - a new key with rotation on, when `encryption` is `CUSTOMER_MANAGED`
    */
@@ -164,6 +164,7 @@ export class DataTable extends Construct {
   public readonly tableArn: string;
   /** The names of the global secondary indexes. */
   public readonly indexNames: string[];
+  private readonly hasStream: boolean;
 
   constructor(scope: Construct, id: string, props: DataTableProps) {
     super(scope, id);
@@ -218,6 +219,7 @@ export class DataTable extends Construct {
     });
     this.tableName = this.table.tableName;
     this.indexNames = indexes.map((i) => i.indexName);
+    this.hasStream = props.stream !== undefined;
     this.tableArn = this.table.tableArn;
 
   }
@@ -258,11 +260,12 @@ export class DataTable extends Construct {
 
   /** Read the table's stream (for a Lambda event source or a pipe). */
   public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
-    if (!this.table.tableStreamArn) {
+    if (!this.hasStream) {
       throw new Error(`DataTable ${this.node.path}: grantStreamRead needs a table with a stream; set the 'stream' prop`);
     }
+    // Lambda's event source mapping lists the table's streams; ListStreams has no resource-level permissions.
     iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:ListStreams'], resourceArns: ['*'] });
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: STREAM_ACTIONS, resourceArns: [this.table.tableStreamArn] });
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: STREAM_ACTIONS, resourceArns: [this.table.tableStreamArn!] });
     this.encryptionKey?.grant(grantee, ...KMS_READ);
     return grant;
   }
@@ -289,6 +292,9 @@ export class DataTable extends Construct {
 
     if (!Token.isUnresolved(pitrDays) && (!Number.isInteger(pitrDays) || pitrDays < 1 || pitrDays > 35)) {
       problems.push(`pointInTimeRecoveryDays: ${pitrDays} is not allowed; use a whole number of days from 1 to 35`);
+    }
+    if (encryption === DataTableEncryption.CUSTOMER_MANAGED && Token.isUnresolved(stackRegion)) {
+      problems.push('encryption: CUSTOMER_MANAGED needs a stack with an explicit region (env: { region }): a global table names its key per region; this stack is region-agnostic');
     }
     if (props.encryptionKey && encryption !== DataTableEncryption.CUSTOMER_MANAGED) {
       problems.push(`encryptionKey: given with encryption ${encryption}; set encryption to CUSTOMER_MANAGED to use it`);

@@ -31,10 +31,18 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
 }
 
 const context = {
-  awsRequestId: 'lambda-request', functionName: 'items', functionVersion: '$LATEST', memoryLimitInMB: '1024',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:items', logGroupName: '/aws/lambda/items',
-  logStreamName: 'stream', callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  awsRequestId: 'lambda-request',
+  functionName: 'items',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '1024',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:items',
+  logGroupName: '/aws/lambda/items',
+  logStreamName: 'stream',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
 } as Context;
 
 async function storedItems(): Promise<number> {

@@ -1,5 +1,5 @@
-import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { ZodType } from 'zod';
 
 const MAX_AGE_SECONDS = 300;

@@ -104,7 +104,8 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
     return json(successStatus, result ?? {});
   };
 
-  let idempotentRun: ((input: { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string }) => Promise<APIGatewayProxyResult>) | undefined;
+  type IdempotentInput = { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string };
+  let idempotentRun: ((input: IdempotentInput) => Promise<APIGatewayProxyResult>) | undefined;
   let idempotencyConfig: IdempotencyConfig | undefined;
   if (route.idempotencyTableName) {
     const endpoint = process.env.DYNAMODB_ENDPOINT;
@@ -114,7 +115,7 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
       expiresAfterSeconds: 24 * 3600,
     });
     idempotentRun = makeIdempotent(
-      async (input: { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string }) => run(input.event, input.requestId),
+      async (input: IdempotentInput) => run(input.event, input.requestId),
       {
         persistenceStore: new DynamoDBPersistenceLayer({
           tableName: route.idempotencyTableName,
