@@ -6,6 +6,3 @@ export * from './dr';
 export * from './api';
 export * from './data';
 export * from './config';
-export * from './api';
-export * from './data';
-export * from './config';
