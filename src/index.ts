@@ -6,3 +6,4 @@ export * from './dr';
 export * from './api';
 export * from './data';
 export * from './config';
+export * from './pipeline';
