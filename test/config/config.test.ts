@@ -27,7 +27,11 @@ describe('configuration', () => {
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue(), GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ PASS_RULES_PARAM: { Ref: Match.anyValue() }, DISTRICTS_PARAM: { Ref: Match.anyValue() }, SIGNING_KEY_SECRET: Match.anyValue() }),
+        Variables: Match.objectLike({
+          PASS_RULES_PARAM: { Ref: Match.anyValue() },
+          DISTRICTS_PARAM: { Ref: Match.anyValue() },
+          SIGNING_KEY_SECRET: Match.anyValue(),
+        }),
       },
     });
     const policy = JSON.stringify(Object.values(t.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument));
