@@ -12,6 +12,7 @@ declare -A NEEDED=(
   [dot]=graphviz
   [chromium]=chromium
   [java]=openjdk-17-jre-headless
+  [openssl]=openssl
 )
 missing=()
 for cmd in "${!NEEDED[@]}"; do
