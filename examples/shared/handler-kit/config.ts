@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import type { ZodType } from 'zod';
+import { parse, type $ZodType as ZodType, type output } from 'zod/v4/core';
 
 const MAX_AGE_SECONDS = 300;
 
@@ -11,9 +11,9 @@ function nameFrom(envName: string): string {
 }
 
 /** A JSON ConfigParameter, named by `envName`, validated with `schema`; cached for 5 minutes. */
-export async function jsonParameter<T>(envName: string, schema: ZodType<T>): Promise<T> {
+export async function jsonParameter<S extends ZodType>(envName: string, schema: S): Promise<output<S>> {
   const value = await getParameter(nameFrom(envName), { transform: 'json', maxAge: MAX_AGE_SECONDS });
-  return schema.parse(value);
+  return parse(schema, value);
 }
 
 /** A plain ConfigParameter, named by `envName`; cached for 5 minutes. */

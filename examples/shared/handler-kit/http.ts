@@ -3,7 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z, ZodType } from 'zod';
+import { safeParse, type $ZodType as ZodType, type output } from 'zod/v4/core';
 import { ConflictError, ForbiddenError, HttpError, UnprocessableError, BadRequestError } from './errors';
 import { logger, metrics } from './observability';
 
@@ -27,7 +27,7 @@ export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R> {
    * runs once per key and caller; a repeat gets the first answer back.
    */
   readonly idempotencyTableName?: string;
-  handle(input: RouteInput<z.infer<BS>, z.infer<PS>>): Promise<R>;
+  handle(input: RouteInput<output<BS>, output<PS>>): Promise<R>;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -44,8 +44,9 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   return found?.[1] ?? undefined;
 }
 
-function parseWith<S extends ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
+function parseWith<S extends ZodType>(schema: S, value: unknown, what: string): output<S> {
+  // zod's core parser accepts classic (`zod`) and tree-shakable (`zod/mini`) schemas alike.
+  const result = safeParse(schema, value);
   if (!result.success) {
     throw new BadRequestError(`Invalid ${what}`, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   }
@@ -100,7 +101,7 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
     const params = route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path parameters') : undefined;
     const rawBody = parseBody(event);
     const body = route.body ? parseWith(route.body, rawBody, 'body') : undefined;
-    const result = await route.handle({ body: body as z.infer<BS>, params: params as z.infer<PS>, event, requestId });
+    const result = await route.handle({ body: body as output<BS>, params: params as output<PS>, event, requestId });
     return json(successStatus, result ?? {});
   };
 
