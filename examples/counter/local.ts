@@ -1,0 +1,24 @@
+/**
+ * Runs the camera counter on 127.0.0.1 without AWS: DynamoDB Local, the web card and the API
+ * routes of the stack's route table answered by the real handlers in-process.
+ *
+ *   npx ts-node --swc examples/counter/local.ts [--port 8080]
+ *
+ * Ctrl-C stops everything. Environment: PORT, COUNTER_START, DYNAMODB_ENDPOINT (use a running
+ * DynamoDB instead of starting DynamoDB Local), COUNTER_API_KEY (the reset key; random otherwise).
+ */
+import { counterLocalOptions } from './local-options';
+import { runLocal } from '../shared/local';
+
+const portArg = process.argv.indexOf('--port');
+const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
+
+runLocal(counterLocalOptions({
+  port,
+  start: process.env.COUNTER_START ? Number(process.env.COUNTER_START) : undefined,
+  dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+  apiKey: process.env.COUNTER_API_KEY,
+})).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+import { randomUUID } from 'crypto';
+import type { IncomingMessage } from 'http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { groupsOf, LocalCaller, LocalIdentity } from './identity';
+import type { ExampleRoute } from './routes';
+import { RouteAuthorization } from '../../../src/api';
+
+/** A Lambda proxy handler, as the example handlers export it. */
+export type LocalHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** A route with its path template compiled and its handler loaded. */
+export interface LoadedRoute {
+  readonly route: ExampleRoute;
+  readonly handler: LocalHandler;
+  readonly pattern: RegExp;
+  readonly paramNames: string[];
+}
+
+/** A local HTTP answer. */
+export interface LocalResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: Buffer;
+}
+
+/** How a request reached the emulated API. */
+export interface ApiRequest {
+  readonly method: string;
+  /** The path below the stage, e.g. `/counter`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly req: IncomingMessage;
+  readonly body: Buffer;
+}
+
+export interface ApiSettings {
+  readonly stageName: string;
+  readonly apiKey: string;
+  readonly identity: LocalIdentity;
+  /** Host and port, for `requestContext.domainName`. */
+  readonly domainName: string;
+  /** Default route function timeout. */
+  readonly defaultTimeoutMs: number;
+}
+
+/** `/passes/{passId}/scans/{rest+}` -> a RegExp with one group per parameter (`+` is greedy). */
+export function compilePath(template: string): { pattern: RegExp; paramNames: string[] } {
+  const paramNames: string[] = [];
+  const source = template === '/' ? '' : template.split('/').slice(1).map((segment) => {
+    const param = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(segment);
+    if (!param) return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    paramNames.push(param[1]);
+    return param[2] ? '/(.+)' : '/([^/]+)';
+  }).join('');
+  return { pattern: new RegExp(`^${source}/?$`), paramNames };
+}
+
+/** The route answering a path, preferring literal segments over parameters (as API Gateway does). */
+function findRoutes(routes: LoadedRoute[], path: string): { route: LoadedRoute; params: Record<string, string> }[] {
+  const found: { route: LoadedRoute; params: Record<string, string>; literal: number }[] = [];
+  for (const r of routes) {
+    const m = r.pattern.exec(path === '' ? '/' : path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    r.paramNames.forEach((name, i) => { params[name] = decodeURIComponent(m[i + 1]); });
+    found.push({ route: r, params, literal: r.route.path.split('/').filter((s) => s && !s.startsWith('{')).length });
+  }
+  return found.sort((a, b) => b.literal - a.literal);
+}
+
+function gatewayError(statusCode: number, message: string, requestId: string, extra: Record<string, string> = {}): LocalResponse {
+  // The shape of TracedApi's gateway responses: {"message": ..., "requestId": ...}.
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': extra.errorType ?? '' },
+    body: Buffer.from(JSON.stringify({ message, requestId })),
+  };
+}
+
+function headerMaps(req: IncomingMessage): { single: Record<string, string>; multi: Record<string, string[]> } {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i];
+    const value = req.rawHeaders[i + 1];
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+function queryMaps(query: URLSearchParams): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
+  const keys = [...new Set(query.keys())];
+  if (keys.length === 0) return { single: null, multi: null };
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const k of keys) {
+    multi[k] = query.getAll(k);
+    single[k] = multi[k][multi[k].length - 1];
+  }
+  return { single, multi };
+}
+
+/** An API Gateway REST (Lambda proxy) event for a request, as API Gateway builds it. */
+export function proxyEvent(args: {
+  request: ApiRequest;
+  route: ExampleRoute;
+  params: Record<string, string>;
+  settings: ApiSettings;
+  requestId: string;
+  caller?: LocalCaller;
+  apiKey?: string;
+}): APIGatewayProxyEvent {
+  const { request, route, params, settings, requestId, caller } = args;
+  const headers = headerMaps(request.req);
+  const query = queryMaps(request.query);
+  const now = new Date();
+  const isText = request.body.length === 0 || /json|text|xml|form-urlencoded|javascript/i.test(String(request.req.headers['content-type'] ?? 'application/json'));
+  return {
+    resource: route.path,
+    path: request.path,
+    httpMethod: request.method,
+    headers: headers.single,
+    multiValueHeaders: headers.multi,
+    queryStringParameters: query.single,
+    multiValueQueryStringParameters: query.multi,
+    pathParameters: route.path.includes('{') ? params : null,
+    stageVariables: null,
+    body: request.body.length === 0 ? null : (isText ? request.body.toString('utf8') : request.body.toString('base64')),
+    isBase64Encoded: request.body.length > 0 && !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      resourceId: 'local',
+      resourcePath: route.path,
+      httpMethod: request.method,
+      path: `/${settings.stageName}${request.path}`,
+      stage: settings.stageName,
+      requestId,
+      extendedRequestId: requestId,
+      requestTime: now.toUTCString(),
+      requestTimeEpoch: now.getTime(),
+      protocol: `HTTP/${request.req.httpVersion}`,
+      domainName: settings.domainName,
+      domainPrefix: settings.domainName.split('.')[0],
+      authorizer: caller?.claims ? { claims: caller.claims } : null,
+      identity: {
+        sourceIp: request.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: String(request.req.headers['user-agent'] ?? ''),
+        apiKey: args.apiKey ?? null,
+        apiKeyId: args.apiKey ? 'local-key' : null,
+        userArn: caller?.userArn ?? null,
+        user: caller?.userArn ? 'local' : null,
+        caller: null,
+        accountId: null,
+        accessKey: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        clientCert: null,
+      },
+    },
+  };
+}
+
+function lambdaContext(route: ExampleRoute, requestId: string, timeoutMs: number): Context {
+  const name = `local-${route.handlerName}`;
+  const deadline = Date.now() + timeoutMs;
+  return {
+    awsRequestId: requestId,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: String(route.functionOptions?.memorySize ?? 1024),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Answers one request below the stage as API Gateway (REST, Lambda proxy) would: 403 "Missing
+ * Authentication Token" for an unknown method or path, 403 "Forbidden" without the API key on
+ * `apiKeyRequired` routes, 401 without a caller on COGNITO routes, 403 for missing Cognito groups
+ * (which the handler kit enforces in Lambda), otherwise the route's handler, in-process, with a
+ * proxy event; a handler that throws or runs past its timeout is a 502 / 504.
+ */
+export async function answerApi(routes: LoadedRoute[], request: ApiRequest, settings: ApiSettings): Promise<LocalResponse> {
+  const requestId = randomUUID();
+  const match = findRoutes(routes, request.path).find((m) => m.route.route.method === request.method || m.route.route.method === 'ANY');
+  if (!match) return gatewayError(403, 'Missing Authentication Token', requestId, { errorType: 'MissingAuthenticationTokenException' });
+  const route = match.route.route;
+
+  const givenKey = request.req.headers['x-api-key'];
+  const apiKey = typeof givenKey === 'string' ? givenKey : undefined;
+  if (route.apiKeyRequired && apiKey !== settings.apiKey) return gatewayError(403, 'Forbidden', requestId, { errorType: 'ForbiddenException' });
+
+  let caller: LocalCaller | undefined;
+  const authorization = route.authorization ?? RouteAuthorization.IAM;
+  if (authorization !== RouteAuthorization.NONE) {
+    caller = await settings.identity.callerOf(request.req.headers);
+    if (authorization === RouteAuthorization.COGNITO && !caller?.claims) {
+      return gatewayError(401, 'Unauthorized', requestId, { errorType: 'UnauthorizedException' });
+    }
+    if (authorization === RouteAuthorization.IAM && !caller?.userArn) {
+      return gatewayError(403, 'Missing Authentication Token', requestId, { errorType: 'MissingAuthenticationTokenException' });
+    }
+    const required = route.requiredGroups ?? [];
+    if (required.length > 0 && !required.some((g) => groupsOf(caller).includes(g))) {
+      return {
+        statusCode: 403,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ error: 'Forbidden', message: `Requires membership of one of: ${required.join(', ')}`, requestId })),
+      };
+    }
+  }
+
+  const event = proxyEvent({ request, route, params: match.params, settings, requestId, caller, apiKey });
+  const timeoutMs = route.functionOptions?.timeout?.toMilliseconds() ?? settings.defaultTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      match.route.handler(event, lambdaContext(route, requestId, timeoutMs)),
+      new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
+    ]);
+    if (result === 'timeout') return gatewayError(504, 'Endpoint request timed out', requestId);
+    const headers: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
+    for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+    for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k.toLowerCase()] = v.map(String);
+    const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+    return { statusCode: result.statusCode, headers, body };
+  } catch (error) {
+    console.error(`[local] ${request.method} ${route.path}: the handler threw`, error);
+    return gatewayError(502, 'Internal server error', requestId);
+  } finally {
+    clearTimeout(timer);
+  }
+}

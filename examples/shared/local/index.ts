@@ -1,0 +1,5 @@
+export * from './routes';
+export * from './identity';
+export * from './api-gateway';
+export * from './web';
+export * from './local-runner';

@@ -1,0 +1,290 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { answerApi, compilePath, LoadedRoute, LocalHandler } from './api-gateway';
+import { LocalIdentity, NO_IDENTITY } from './identity';
+import { ExampleRoute, REPO_ROOT } from './routes';
+import { buildWebInto, serveStatic } from './web';
+import { SecureSite } from '../../../src/site';
+import type { StartedEngine } from '../../../test/support/engines';
+import { engine as dynamoDbLocal } from '../../../test/support/engines/dynamodb-local';
+
+/** A DynamoDB table an example needs; its generated name is given to the handlers in `envName`. */
+export interface LocalTable {
+  /** Environment variable holding the table name (as the stack sets it for the functions). */
+  readonly envName: string;
+  /** @default 'pk' */
+  readonly partitionKey?: string;
+  /** @default - none */
+  readonly sortKey?: string;
+}
+
+export interface LocalOptions {
+  /** The example's folder name under examples/. */
+  readonly example: string;
+  /** The route table the stack uses. */
+  readonly routes: ExampleRoute[];
+  /** API stage name: the API answers below `/<stageName>/`, as on API Gateway. @default 'v1' */
+  readonly stageName?: string;
+  /** Tables to create on DynamoDB Local. @default - none */
+  readonly tables?: LocalTable[];
+  /** Environment variables of the functions (shared by every route: one process). @default - none */
+  readonly environment?: Record<string, string>;
+  /** Port of the web and API server; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (its tables are deleted on stop). @default - DynamoDB Local is started when `tables` are given */
+  readonly dynamoDbEndpoint?: string;
+  /** The API key `apiKeyRequired` routes accept. @default - a random key, printed */
+  readonly apiKey?: string;
+  /** Who sends a request, for COGNITO / IAM routes. @default - nobody: such routes refuse every request */
+  readonly identity?: LocalIdentity;
+  /** Extra fields of the runtime config file (`config.json`) the web page reads, next to `apiBaseUrl`. @default - none */
+  readonly webConfig?: Record<string, unknown>;
+  /** Folder holding the route handlers (`<handlerName>.ts`). @default - examples/<example>/handlers */
+  readonly handlersDir?: string;
+  /** Folder holding the web pages. @default - examples/<example>/web */
+  readonly webDir?: string;
+  /** Print the URLs and the key. @default true */
+  readonly log?: boolean;
+}
+
+/** A running example. */
+export interface LocalExample {
+  /** The web page, e.g. `http://127.0.0.1:8080/`. */
+  readonly url: string;
+  /** The API base, e.g. `http://127.0.0.1:8080/v1`. */
+  readonly apiUrl: string;
+  /** The key `apiKeyRequired` routes accept (header `x-api-key`). */
+  readonly apiKey: string;
+  /** The DynamoDB endpoint in use, when tables were asked for. */
+  readonly dynamoDbEndpoint?: string;
+  /** Created table names by their `envName`. */
+  readonly tables: Record<string, string>;
+  /** Process ids of the engines this run started (to check they are gone after `stop`). */
+  readonly enginePids: number[];
+  /** Stop the server, delete or drop the tables, stop the engines; idempotent. */
+  stop(): Promise<void>;
+}
+
+const FAKE_AWS_ENV: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_DEV: 'true',
+};
+
+/**
+ * The security headers the deployed site sends (SecureSite's defaults), so a page that breaks the
+ * Content-Security-Policy breaks locally too. `upgrade-insecure-requests` is left out: the local
+ * server speaks plain HTTP on 127.0.0.1.
+ */
+export const LOCAL_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': SecureSite.DEFAULT_CONTENT_SECURITY_POLICY.replace(/;\s*upgrade-insecure-requests\s*$/, ''),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+};
+
+function loadRoutes(handlersDir: string, routes: ExampleRoute[]): LoadedRoute[] {
+  return routes.map((route) => {
+    const file = path.join(handlersDir, `${route.handlerName}.ts`);
+    if (!fs.existsSync(file)) throw new Error(`Route ${route.method} ${route.path}: handler file ${path.relative(REPO_ROOT, file)} does not exist`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the route table names the handler files
+    const handler = require(file).handler as LocalHandler;
+    if (typeof handler !== 'function') throw new Error(`Route ${route.method} ${route.path}: ${path.relative(REPO_ROOT, file)} has no exported 'handler' function`);
+    return { route, handler, ...compilePath(route.path) };
+  });
+}
+
+/** Ids of this process's child processes (Linux /proc; empty elsewhere). */
+function childPids(): number[] {
+  if (!fs.existsSync('/proc')) return [];
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state, ppid, ...
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Starts an example on 127.0.0.1 without AWS: DynamoDB Local (unless an endpoint is given) with
+ * the example's tables, the web pages as static files with the site's security headers, the runtime
+ * `config.json` the page reads, and the API routes of the stack's route table answered by the real
+ * handlers in-process with API Gateway proxy events.
+ */
+export async function startLocal(options: LocalOptions): Promise<LocalExample> {
+  const stageName = options.stageName ?? 'v1';
+  const apiKey = options.apiKey ?? randomBytes(16).toString('hex');
+  const identity = options.identity ?? NO_IDENTITY;
+  const log = options.log ?? true;
+  const tables = options.tables ?? [];
+  const webSrc = options.webDir ?? path.join(REPO_ROOT, 'examples', options.example, 'web');
+  const handlersDir = options.handlersDir ?? path.join(REPO_ROOT, 'examples', options.example, 'handlers');
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const enginePids: number[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try { await fn(); } catch (e) { console.error('[local] cleanup:', e); }
+    }
+  };
+
+  for (const [k, v] of Object.entries(FAKE_AWS_ENV)) process.env[k] ??= v;
+  // Fail on a bad route table before starting anything.
+  const routes = loadRoutes(handlersDir, options.routes);
+
+  try {
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `rampart-${options.example}-`));
+    cleanups.push(async () => fs.rmSync(runDir, { recursive: true, force: true }));
+    const webDir = path.join(runDir, 'web');
+    const configDir = path.join(runDir, 'runtime');
+    fs.mkdirSync(configDir);
+    if (fs.existsSync(webSrc)) buildWebInto(webSrc, webDir);
+
+    let dynamoDbEndpoint = options.dynamoDbEndpoint;
+    const tableNames: Record<string, string> = {};
+    if (tables.length > 0) {
+      if (!dynamoDbEndpoint) {
+        const before = childPids();
+        const started: StartedEngine = await dynamoDbLocal.start();
+        cleanups.push(() => started.stop());
+        dynamoDbEndpoint = started.env.DYNAMODB_ENDPOINT;
+        enginePids.push(...childPids().filter((p) => !before.includes(p)));
+      }
+      process.env.DYNAMODB_ENDPOINT = dynamoDbEndpoint;
+      const client = new DynamoDBClient({
+        endpoint: dynamoDbEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      cleanups.push(async () => client.destroy());
+      const suffix = randomBytes(3).toString('hex');
+      for (const t of tables) {
+        const name = `${options.example}-${t.envName.toLowerCase().replace(/_/g, '-')}-${suffix}`;
+        const pk = t.partitionKey ?? 'pk';
+        await client.send(new CreateTableCommand({
+          TableName: name,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: pk, KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' as const }] : [])],
+          AttributeDefinitions: [{ AttributeName: pk, AttributeType: 'S' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, AttributeType: 'S' as const }] : [])],
+        }));
+        tableNames[t.envName] = name;
+        process.env[t.envName] = name;
+        // An engine we did not start outlives this run: leave nothing in it.
+        if (options.dynamoDbEndpoint) cleanups.push(async () => { await client.send(new DeleteTableCommand({ TableName: name })); });
+      }
+    }
+    for (const [k, v] of Object.entries(options.environment ?? {})) process.env[k] = v;
+
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    cleanups.push(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}/`;
+    const apiUrl = `http://127.0.0.1:${port}/${stageName}`;
+    fs.writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ apiBaseUrl: `/${stageName}`, ...options.webConfig }, null, 2));
+
+    const settings = { stageName, apiKey, identity, domainName: `127.0.0.1:${port}`, defaultTimeoutMs: 10_000 };
+    const stagePrefix = `/${stageName}`;
+    server.on('request', (req, res) => {
+      void (async () => {
+        const parsed = new URL(req.url ?? '/', url);
+        const body = await readBody(req);
+        if (parsed.pathname === stagePrefix || parsed.pathname.startsWith(`${stagePrefix}/`)) {
+          const answer = await answerApi(routes, {
+            method: req.method ?? 'GET',
+            path: parsed.pathname.slice(stagePrefix.length) || '/',
+            query: parsed.searchParams,
+            req,
+            body,
+          }, settings);
+          res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': answer.body.length });
+          res.end(answer.body);
+          if (log) console.log(`[local] ${req.method} ${parsed.pathname} -> ${answer.statusCode}`);
+          return;
+        }
+        serveStatic(res, req.method ?? 'GET', parsed.pathname, [configDir, webDir], LOCAL_SECURITY_HEADERS);
+      })().catch((error) => {
+        console.error('[local] request failed', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('Internal error\n');
+      });
+    });
+
+    if (log) {
+      console.log([
+        `${options.example} is running locally`,
+        `  Web:  ${url}`,
+        `  API:  ${apiUrl}  (${options.routes.map((r) => `${r.method} ${r.path}${r.apiKeyRequired ? ' [x-api-key]' : ''}`).join(', ')})`,
+        `  API key (x-api-key): ${apiKey}`,
+        ...(dynamoDbEndpoint ? [`  DynamoDB: ${dynamoDbEndpoint}${enginePids.length ? ` (DynamoDB Local, pid ${enginePids.join(', ')})` : ''}`] : []),
+        'Press Ctrl-C to stop.',
+      ].join('\n'));
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      apiUrl,
+      apiKey,
+      dynamoDbEndpoint,
+      tables: tableNames,
+      enginePids,
+      stop: () => (stopping ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * For an example's `local.ts`: start it, and stop everything on Ctrl-C (SIGINT) or SIGTERM, then
+ * exit. A second signal while stopping exits at once.
+ */
+export async function runLocal(options: LocalOptions): Promise<LocalExample> {
+  const running = await startLocal(options);
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    console.log(`\n${signal}: stopping ${options.example} ...`);
+    running.stop().then(() => {
+      console.log('Stopped; nothing left running.');
+      process.exit(0);
+    }, (e) => {
+      console.error(e);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return running;
+}

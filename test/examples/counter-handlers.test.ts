@@ -1,0 +1,216 @@
+import { randomUUID } from 'crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
+
+/**
+ * The counter's handlers, in-process, against DynamoDB Local: atomic under 1,000 concurrent sales,
+ * never below zero, 409 at zero, reset, and malformed requests refused without a write.
+ */
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+let table: TestTable;
+let getCounter: Handler;
+let decrement: Handler;
+let reset: Handler;
+let parseStart: (raw: string | undefined, fallback: number) => number;
+
+function event(method: string, resource: string, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    resource,
+    path: resource,
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: null,
+    requestContext: { requestId: `req-${randomUUID()}`, identity: { sourceIp: '203.0.113.9' } } as any,
+    ...overrides,
+  };
+}
+
+const context = {
+  awsRequestId: 'lambda-request',
+  functionName: 'counter',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '1024',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:counter',
+  logGroupName: '/aws/lambda/counter',
+  logStreamName: 'stream',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as Context;
+
+const sell = () => decrement(event('POST', '/decrement'), context);
+const read = () => getCounter(event('GET', '/counter'), context);
+
+/** The value as stored (undefined before the first write), read around the handlers. */
+async function stored(): Promise<number | undefined> {
+  const out = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: 'cameras' } }, ConsistentRead: true }));
+  return out.Item?.value?.N === undefined ? undefined : Number(out.Item.value.N);
+}
+
+function valueOf(result: APIGatewayProxyResult): number {
+  return JSON.parse(result.body).value;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+beforeAll(async () => {
+  table = await createTestTable({ prefix: 'counter', partitionKey: 'pk' });
+  process.env.COUNTER_TABLE = table.tableName;
+  process.env.COUNTER_START = '1000';
+  process.env.COUNTER_ID = 'cameras';
+  // Refusals are logged at INFO and the 500 case at ERROR; they would drown the test output.
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_SERVICE_NAME = 'counter';
+  process.env.POWERTOOLS_METRICS_NAMESPACE = 'counter';
+  // Imported after the environment is set: the handler kit reads it when it loads.
+  getCounter = (await import('../../examples/counter/handlers/get-counter')).handler;
+  decrement = (await import('../../examples/counter/handlers/decrement')).handler;
+  reset = (await import('../../examples/counter/handlers/reset')).handler;
+  parseStart = (await import('../../examples/counter/handlers/domain/counter')).parseStart;
+});
+
+afterAll(async () => {
+  await table?.destroy();
+});
+
+describe('counter handlers on DynamoDB Local', () => {
+  test('GET /counter reads the start value before the first sale, without writing', async () => {
+    const res = await read();
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ value: 1000 });
+    expect(await stored()).toBeUndefined();
+  });
+
+  test('1,000 concurrent sales from 1,000 end at exactly 0 with 1,000 successes; 50 more all answer 409; never negative', async () => {
+    let lowest = Infinity;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const v = await stored();
+        if (v !== undefined) lowest = Math.min(lowest, v);
+      }
+    })();
+
+    const latencies: number[] = [];
+    const timedSale = async () => {
+      const t0 = process.hrtime.bigint();
+      const res = await sell();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      return res;
+    };
+    const wallStart = Date.now();
+    const results = await Promise.all(Array.from({ length: 1000 }, timedSale));
+    const wallMs = Date.now() - wallStart;
+
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1000);
+    // Every value from 999 down to 0 was handed out exactly once: no lost or doubled update.
+    const values = results.map(valueOf).sort((a, b) => a - b);
+    expect(values).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(await stored()).toBe(0);
+
+    const extra = await Promise.all(Array.from({ length: 50 }, () => sell()));
+    expect(extra.map((r) => r.statusCode)).toEqual(Array(50).fill(409));
+    for (const r of extra) {
+      expect(r.headers?.['Content-Type']).toBe('application/json');
+      expect(JSON.parse(r.body)).toMatchObject({ error: 'Conflict', message: expect.stringMatching(/at 0/), requestId: expect.any(String) });
+    }
+    expect(await stored()).toBe(0);
+    watching = false;
+    await watcher;
+    expect(lowest).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse((await read()).body)).toEqual({ value: 0 });
+
+    latencies.sort((a, b) => a - b);
+    console.log('counter: 1,000 concurrent decrements (in-process handlers, DynamoDB Local): '
+      + `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, `
+      + `max ${latencies[latencies.length - 1].toFixed(1)} ms, wall ${wallMs} ms`);
+  });
+
+  test('PUT /reset restores 1000', async () => {
+    const res = await reset(event('PUT', '/reset'), context);
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ value: 1000 });
+    expect(await stored()).toBe(1000);
+    const sale = await sell();
+    expect(valueOf(sale)).toBe(999);
+  });
+
+  test('uncontended: 200 sales one after another (the latency of one handler call without queueing)', async () => {
+    const before = (await stored())!;
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = process.hrtime.bigint();
+      const res = await sell();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      expect(valueOf(res)).toBe(before - i - 1);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log('counter: 200 sequential decrements (in-process handlers, DynamoDB Local): '
+      + `p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    expect(await stored()).toBe(before - 200);
+  });
+
+  test.each([
+    ['wrong method on the decrement handler', 405, () => decrement(event('DELETE', '/decrement'), context)],
+    ['wrong method on the reset handler', 405, () => reset(event('POST', '/reset'), context)],
+    ['a body on GET', 400, () => getCounter(event('GET', '/counter', { body: '{"value":5}' }), context)],
+    ['junk JSON on POST /decrement', 400, () => decrement(event('POST', '/decrement', { body: '{"value":' }), context)],
+    ['a JSON body on POST /decrement', 400, () => decrement(event('POST', '/decrement', { body: '{"count":50}' }), context)],
+    ['junk JSON on PUT /reset', 400, () => reset(event('PUT', '/reset', { body: 'reset please' }), context)],
+    ['a JSON body on PUT /reset', 400, () => reset(event('PUT', '/reset', { body: '{"value":5}' }), context)],
+  ])('%s answers %d and changes nothing', async (_name, status, call) => {
+    const before = await stored();
+    expect(before).toBeDefined();
+    const res = await call();
+    expect(res.statusCode).toBe(status);
+    expect(JSON.parse(res.body)).toMatchObject({ requestId: expect.any(String) });
+    expect(await stored()).toBe(before);
+  });
+
+  test('a configured start value is read, sold from and reset to', async () => {
+    process.env.COUNTER_ID = `start-5-${randomUUID()}`;
+    process.env.COUNTER_START = '5';
+    try {
+      expect(valueOf(await read())).toBe(5);
+      expect(valueOf(await sell())).toBe(4);
+      expect(valueOf(await reset(event('PUT', '/reset'), context))).toBe(5);
+    } finally {
+      process.env.COUNTER_ID = 'cameras';
+      process.env.COUNTER_START = '1000';
+    }
+  });
+
+  test('a start value below 1 is refused (an absent item must never sell below zero)', () => {
+    expect(() => parseStart('0', 1000)).toThrow(/COUNTER_START: '0'.*at least 1/);
+    expect(() => parseStart('2.5', 1000)).toThrow(/COUNTER_START/);
+    expect(parseStart(undefined, 1000)).toBe(1000);
+    expect(parseStart('7', 1000)).toBe(7);
+  });
+
+  test('a misconfigured start value answers 500 with a request id and no details, and writes nothing', async () => {
+    process.env.COUNTER_START = '-3';
+    try {
+      const before = await stored();
+      const res = await sell();
+      expect(res.statusCode).toBe(500);
+      expect(JSON.parse(res.body)).toEqual({ error: 'InternalError', message: 'Internal error', requestId: expect.any(String) });
+      expect(await stored()).toBe(before);
+    } finally {
+      process.env.COUNTER_START = '1000';
+    }
+  });
+});
