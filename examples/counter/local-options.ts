@@ -1,5 +1,5 @@
 import type { LocalOptions } from '../shared/local';
-import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/http';
+import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/settings';
 import { COUNTER_ROUTES, EXAMPLE, STAGE_NAME } from './routes';
 
 /** How the counter runs locally: the stack's route table, its table and the functions' environment. */

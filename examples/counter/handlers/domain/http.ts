@@ -1,19 +1,7 @@
 import { z } from 'zod';
 import { CounterStore, parseStart, SoldOutError } from './counter';
+import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './settings';
 import { ConflictError, dynamoDb, HttpError, httpHandler, type ApiHandler } from '../../../shared/handler-kit';
-
-/** Environment variables the stack (and the local runner) give the counter functions. */
-export const COUNTER_ENV = {
-  /** The DataTable's name. */
-  TABLE: 'COUNTER_TABLE',
-  /** The start value (and reset value). */
-  START: 'COUNTER_START',
-  /** Which counter item (one per counted thing). */
-  ID: 'COUNTER_ID',
-} as const;
-
-export const DEFAULT_START = 1000;
-export const DEFAULT_COUNTER_ID = 'cameras';
 
 /** A method the route does not answer. API Gateway routes by method, so this only guards miswiring. */
 class MethodNotAllowedError extends HttpError {

@@ -1,0 +1,268 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { compilePath, ExampleRoute, LocalExample, startLocal, tokenIdentity } from '../../examples/shared/local';
+import { HttpMethod, RouteAuthorization } from '../../src/api';
+import { canConnect } from '../support/engines/_process';
+
+/**
+ * The shared local runner: routes from a route table answered by real handlers in-process with
+ * API Gateway REST proxy events, API keys, the identity hook, static pages with the site's headers,
+ * and a clean stop (in-process, and for the per-example script on SIGTERM).
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURE = path.join(__dirname, 'fixtures', 'echo');
+
+const ROUTES: ExampleRoute[] = [
+  { method: HttpMethod.GET, path: '/items/{itemId}', handlerName: 'echo', authorization: RouteAuthorization.NONE },
+  { method: HttpMethod.GET, path: '/items/special', handlerName: 'echo', authorization: RouteAuthorization.NONE },
+  { method: HttpMethod.POST, path: '/files/{key+}', handlerName: 'echo', authorization: RouteAuthorization.COGNITO, requiredGroups: ['staff'] },
+  { method: HttpMethod.PUT, path: '/keyed', handlerName: 'echo', authorization: RouteAuthorization.NONE, apiKeyRequired: true },
+  { method: HttpMethod.GET, path: '/signed', handlerName: 'echo', authorization: RouteAuthorization.IAM },
+];
+
+describe('compilePath', () => {
+  test.each([
+    ['/counter', '/counter', {}],
+    ['/items/{itemId}', '/items/a%20b', { itemId: 'a%20b' }],
+    ['/files/{key+}', '/files/a/b/c.txt', { key: 'a/b/c.txt' }],
+    ['/', '/', {}],
+  ])('%s matches %s', (template, url, params) => {
+    const { pattern, paramNames } = compilePath(template);
+    const m = pattern.exec(url)!;
+    expect(m).not.toBeNull();
+    expect(Object.fromEntries(paramNames.map((n, i) => [n, m[i + 1]]))).toEqual(params);
+  });
+
+  test.each([
+    ['/counter', '/counters'],
+    ['/items/{itemId}', '/items/a/b'],
+    ['/items/{itemId}', '/items/'],
+    ['/files/{key+}', '/files'],
+  ])('%s does not match %s', (template, url) => {
+    expect(compilePath(template).pattern.test(url)).toBe(false);
+  });
+});
+
+describe('startLocal (in-process)', () => {
+  let local: LocalExample;
+  const call = (p: string, init: RequestInit = {}) => fetch(`${local.apiUrl}${p}`, init);
+
+  beforeAll(async () => {
+    local = await startLocal({
+      example: 'echo',
+      routes: ROUTES,
+      handlersDir: path.join(FIXTURE, 'handlers'),
+      webDir: path.join(FIXTURE, 'web'),
+      stageName: 'v2',
+      tables: [{ envName: 'ECHO_TABLE' }],
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+      apiKey: 'local-key',
+      identity: tokenIdentity({
+        'staff-token': { claims: { 'sub': 'u-1', 'cognito:groups': 'staff,members' } },
+        'member-token': { claims: { 'sub': 'u-2', 'cognito:groups': 'members' } },
+      }),
+      webConfig: { environment: 'test' },
+      log: false,
+    });
+  });
+
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  test('a route gets an API Gateway REST proxy event: resource, path, path parameters, headers, query, request context', async () => {
+    const res = await call('/items/cam%2042?colour=black&colour=silver&size=s', { headers: { 'X-Trace': 'abc' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-echo')).toBe('yes');
+    const { event, table } = await res.json();
+    expect(table).toBe(local.tables.ECHO_TABLE);
+    expect(event).toMatchObject({
+      resource: '/items/{itemId}',
+      path: '/items/cam%2042',
+      httpMethod: 'GET',
+      pathParameters: { itemId: 'cam 42' },
+      queryStringParameters: { colour: 'silver', size: 's' },
+      multiValueQueryStringParameters: { colour: ['black', 'silver'], size: ['s'] },
+      body: null,
+      isBase64Encoded: false,
+      stageVariables: null,
+      requestContext: {
+        resourcePath: '/items/{itemId}',
+        httpMethod: 'GET',
+        path: '/v2/items/cam%2042',
+        stage: 'v2',
+        requestId: res.headers.get('x-amzn-requestid'),
+        identity: { sourceIp: '127.0.0.1', apiKey: null },
+        authorizer: null,
+      },
+    });
+    expect(event.headers['X-Trace']).toBe('abc');
+    expect(event.multiValueHeaders['X-Trace']).toEqual(['abc']);
+    expect(event.requestContext.requestTimeEpoch).toBeGreaterThan(0);
+  });
+
+  test('a literal path wins over a parameter, as on API Gateway', async () => {
+    const { event } = await (await call('/items/special')).json();
+    expect(event.resource).toBe('/items/special');
+    expect(event.pathParameters).toBeNull();
+  });
+
+  test('unknown paths and methods answer 403 Missing Authentication Token, like API Gateway', async () => {
+    for (const res of [await call('/nowhere'), await call('/items/1', { method: 'DELETE' })]) {
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ message: 'Missing Authentication Token', requestId: expect.any(String) });
+    }
+  });
+
+  test('apiKeyRequired routes need the local key in x-api-key', async () => {
+    expect((await call('/keyed', { method: 'PUT' })).status).toBe(403);
+    expect((await call('/keyed', { method: 'PUT', headers: { 'x-api-key': 'wrong' } })).status).toBe(403);
+    const ok = await call('/keyed', { method: 'PUT', headers: { 'x-api-key': 'local-key' }, body: '{"a":1}' });
+    expect(ok.status).toBe(200);
+    const { event } = await ok.json();
+    expect(event.body).toBe('{"a":1}');
+    expect(event.requestContext.identity.apiKey).toBe('local-key');
+  });
+
+  test('COGNITO routes: the identity hook fills requestContext.authorizer.claims; no caller 401, missing group 403', async () => {
+    expect((await call('/files/a/b.txt', { method: 'POST' })).status).toBe(401);
+    const member = await call('/files/a/b.txt', { method: 'POST', headers: { authorization: 'Bearer member-token' } });
+    expect(member.status).toBe(403);
+    expect((await member.json()).message).toMatch(/staff/);
+    const staff = await call('/files/a/b.txt', { method: 'POST', headers: { authorization: 'Bearer staff-token' } });
+    expect(staff.status).toBe(200);
+    const { event } = await staff.json();
+    expect(event.pathParameters).toEqual({ key: 'a/b.txt' });
+    expect(event.requestContext.authorizer.claims).toEqual({ 'sub': 'u-1', 'cognito:groups': 'staff,members' });
+  });
+
+  test('IAM routes refuse requests without a local IAM caller', async () => {
+    expect((await call('/signed')).status).toBe(403);
+  });
+
+  test('a handler that throws answers 502 and the server keeps serving', async () => {
+    const res = await call('/items/1?fail=throw');
+    expect(res.status).toBe(502);
+    expect((await call('/items/1')).status).toBe(200);
+  });
+
+  test('serves the pages with the site\'s security headers and the runtime config.json; nothing outside the web folder', async () => {
+    const page = await fetch(local.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(await page.text()).toContain('<p>echo</p>');
+    expect(await (await fetch(`${local.url}config.json`)).json()).toEqual({ apiBaseUrl: '/v2', environment: 'test' });
+    expect((await fetch(`${local.url}%2e%2e/%2e%2e/package.json`)).status).toBe(404);
+    expect((await fetch(`${local.url}missing.js`)).status).toBe(404);
+    expect((await fetch(local.url, { method: 'POST' })).status).toBe(405);
+  });
+
+  test('a route table naming a missing handler fails before anything starts', async () => {
+    await expect(startLocal({
+      example: 'echo',
+      routes: [{ method: HttpMethod.GET, path: '/x', handlerName: 'missing', authorization: RouteAuthorization.NONE }],
+      handlersDir: path.join(FIXTURE, 'handlers'),
+      log: false,
+    })).rejects.toThrow(/handler file .*missing\.ts does not exist/);
+  });
+});
+
+describe('stop', () => {
+  test('stop() frees the port and deletes the tables it created on an engine it did not start', async () => {
+    const local = await startLocal({
+      example: 'echo',
+      routes: ROUTES,
+      handlersDir: path.join(FIXTURE, 'handlers'),
+      webDir: path.join(FIXTURE, 'web'),
+      tables: [{ envName: 'ECHO_TABLE' }],
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+      log: false,
+    });
+    const port = Number(new URL(local.url).port);
+    expect(await canConnect(port)).toBe(true);
+    await local.stop();
+    await local.stop();
+    expect(await canConnect(port)).toBe(false);
+    const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
+    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+    client.destroy();
+    expect(tables).not.toContain(local.tables.ECHO_TABLE);
+  });
+
+  test('the counter script (examples/counter/local.ts) serves, and on SIGTERM stops with no process left and the ports free', async () => {
+    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin'), '--swc', 'examples/counter/local.ts', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, DYNAMODB_ENDPOINT: '', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 90_000;
+    while (!output.includes('Press Ctrl-C') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toContain('Press Ctrl-C to stop.');
+
+    const web = /Web:\s+(http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(output)!;
+    const dynamo = /DynamoDB: http:\/\/127\.0\.0\.1:(\d+) \(DynamoDB Local, pid (\d+)\)/.exec(output)!;
+    expect(web).not.toBeNull();
+    expect(dynamo).not.toBeNull();
+    const ports = [Number(web[2]), Number(dynamo[1])];
+    const descendants = descendantsOf(child.pid!);
+    expect(descendants).toContain(Number(dynamo[2]));
+
+    expect(await (await fetch(`${web[1]}v1/counter`)).json()).toEqual({ value: 1000 });
+    expect(await (await fetch(`${web[1]}v1/decrement`, { method: 'POST' })).json()).toEqual({ value: 999 });
+    expect((await fetch(`${web[1]}v1/reset`, { method: 'PUT' })).status).toBe(403);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('Stopped; nothing left running.');
+    const survivors = [child.pid!, ...descendants].filter(alive).map((pid) => `${pid}: ${commandOf(pid)}`);
+    expect(survivors).toEqual([]);
+    for (const port of ports) expect(await canConnect(port)).toBe(false);
+  });
+});
+
+/** Running (a zombie waiting for its new parent to reap it counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '(gone)';
+  }
+}
+
+/** Every process below `pid` (Linux /proc). */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parents) if (parent === p) { found.push(child); walk(child); }
+  };
+  walk(pid);
+  return found;
+}
