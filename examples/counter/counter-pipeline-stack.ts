@@ -30,7 +30,7 @@ export class CounterPipelineStack extends Stack {
       source: DeliverySource.connection({ connectionArn: props.connectionArn, repository: props.repository }),
       environments: props.environments,
       stageFactory: {
-        createStage: (scope: Construct, stageId: string, environment: DeliveryEnvironment) => new CounterStage(scope, stageId, {
+        createStage: (stageScope: Construct, stageId: string, environment: DeliveryEnvironment) => new CounterStage(stageScope, stageId, {
           env: environment.env,
           startValue: environment.config.startValue === undefined ? undefined : environment.numberValue('startValue'),
           environmentName: environment.name,
@@ -65,7 +65,7 @@ export class CounterPipelineStack extends Stack {
       Compliance.acknowledge(resource, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:${where}:report-group/*]`,
         'CDK Pipelines\' asset publishing role: CodeBuild\'s standard report-group grant for its publishing projects (reports named at run time); limited to this account and region, and the publishing builds write no reports.');
       Compliance.acknowledge(resource, 'AwsSolutions-IAM5[Resource::*]',
-        'CDK Pipelines\' asset publishing role: codebuild:StartBuild/StopBuild/BatchGetBuilds on the publishing projects CDK Pipelines generates; publishing itself happens through the target account\'s cdk file-publishing role, named exactly in the same policy.');
+        'CDK Pipelines\' asset publishing role: CodeBuild\'s standard build-control statement (StartBuild/StopBuild/BatchGetBuilds), which CDK Pipelines adds with resource *; the role can run builds but reaches no data, and the upload itself goes through the target account\'s cdk file-publishing role, named exactly in the same policy.');
     }
   }
 }

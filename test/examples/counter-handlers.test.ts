@@ -76,10 +76,12 @@ beforeAll(async () => {
   process.env.POWERTOOLS_SERVICE_NAME = 'counter';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'counter';
   // Imported after the environment is set: the handler kit reads it when it loads.
-  getCounter = (await import('../../examples/counter/handlers/get-counter')).handler;
-  decrement = (await import('../../examples/counter/handlers/decrement')).handler;
-  reset = (await import('../../examples/counter/handlers/reset')).handler;
-  parseStart = (await import('../../examples/counter/handlers/domain/counter')).parseStart;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  getCounter = require('../../examples/counter/handlers/get-counter').handler;
+  decrement = require('../../examples/counter/handlers/decrement').handler;
+  reset = require('../../examples/counter/handlers/reset').handler;
+  parseStart = require('../../examples/counter/handlers/domain/counter').parseStart;
+  /* eslint-enable @typescript-eslint/no-require-imports */
 });
 
 afterAll(async () => {

@@ -1,0 +1,59 @@
+import { App } from 'aws-cdk-lib';
+import { CounterPipelineStack } from './counter-pipeline-stack';
+import { CounterStage } from './counter-stage';
+
+interface PipelineSettings {
+  readonly account: string;
+  readonly region: string;
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly approverEmails?: string[];
+}
+
+interface EnvironmentSettings {
+  readonly account: string;
+  readonly region: string;
+  readonly startValue?: number;
+}
+
+/** The stacks of the counter app. */
+export interface CounterApp {
+  readonly pipeline: CounterPipelineStack;
+  readonly stage: CounterStage;
+}
+
+/**
+ * The counter app from cdk.json's context: the delivery pipeline (`CounterPipeline`) and a stage to
+ * deploy straight to one account without it (`Counter`, in the account and region of the caller's
+ * credentials, environment-agnostic without them).
+ */
+export function buildCounterApp(app: App): CounterApp {
+  const context = <T>(key: string): T => {
+    const value = app.node.tryGetContext(key);
+    if (value === undefined) throw new Error(`cdk.json: context '${key}' is missing (see examples/counter/README.md)`);
+    return value as T;
+  };
+  const pipelineSettings = context<PipelineSettings>('counter:pipeline');
+  const environments = context<Record<string, EnvironmentSettings>>('counter:environments');
+
+  const pipeline = new CounterPipelineStack(app, 'CounterPipeline', {
+    env: { account: pipelineSettings.account, region: pipelineSettings.region },
+    connectionArn: pipelineSettings.connectionArn,
+    repository: pipelineSettings.repository,
+    approverEmails: pipelineSettings.approverEmails,
+    environments: Object.entries(environments).map(([name, e]) => ({
+      name,
+      account: e.account,
+      region: e.region,
+      config: e.startValue === undefined ? {} : { startValue: e.startValue },
+    })),
+    description: 'Camera counter: delivery pipelines of DEV, UAT and PROD',
+  });
+
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const stage = new CounterStage(app, 'Counter', {
+    env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    startValue: app.node.tryGetContext('counter:startValue'),
+  });
+  return { pipeline, stage };
+}

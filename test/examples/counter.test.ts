@@ -1,0 +1,246 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildCounterApp, CounterApp } from '../../examples/counter/counter-app';
+import { CounterStage } from '../../examples/counter/counter-stage';
+import { expectCompliant } from '../support/compliance';
+
+/** The counter app's stacks: behaviour, one snapshot per stack, compliance of every stack. */
+
+const CDK_JSON = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/counter/cdk.json'), 'utf-8'));
+
+function counterApp(): { app: App } & CounterApp {
+  const app = new App({ context: CDK_JSON.context });
+  return { app, ...buildCounterApp(app) };
+}
+
+/** The content of config.json as deployed by the site stack (a staged asset of the assembly). */
+function deployedConfig(app: App): unknown[] {
+  const outdir = app.synth().directory;
+  const found: unknown[] = [];
+  const walk = (dir: string) => {
+    for (const f of fs.readdirSync(dir)) {
+      const full = path.join(dir, f);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (f === 'config.json') found.push(JSON.parse(fs.readFileSync(full, 'utf-8')));
+    }
+  };
+  walk(outdir);
+  return found;
+}
+
+describe('CounterApi stack', () => {
+  const { stage } = counterApp();
+  const template = Template.fromStack(stage.api);
+
+  test('three functions on Node.js 24 / ARM64, one per route, with the table, start value and counter id', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    for (const description of ['GET /counter of counter', 'POST /decrement of counter', 'PUT /reset of counter']) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: description,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: Match.objectLike({ COUNTER_TABLE: { Ref: Match.stringLikeRegexp('^Counter') }, COUNTER_START: '1000', COUNTER_ID: 'cameras' }) },
+      });
+    }
+  });
+
+  test('reading and selling are public; reset needs the staff API key of the usage plan', () => {
+    const method = (httpMethod: string, apiKeyRequired: boolean) => template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: httpMethod, AuthorizationType: 'NONE', ApiKeyRequired: apiKeyRequired,
+    });
+    method('GET', false);
+    method('POST', false);
+    method('PUT', true);
+    template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Name: 'counter-staff', Enabled: true });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 1, BurstLimit: 5 } });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+    for (const part of ['counter', 'decrement', 'reset']) template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: part });
+  });
+
+  test('the counter table keeps its data: one string key, PITR, deletion protection, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        Replicas: [Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+        })],
+      }),
+    });
+  });
+
+  test('GET /counter may only read the table; decrement and reset may update it', () => {
+    // TracedFunction puts each role's grants in one managed policy of its own.
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
+    const actionsOf = (route: string) => Object.values(policies)
+      .filter((p: any) => p.Properties.Description.includes(`/Api/${route}/Role`))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    const getActions = actionsOf('Route0');
+    expect(getActions).toContain('dynamodb:GetItem');
+    expect(getActions).not.toContain('dynamodb:UpdateItem');
+    expect(getActions).not.toContain('dynamodb:PutItem');
+    expect(actionsOf('Route1')).toContain('dynamodb:UpdateItem');
+    expect(actionsOf('Route2')).toContain('dynamodb:UpdateItem');
+    expect([...getActions, ...actionsOf('Route1'), ...actionsOf('Route2')]).not.toContain('dynamodb:Scan');
+  });
+
+  test('outputs the API URL and the staff key id', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('StaffApiKeyId', { Value: { Ref: Match.stringLikeRegexp('ApiKeycounterstaff') } });
+  });
+
+  test('snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('CounterSite stack', () => {
+  const { app, stage } = counterApp();
+  const template = Template.fromStack(stage.site);
+
+  test('SecureSite with the built pages and a generated config.json (same-origin API base, start value)', () => {
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      Prune: true,
+      DistributionPaths: ['/*'],
+    });
+    const deployment = Object.values(template.findResources('Custom::CDKBucketDeployment'))[0] as any;
+    expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(deployedConfig(app)).toContainEqual({ apiBaseUrl: '/v1', startValue: 1000 });
+  });
+
+  test('CloudFront forwards /v1/* to the API stage: no cache, every viewer header but Host, https only, the site\'s security headers', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        CacheBehaviors: [Match.objectLike({
+          PathPattern: '/v1/*',
+          AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+          OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+          ViewerProtocolPolicy: 'https-only',
+          ResponseHeadersPolicyId: { Ref: Match.stringLikeRegexp('^SiteHeaders') },
+        })],
+        Origins: Match.arrayWith([Match.objectLike({
+          OriginPath: '',
+          CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+          DomainName: Match.objectLike({ 'Fn::Select': [2, Match.anyValue()] }),
+        })]),
+      }),
+    });
+  });
+
+  test('the page runs under SecureSite\'s default Content-Security-Policy', () => {
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("^default-src 'self';"), Override: true },
+        }),
+      }),
+    });
+  });
+
+  test('snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('CounterStage', () => {
+  test('a configured start value reaches the functions and config.json, with the environment name', () => {
+    const app = new App();
+    const stage = new CounterStage(app, 'Shop', { startValue: 25, environmentName: 'UAT' });
+    Template.fromStack(stage.api).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COUNTER_START: '25' }) },
+    });
+    expect(deployedConfig(app)).toContainEqual({ apiBaseUrl: '/v1', startValue: 25, environment: 'UAT' });
+  });
+
+  test.each([0, -5, 2.5])('startValue %p is refused, naming the prop', (startValue) => {
+    expect(() => new CounterStage(new App(), 'Shop', { startValue })).toThrow(new RegExp(`startValue: ${startValue} is not allowed; use a whole number of at least 1`));
+  });
+});
+
+describe('CounterPipeline stack', () => {
+  const { pipeline } = counterApp();
+  const template = Template.fromStack(pipeline);
+
+  test('one pipeline per environment, DEV, UAT and PROD, each deploying its stage to its account', () => {
+    template.resourceCountIs('AWS::CodePipeline::Pipeline', 3);
+    expect(pipeline.delivery.environments.map((e) => [e.name, e.branch, e.account, e.region, e.requiresApproval])).toEqual([
+      ['DEV', 'dev', '222222222222', 'eu-west-1', false],
+      ['UAT', 'uat', '333333333333', 'eu-west-1', false],
+      ['PROD', 'main', '444444444444', 'eu-west-1', true],
+    ]);
+    expect(pipeline.delivery.stages.map((s) => s.node.path)).toEqual([
+      'CounterPipeline/Delivery/DEV', 'CounterPipeline/Delivery/UAT', 'CounterPipeline/Delivery/PROD',
+    ]);
+    for (const s of pipeline.delivery.stages) {
+      expect((s as CounterStage).api.account).toBe(pipeline.delivery.environments.find((e) => e.name === s.node.id)!.account);
+    }
+  });
+
+  test('a manual approval precedes the PROD deployment only', () => {
+    const pipelines = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as any[];
+    const approvals = pipelines.map((p) => p.Properties.Stages
+      .flatMap((s: any) => s.Actions)
+      .filter((a: any) => a.ActionTypeId.Category === 'Approval').length);
+    expect(approvals.sort()).toEqual([0, 0, 1]);
+    const prod = pipelines.find((p) => p.Properties.Stages.some((s: any) => s.Actions.some((a: any) => a.ActionTypeId.Category === 'Approval')));
+    const names = prod.Properties.Stages.map((s: any) => s.Name);
+    const approvalStage = names.findIndex((n: string) => prod.Properties.Stages.find((s: any) => s.Name === n).Actions.some((a: any) => a.ActionTypeId.Category === 'Approval'));
+    const deployStage = names.findIndex((n: string) => /PROD/.test(n) && prod.Properties.Stages.find((s: any) => s.Name === n).Actions.some((a: any) => a.ActionTypeId.Category === 'Deploy'));
+    expect(approvalStage).toBeGreaterThanOrEqual(0);
+    expect(deployStage).toBeGreaterThanOrEqual(approvalStage);
+  });
+
+  test('the synth step builds, tests and synthesizes the counter app from examples/counter', () => {
+    const specs = Object.values(template.findResources('AWS::CodeBuild::Project')).map((p: any) => JSON.stringify(p.Properties.Source.BuildSpec ?? ''));
+    const synth = specs.filter((s) => s.includes('npx cdk synth'));
+    expect(synth).toHaveLength(3);
+    for (const s of synth) {
+      expect(s).toContain('npx projen examples:build');
+      expect(s).toContain('cd examples/counter && npx cdk synth');
+      expect(s).toContain('examples/counter/cdk.out');
+    }
+  });
+
+  test('snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('PROD stage stacks (with an account and region)', () => {
+  const { pipeline } = counterApp();
+  const prod = pipeline.delivery.stages.find((s) => s.node.id === 'PROD') as CounterStage;
+
+  test('API: invoke permissions name the source account', () => {
+    Template.fromStack(prod.api).hasResourceProperties('AWS::Lambda::Permission', { SourceAccount: '444444444444' });
+  });
+
+  test.each(['api', 'site'] as const)('%s snapshot', (which) => {
+    expect(Template.fromStack(prod[which]).toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('compliance', () => {
+  test('every stack of the counter app has zero unacknowledged findings', () => {
+    const { app } = counterApp();
+    const report = expectCompliant(app);
+    const stacks = report.summary().map((s) => s.stack).sort();
+    expect(stacks).toEqual([
+      'Counter/CounterApi', 'Counter/CounterSite', 'CounterPipeline',
+      ...['DEV', 'PROD', 'UAT'].flatMap((e) => [`CounterPipeline/Delivery/${e}/CounterApi`, `CounterPipeline/Delivery/${e}/CounterSite`]),
+    ]);
+    expect(report.summary().every((s) => s.findings === 0)).toBe(true);
+    expect(Stack.of(app.node.findChild('CounterPipeline')).stackName).toBe('CounterPipeline');
+  });
+});
