@@ -11,9 +11,9 @@ import { Construct, IConstruct } from 'constructs';
 import { secureKey } from '../api/private/kms-key';
 import { ManagedPolicyRole } from '../api/private/managed-policy-role';
 import { Compliance } from '../compliance';
+import { glueTypeProblem } from './private/glue-types';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from '../dr/private/access-log-bucket';
 import { nagResourceText } from '../dr/private/nag-id';
-import { glueTypeProblem } from './private/glue-types';
 
 /** How the archive stores events in S3. */
 export enum ArchiveFormat {
@@ -293,9 +293,20 @@ export class EventArchive extends Construct {
     this.workGroupName = props.workGroupName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
 
     validate(props, {
-      parquet, streamMode, retentionPeriod, bufferingInterval, bufferingSize, dataPrefix, transitions,
-      firstYear, cutoff, resultsExpiration, databaseName: this.databaseName, tableName: this.tableName,
-      workGroupName: this.workGroupName, path: this.node.path,
+      parquet,
+      streamMode,
+      retentionPeriod,
+      bufferingInterval,
+      bufferingSize,
+      dataPrefix,
+      transitions,
+      firstYear,
+      cutoff,
+      resultsExpiration,
+      databaseName: this.databaseName,
+      tableName: this.tableName,
+      workGroupName: this.workGroupName,
+      path: this.node.path,
     });
 
     this.encryptionKey = secureKey(this, 'Key', `Encrypts the event stream, archive, query results and delivery logs of ${this.node.path}`, true);
@@ -385,7 +396,7 @@ export class EventArchive extends Construct {
       },
     });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(parquet);
   }
 
   /** Let `grantee` put records on the stream (and encrypt with its key). */
@@ -443,7 +454,7 @@ export class EventArchive extends Construct {
       database: this.databaseName,
       workGroup: this.workGroup.ref,
     });
-    query.addDependency(this.database);
+    query.addResourceDependency(this.database);
     this.namedQueries.set(name, query);
     return query;
   }
@@ -541,11 +552,11 @@ export class EventArchive extends Construct {
         },
       },
     });
-    table.addDependency(this.database);
+    table.addResourceDependency(this.database);
     return table;
   }
 
-  private acknowledgeFindings(): void {
+  private acknowledgeFindings(parquet: boolean): void {
     const buckets: Array<[IConstruct, string]> = [
       [this.bucket, 'The event archive'],
       [this.resultsBucket, 'Athena query results, which expire and can be re-run from the archive,'],
@@ -568,6 +579,10 @@ export class EventArchive extends Construct {
       for (const action of ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
         Compliance.acknowledge(policy, `AwsSolutions-IAM5[Action::${action}]`,
           'An action group of the aws-cdk-lib grants (bucket read/write, key encrypt/decrypt) that Firehose needs for multipart uploads and retries; every statement is scoped to this archive bucket or this key.');
+      }
+      if (parquet) {
+        Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
+          'Only glue:GetSchemaVersion, read-only, on *: the permission the Firehose record-format-conversion role documentation prescribes and aws-cdk-lib grants with the Glue table schema; table reads are scoped to this catalog, database and table.');
       }
     }
 
