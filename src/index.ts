@@ -7,3 +7,4 @@ export * from './api';
 export * from './data';
 export * from './config';
 export * from './pipeline';
+export * from './stream';
