@@ -108,3 +108,30 @@ export function machineLine(): string {
   const cpus = os.cpus();
   return `${os.type()} ${os.release()}, ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}`;
 }
+
+/** The value below which `p` percent of the samples fall (nearest rank). */
+export function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** A ratio summary as `1.23× (1.10–1.40)`. */
+export function fmtRatio(s: Summary): string {
+  return `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+}
+
+/** Options every section takes from the command line. */
+export interface BenchOptions {
+  readonly runs: number;
+  readonly warmup: number;
+  readonly log: boolean;
+}
+
+/** What a section hands back: its Markdown and the headline lines for the summary at the top. */
+export interface SectionResult {
+  readonly markdown: string;
+  readonly headlines: string[];
+  /** Goal lines: `[met, text]`. */
+  readonly goals: [boolean | undefined, string][];
+}
