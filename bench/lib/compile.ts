@@ -12,7 +12,7 @@ import { transformSync } from 'esbuild';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const JS_OUT = path.join(ROOT, 'bench', 'out', 'js');
 
-const TREES = ['src', 'examples', path.join('test', 'support'), path.join('bench', 'apps')];
+const TREES = ['src', 'examples', 'tools', path.join('test', 'support'), path.join('bench', 'apps'), path.join('bench', 'handlers')];
 const SKIP_DIRS = new Set(['node_modules', 'cdk.out', 'web', 'out']);
 
 function walk(dir: string, into: string[]): void {

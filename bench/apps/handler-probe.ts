@@ -1,0 +1,61 @@
+/**
+ * Runs one bundled handler in this process and writes timings as JSON to the file in argv[2].
+ *   cold: require + first invocation (run in a fresh process per sample)
+ *   warm: after one unrecorded call, `count` invocations with `concurrency` in flight; per-call
+ *         latency and this process's CPU time (user + system) per request.
+ * BENCH_PROBE = JSON { bundle, request, mode, count, concurrency }; the handler's environment
+ * (tables, DynamoDB endpoint) comes from the parent.
+ */
+import * as fs from 'fs';
+import { proxyEventFor, SampleRequest } from '../handlers/samples';
+
+interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number }
+
+const context = (id: string): any => ({
+  awsRequestId: id, functionName: 'bench', functionVersion: '$LATEST', memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:bench', logGroupName: '/aws/lambda/bench', logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined, fail: () => undefined, succeed: () => undefined,
+});
+
+async function main(): Promise<void> {
+  const out = process.argv[2];
+  const p = JSON.parse(process.env.BENCH_PROBE!) as Probe;
+  const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+  let n = 0;
+  const call = async (handler: any) => {
+    const id = `bench-${process.pid}-${n++}`;
+    const res = await handler(proxyEventFor(p.request, id), context(id));
+    return res?.statusCode as number;
+  };
+  const t0 = process.hrtime.bigint();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle under test
+  const handler = require(p.bundle).handler;
+  const requireMs = ms(t0);
+  const t1 = process.hrtime.bigint();
+  const firstStatus = await call(handler);
+  const firstMs = ms(t1);
+  if (p.mode === 'cold') {
+    fs.writeFileSync(out, JSON.stringify({ requireMs, firstMs, firstStatus }));
+    return;
+  }
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const w0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: p.concurrency }, async () => {
+    while (next < p.count) {
+      next++;
+      const t = process.hrtime.bigint();
+      const s = await call(handler);
+      latencies.push(ms(t));
+      statuses[s] = (statuses[s] ?? 0) + 1;
+    }
+  }));
+  const wallMs = ms(w0);
+  const cpu = process.cpuUsage(cpu0);
+  fs.writeFileSync(out, JSON.stringify({ requireMs, firstMs, firstStatus, latencies, statuses, wallMs, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / p.count }));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
