@@ -12,10 +12,18 @@ import { proxyEventFor, SampleRequest } from '../handlers/samples';
 interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number }
 
 const context = (id: string): any => ({
-  awsRequestId: id, functionName: 'bench', functionVersion: '$LATEST', memoryLimitInMB: '512',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:bench', logGroupName: '/aws/lambda/bench', logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined, fail: () => undefined, succeed: () => undefined,
+  awsRequestId: id,
+  functionName: 'bench',
+  functionVersion: '$LATEST',
+  memoryLimitInMB: '512',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:bench',
+  logGroupName: '/aws/lambda/bench',
+  logStreamName: 'bench',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
 });
 
 async function main(): Promise<void> {
@@ -55,7 +63,8 @@ async function main(): Promise<void> {
   }));
   const wallMs = ms(w0);
   const cpu = process.cpuUsage(cpu0);
-  fs.writeFileSync(out, JSON.stringify({ requireMs, firstMs, firstStatus, latencies, statuses, wallMs, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / p.count }));
+  const cpuMsPerRequest = (cpu.user + cpu.system) / 1000 / p.count;
+  fs.writeFileSync(out, JSON.stringify({ requireMs, firstMs, firstStatus, latencies, statuses, wallMs, cpuMsPerRequest }));
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -19,21 +19,32 @@ import { peerApp } from './peer-common';
 const { app, stack, code } = peerApp();
 
 const logBucket = new s3.Bucket(stack, 'Logs', {
-  encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
-  objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, removalPolicy: RemovalPolicy.RETAIN,
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+  removalPolicy: RemovalPolicy.RETAIN,
   lifecycleRules: [{ expiration: Duration.days(365) }],
 });
 const bucket = new s3.Bucket(stack, 'Content', {
-  encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
-  versioned: true, serverAccessLogsBucket: logBucket, serverAccessLogsPrefix: 's3/', removalPolicy: RemovalPolicy.RETAIN,
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  versioned: true,
+  serverAccessLogsBucket: logBucket,
+  serverAccessLogsPrefix: 's3/',
+  removalPolicy: RemovalPolicy.RETAIN,
 });
 const rule = (name: string, priority: number, statement: wafv2.CfnWebACL.StatementProperty, managed: boolean): wafv2.CfnWebACL.RuleProperty => ({
-  name, priority, statement,
+  name,
+  priority,
+  statement,
   ...(managed ? { overrideAction: { none: {} } } : { action: { block: {} } }),
   visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
 });
 const acl = new wafv2.CfnWebACL(stack, 'WebAcl', {
-  scope: 'CLOUDFRONT', defaultAction: { allow: {} },
+  scope: 'CLOUDFRONT',
+  defaultAction: { allow: {} },
   visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'site', sampledRequestsEnabled: true },
   rules: [
     rule('common', 0, { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } }, true),
@@ -49,7 +60,9 @@ new cloudfront.Distribution(stack, 'Cdn', {
   },
   defaultRootObject: 'index.html',
   minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-  enableLogging: true, logBucket, logFilePrefix: 'cloudfront/',
+  enableLogging: true,
+  logBucket,
+  logFilePrefix: 'cloudfront/',
   webAclId: acl.attrArn,
 });
 
@@ -57,11 +70,17 @@ const table = new dynamodb.TableV2(stack, 'Table', {
   partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
   billing: dynamodb.Billing.onDemand(),
   pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-  deletionProtection: true, removalPolicy: RemovalPolicy.RETAIN,
+  deletionProtection: true,
+  removalPolicy: RemovalPolicy.RETAIN,
 });
 const fn = new lambda.Function(stack, 'Fn', {
-  runtime: lambda.Runtime.NODEJS_24_X, architecture: lambda.Architecture.ARM_64, handler: 'index.handler', code,
-  memorySize: 512, timeout: Duration.seconds(10), tracing: lambda.Tracing.ACTIVE,
+  runtime: lambda.Runtime.NODEJS_24_X,
+  architecture: lambda.Architecture.ARM_64,
+  handler: 'index.handler',
+  code,
+  memorySize: 512,
+  timeout: Duration.seconds(10),
+  tracing: lambda.Tracing.ACTIVE,
   logGroup: new logs.LogGroup(stack, 'FnLogs', { retention: logs.RetentionDays.ONE_YEAR }),
   loggingFormat: lambda.LoggingFormat.JSON,
   environment: { TABLE_NAME: table.tableName },
@@ -70,7 +89,10 @@ table.grantReadWriteData(fn);
 const api = new apigateway.RestApi(stack, 'Api', {
   cloudWatchRole: true,
   deployOptions: {
-    stageName: 'v1', tracingEnabled: true, throttlingRateLimit: 100, throttlingBurstLimit: 200,
+    stageName: 'v1',
+    tracingEnabled: true,
+    throttlingRateLimit: 100,
+    throttlingBurstLimit: 200,
     accessLogDestination: new apigateway.LogGroupLogDestination(new logs.LogGroup(stack, 'ApiLogs', { retention: logs.RetentionDays.ONE_YEAR })),
     accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
   },

@@ -11,7 +11,11 @@ const table = new DataTable(stack, 'Table', { partitionKey: { name: 'pk', type: 
 const api = new TracedApi(stack, 'Api', {
   serviceName: 'peer',
   routes: [{
-    method: HttpMethod.GET, path: '/items', code, handler: 'index.handler', authorization: RouteAuthorization.NONE,
+    method: HttpMethod.GET,
+    path: '/items',
+    code,
+    handler: 'index.handler',
+    authorization: RouteAuthorization.NONE,
     functionOptions: { environment: { TABLE_NAME: table.tableName } },
   }],
 });

@@ -21,15 +21,30 @@ export interface HandlerSamples {
 export function proxyEventFor(r: SampleRequest, requestId: string): any {
   const path = r.path.replace(/\{(\w+)\+?\}/g, (_, k) => r.pathParameters?.[k] ?? k);
   return {
-    resource: r.path, path, httpMethod: r.method,
+    resource: r.path,
+    path,
+    httpMethod: r.method,
     headers: { 'content-type': 'application/json', ...(r.headers ?? {}) },
-    multiValueHeaders: {}, queryStringParameters: null, multiValueQueryStringParameters: null,
-    pathParameters: r.pathParameters ?? null, stageVariables: null,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: r.pathParameters ?? null,
+    stageVariables: null,
     requestContext: {
-      requestId, stage: 'v1', httpMethod: r.method, resourcePath: r.path, path: `/v1${path}`,
-      identity: { sourceIp: '127.0.0.1' }, accountId: '111111111111', apiId: 'local', protocol: 'HTTP/1.1',
-      requestTimeEpoch: Date.now(), resourceId: 'local', authorizer: null,
+      requestId,
+      stage: 'v1',
+      httpMethod: r.method,
+      resourcePath: r.path,
+      path: `/v1${path}`,
+      identity: { sourceIp: '127.0.0.1' },
+      accountId: '111111111111',
+      apiId: 'local',
+      protocol: 'HTTP/1.1',
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      authorizer: null,
     },
-    body: r.body === undefined ? null : JSON.stringify(r.body), isBase64Encoded: false,
+    body: r.body === undefined ? null : JSON.stringify(r.body),
+    isBase64Encoded: false,
   };
 }

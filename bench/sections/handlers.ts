@@ -1,6 +1,6 @@
 /**
  * Section 3, handlers: for every example handler (examples/<x>/handlers/<name>.ts): the size of its
- * bundle (build/examples/<x>/handlers/<name>/index.js, minified, @aws-sdk/* external) and where the
+/* external) and where the
  * bytes come from; for the handlers with a sample request in bench/handlers/<x>.ts: cold init in a
  * fresh process (require + first invocation against DynamoDB Local), warm p50/p99 latency and CPU per
  * request at a fixed concurrency, and the Lambda cost per million requests at ARM64 prices.
@@ -39,8 +39,8 @@ function handlerNames(example: string): string[] {
  */
 const zodNamespaceImport: Plugin = {
   name: 'zod-namespace-import',
-  setup(build) {
-    build.onLoad({ filter: /examples\/.*\.ts$/ }, (args) => {
+  setup(b) {
+    b.onLoad({ filter: /examples\/.*\.ts$/ }, (args) => {
       const text = fs.readFileSync(args.path, 'utf-8');
       return { contents: text.replace(/import\s*\{\s*z\s*\}\s*from\s*'zod';/g, "import * as z from 'zod';"), loader: 'ts' };
     });
@@ -50,9 +50,19 @@ const zodNamespaceImport: Plugin = {
 async function bundle(example: string, name: string, variant: string, plugins: Plugin[]): Promise<{ bytes: number; byPackage: [string, number][] }> {
   const outfile = path.join(OUT, variant, example, name, 'index.js');
   const r = await build({
-    entryPoints: [path.join(ROOT, 'examples', example, 'handlers', `${name}.ts`)], outfile, bundle: true, minify: true,
-    platform: 'node', target: HANDLER_TARGET, format: 'cjs', external: ['@aws-sdk/*'], legalComments: 'none',
-    logLevel: 'error', absWorkingDir: ROOT, metafile: true, plugins,
+    entryPoints: [path.join(ROOT, 'examples', example, 'handlers', `${name}.ts`)],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: HANDLER_TARGET,
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    legalComments: 'none',
+    logLevel: 'error',
+    absWorkingDir: ROOT,
+    metafile: true,
+    plugins,
   });
   const out = Object.values(r.metafile!.outputs)[0];
   const agg = new Map<string, number>();
@@ -72,7 +82,9 @@ function costPerMillion(memoryMb: number, durationMs: number): number {
 
 export interface HandlerFigures { example: string; name: string; cpuMsPerRequest: number; memoryMb: number; meanMs: number }
 
-export async function runHandlers(options: BenchOptions & { warmCount: number; concurrency: number }): Promise<SectionResult & { figures: HandlerFigures[] }> {
+export interface HandlerOptions extends BenchOptions { warmCount: number; concurrency: number }
+
+export async function runHandlers(options: HandlerOptions): Promise<SectionResult & { figures: HandlerFigures[] }> {
   compileForBench();
   fs.rmSync(OUT, { recursive: true, force: true });
   const lines = ['## 3. Handlers', ''];
@@ -128,7 +140,8 @@ export async function runHandlers(options: BenchOptions & { warmCount: number; c
         const tableName = `bench-${ex}-${t.envName.toLowerCase()}-${Date.now()}`;
         const pk = t.partitionKey ?? 'pk';
         await client.send(new CreateTableCommand({
-          TableName: tableName, BillingMode: 'PAY_PER_REQUEST',
+          TableName: tableName,
+          BillingMode: 'PAY_PER_REQUEST',
           KeySchema: [{ AttributeName: pk, KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' as const }] : [])],
           AttributeDefinitions: [{ AttributeName: pk, AttributeType: 'S' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, AttributeType: 'S' as const }] : [])],
         }));
@@ -147,14 +160,20 @@ export async function runHandlers(options: BenchOptions & { warmCount: number; c
       });
       return { sample, result: JSON.parse(fs.readFileSync(file, 'utf-8')) };
     };
-    const cold = new Map<string, { total: number[]; req: number[]; first: number[]; wall: number[]; rss: number[]; status: number }>();
+    interface Cold { total: number[]; req: number[]; first: number[]; wall: number[]; rss: number[]; status: number }
+    const cold = new Map<string, Cold>();
     for (let round = 0; round < options.warmup + options.runs; round++) {
       for (const t of targets) {
         const { sample, result } = runProbe(t, 'cold');
         if (round < options.warmup) continue;
         const k = `${t.ex}/${t.name}`;
-        const c = cold.get(k) ?? { total: [], req: [], first: [], wall: [], rss: [], status: result.firstStatus };
-        c.total.push(result.requireMs + result.firstMs); c.req.push(result.requireMs); c.first.push(result.firstMs); c.wall.push(sample.wallMs); c.rss.push(sample.maxRssMb);
+        const c: Cold = cold.get(k) ?? { total: [], req: [], first: [], wall: [], rss: [], status: 0 };
+        c.status = result.firstStatus;
+        c.total.push(result.requireMs + result.firstMs);
+        c.req.push(result.requireMs);
+        c.first.push(result.firstMs);
+        c.wall.push(sample.wallMs);
+        c.rss.push(sample.maxRssMb);
         cold.set(k, c);
       }
       if (options.log) process.stderr.write(`  handlers: cold round ${round + 1}\n`);

@@ -1,0 +1,86 @@
+/**
+ * Runs the benchmarks and writes bench/RESULTS.md.
+ *
+ *   npx ts-node --swc bench/run.ts                       # everything (about 15-25 minutes)
+ *   npx ts-node --swc bench/run.ts --only synth,handlers --runs 2 --warmup 0   # a quick pass
+ *
+ * Options: --only synth,tests,handlers,launch; --runs N (default 5); --warmup N (default 1);
+ * --test-runs N (the whole `npx projen test`, default 1; 0 skips it); --amount N and --seconds N
+ * (launch-day bounds per route, default 20000 and 30); --connections N (default 20).
+ * With --only, RESULTS.md keeps the sections that were not run from its previous version.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT } from './lib/compile';
+import { machineLine, SectionResult } from './lib/measure';
+import { runHandlers, HandlerFigures } from './sections/handlers';
+import { runLaunch } from './sections/launch';
+import { runSynth } from './sections/synth';
+import { runTests } from './sections/tests';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
+const ORDER = ['synth', 'tests', 'handlers', 'launch'];
+
+function previousSections(): Record<string, string> {
+  if (!fs.existsSync(RESULTS)) return {};
+  const text = fs.readFileSync(RESULTS, 'utf-8');
+  const out: Record<string, string> = {};
+  const parts = text.split(/^(?=## \d\. )/m);
+  for (const p of parts) {
+    const m = p.match(/^## (\d)\. /);
+    if (m) out[ORDER[Number(m[1]) - 1]] = p.trimEnd();
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const only = arg('only', ORDER.join(',')).split(',');
+  const base = { runs: Number(arg('runs', '5')), warmup: Number(arg('warmup', '1')), log: true };
+  const results: Record<string, SectionResult> = {};
+  const t0 = Date.now();
+  let figures: HandlerFigures[] = [];
+  if (only.includes('synth')) results.synth = runSynth(base);
+  if (only.includes('tests')) results.tests = runTests({ ...base, fullRuns: Number(arg('test-runs', '1')) });
+  if (only.includes('handlers')) {
+    const h = await runHandlers({ ...base, warmCount: Number(arg('warm-count', '2000')), concurrency: Number(arg('concurrency', '8')) });
+    results.handlers = h;
+    figures = h.figures;
+  }
+  if (only.includes('launch')) {
+    const write = figures.find((f) => f.name === 'decrement') ?? figures[0];
+    results.launch = await runLaunch({
+      ...base,
+      amount: Number(arg('amount', '20000')),
+      seconds: Number(arg('seconds', '30')),
+      connections: Number(arg('connections', '20')),
+      cpuMsPerRequest: write?.cpuMsPerRequest,
+      memoryMb: write?.memoryMb,
+      meanMs: write?.meanMs,
+    });
+  }
+  const previous = previousSections();
+  const date = new Date().toISOString().slice(0, 10);
+  const md = [
+    '# cdk-rampart benchmarks', '',
+    `Written by \`${['npx ts-node --swc bench/run.ts', ...process.argv.slice(2)].join(' ')}\` on ${date} (${((Date.now() - t0) / 60000).toFixed(1)} min).`,
+    '',
+    `Machine: ${machineLine()}. Shared and noisy: variants run interleaved (A B A B ...) after warm-up; medians with min–max; ratios computed pair by pair. Figures, not assertions.`,
+    '',
+    '## Headlines', '',
+    ...ORDER.flatMap((k) => (results[k]?.headlines ?? []).map((h) => `- ${h}`)),
+    '',
+    '## Goals (issue 10)', '',
+    ...ORDER.flatMap((k) => (results[k]?.goals ?? []).map(([met, text]) => `- ${met === undefined ? '⏳' : met ? '✅ met' : '❌ missed'}: ${text}`)),
+    '',
+    ...ORDER.map((k) => results[k]?.markdown ?? (previous[k] ? `${previous[k]}\n\n_(from an earlier run; not re-run this time)_\n` : '')),
+  ].join('\n');
+  fs.writeFileSync(RESULTS, md.replace(/\n{3,}/g, '\n\n'));
+  console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
