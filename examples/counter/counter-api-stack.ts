@@ -19,6 +19,7 @@ export interface CounterApiStackProps extends StackProps {
 /** The counter API: `GET /counter`, `POST /decrement`, `PUT /reset` (staff API key) on one DynamoDB item. */
 export class CounterApiStack extends Stack {
   public readonly table: DataTable;
+  public readonly idempotencyTable: DataTable;
   public readonly api: TracedApi;
 
   constructor(scope: Construct, id: string, props: CounterApiStackProps = {}) {
@@ -30,6 +31,12 @@ export class CounterApiStack extends Stack {
 
     this.table = new DataTable(this, 'Counter', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+    // Powertools idempotency records (partition key `id`, expiry `expiration`): one per sale retried
+    // with its Idempotency-Key, gone after an hour.
+    this.idempotencyTable = new DataTable(this, 'Idempotency', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
     });
 
     this.api = new TracedApi(this, 'Api', {
@@ -43,6 +50,7 @@ export class CounterApiStack extends Stack {
           [COUNTER_ENV.TABLE]: this.table.tableName,
           [COUNTER_ENV.START]: String(startValue),
           [COUNTER_ENV.ID]: DEFAULT_COUNTER_ID,
+          [COUNTER_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName,
         },
       }),
       usagePlan: {
@@ -52,6 +60,7 @@ export class CounterApiStack extends Stack {
     });
     this.table.grantReadItems(this.api.functionFor(HttpMethod.GET, '/counter'));
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
+    this.idempotencyTable.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.PUT, '/reset'));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The counter API (stage URL)' });

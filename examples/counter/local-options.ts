@@ -17,7 +17,10 @@ export function counterLocalOptions(overrides: CounterLocalOverrides = {}): Loca
     example: EXAMPLE,
     routes: COUNTER_ROUTES,
     stageName: STAGE_NAME,
-    tables: [{ envName: COUNTER_ENV.TABLE, partitionKey: 'pk' }],
+    tables: [
+      { envName: COUNTER_ENV.TABLE, partitionKey: 'pk' },
+      { envName: COUNTER_ENV.IDEMPOTENCY_TABLE, partitionKey: 'id' },
+    ],
     environment: { [COUNTER_ENV.START]: String(start), [COUNTER_ENV.ID]: DEFAULT_COUNTER_ID },
     webConfig: { startValue: start, environment: 'local' },
     port: overrides.port,

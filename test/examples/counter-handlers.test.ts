@@ -11,6 +11,7 @@ import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 let table: TestTable;
+let idempotencyTable: TestTable;
 let getCounter: Handler;
 let decrement: Handler;
 let reset: Handler;
@@ -68,7 +69,9 @@ function percentile(sorted: number[], p: number): number {
 
 beforeAll(async () => {
   table = await createTestTable({ prefix: 'counter', partitionKey: 'pk' });
+  idempotencyTable = await createTestTable({ prefix: 'counter-idem', partitionKey: 'id' });
   process.env.COUNTER_TABLE = table.tableName;
+  process.env.COUNTER_IDEMPOTENCY_TABLE = idempotencyTable.tableName;
   process.env.COUNTER_START = '1000';
   process.env.COUNTER_ID = 'cameras';
   // Refusals are logged at INFO and the 500 case at ERROR; they would drown the test output.
@@ -86,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await table?.destroy();
+  await idempotencyTable?.destroy();
 });
 
 describe('counter handlers on DynamoDB Local', () => {
@@ -149,6 +153,26 @@ describe('counter handlers on DynamoDB Local', () => {
     expect(await stored()).toBe(1000);
     const sale = await sell();
     expect(valueOf(sale)).toBe(999);
+  });
+
+  test('a sale retried with the same Idempotency-Key counts once and gets the first answer; another key sells again', async () => {
+    const before = (await stored())!;
+    const saleId = `sale-${randomUUID()}`;
+    const once = () => decrement(event('POST', '/decrement', { headers: { 'Idempotency-Key': saleId } }), context);
+    const [first, retryA, retryB] = await Promise.all([once(), once(), once()].map((p) => p.catch((e) => e)));
+    const answers = [first, retryA, retryB] as APIGatewayProxyResult[];
+    // Concurrent duplicates: one runs, the others get its answer or a 409 "still in progress".
+    expect(answers.filter((a) => a.statusCode === 200).length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((a) => a.statusCode === 200 || a.statusCode === 409)).toBe(true);
+    expect(new Set(answers.filter((a) => a.statusCode === 200).map(valueOf))).toEqual(new Set([before - 1]));
+    const later = await once();
+    expect(later.statusCode).toBe(200);
+    expect(valueOf(later)).toBe(before - 1);
+    expect(await stored()).toBe(before - 1);
+
+    const other = await decrement(event('POST', '/decrement', { headers: { 'Idempotency-Key': `sale-${randomUUID()}` } }), context);
+    expect(valueOf(other)).toBe(before - 2);
+    expect(await stored()).toBe(before - 2);
   });
 
   test('uncontended: 200 sales one after another (the latency of one handler call without queueing)', async () => {

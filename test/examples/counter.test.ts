@@ -66,7 +66,7 @@ describe('CounterApi stack', () => {
   });
 
   test('the counter table keeps its data: one string key, PITR, deletion protection, retained', () => {
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 2);
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -77,6 +77,20 @@ describe('CounterApi stack', () => {
         })],
       }),
     });
+  });
+
+  test('retried sales are recorded in an idempotency table (key `id`) whose records expire', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      }),
+    });
+    const decrementEnv = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f: any) => f.Properties.Environment?.Variables ?? {})
+      .filter((v: any) => v.COUNTER_IDEMPOTENCY_TABLE);
+    expect(decrementEnv.length).toBeGreaterThan(0);
   });
 
   test('GET /counter may only read the table; decrement and reset may update it', () => {

@@ -25,11 +25,13 @@ const NoBody = z.undefined({ error: 'This route takes no body' });
 
 /**
  * A counter route: checks the method, refuses any body (junk JSON is refused by the handler kit
- * with 400), maps a sold-out counter to 409, and answers `{ value }`.
+ * with 400), maps a sold-out counter to 409, and answers `{ value }`. With `idempotent`, a request
+ * carrying an `Idempotency-Key` runs once per key: a retry gets the first answer back.
  */
-export function counterRoute(method: string, run: (store: CounterStore) => Promise<number>): ApiHandler {
+export function counterRoute(method: string, run: (store: CounterStore) => Promise<number>, options: { idempotent?: boolean } = {}): ApiHandler {
   return httpHandler({
     body: NoBody,
+    idempotencyTableName: options.idempotent ? process.env[COUNTER_ENV.IDEMPOTENCY_TABLE] : undefined,
     handle: async ({ event }) => {
       if (event.httpMethod !== method) throw new MethodNotAllowedError(event.httpMethod, method);
       try {

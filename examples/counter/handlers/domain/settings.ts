@@ -9,6 +9,8 @@ export const COUNTER_ENV = {
   START: 'COUNTER_START',
   /** Which counter item (one per counted thing). */
   ID: 'COUNTER_ID',
+  /** The Powertools idempotency table: a retried sale carrying the same Idempotency-Key counts once. */
+  IDEMPOTENCY_TABLE: 'COUNTER_IDEMPOTENCY_TABLE',
 } as const;
 
 /** The counter's start and reset value unless configured. */

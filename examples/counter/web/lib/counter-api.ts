@@ -32,7 +32,8 @@ export class CounterApi {
   }
 
   read(): Promise<number> { return this.call('GET', '/counter'); }
-  sellOne(): Promise<number> { return this.call('POST', '/decrement'); }
+  /** One sale. `saleId` makes a retry of the same sale count once (sent as `Idempotency-Key`). */
+  sellOne(saleId: string = crypto.randomUUID()): Promise<number> { return this.call('POST', '/decrement', { 'Idempotency-Key': saleId }); }
   reset(apiKey: string): Promise<number> { return this.call('PUT', '/reset', { 'x-api-key': apiKey }); }
 
   private async call(method: string, path: string, headers: Record<string, string> = {}): Promise<number> {
