@@ -1,0 +1,101 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, PassStore } from './http';
+import { dayOf, shardOf } from './ids';
+import { keys } from './keys';
+import { approvalUpdate, claimsOf, Decider, overlapping, personUpdates, readPass, readPersons, setOutcome } from './passes';
+import { evaluate, quotaFor, Rules } from './rules';
+import { signPass, type SigningKey } from './signing';
+
+/** What the worker did with one application. */
+export type ApprovalOutcome =
+  | { readonly passId: string; readonly result: 'approved' | 'rejected' | 'needs-review'; readonly why: string }
+  | { readonly passId: string; readonly result: 'skipped'; readonly why: string };
+
+/** A concurrent change the worker cannot resolve now: the message is retried (a partial batch failure). */
+export class RetryLaterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+  }
+}
+
+const RULES: Decider = { kind: 'rules' };
+
+/**
+ * Decides one application by the rules. Idempotent: a pass that is no longer `pending` (a
+ * redelivered message) is skipped, and every outcome is a write conditional on `pending`, so a
+ * message processed twice, or by two workers at once, decides the pass once.
+ *
+ * 1. Static rules (duration limit per reason, reasons rejected / approved outright, else review).
+ * 2. Overlap: a traveller already holding an approved pass for an overlapping time → rejected.
+ * 3. An approval is signed and written in one transaction with (a) each traveller's list of
+ *    approved passes, guarded by its version (a concurrent approval for the same person makes the
+ *    transaction fail, and the retry sees the overlap), and (b) one shard of the departure
+ *    district's daily quota counter, incremented only below the shard's share of the quota. A full
+ *    shard moves on to the next; when every shard is full the application is rejected.
+ */
+export async function processApplication(
+  store: PassStore, rules: Rules, key: SigningKey, passId: string, now = new Date(),
+): Promise<ApprovalOutcome> {
+  const pass = await readPass(store.client, store.tableName, passId, true);
+  if (!pass) return { passId, result: 'skipped', why: 'no such pass' };
+  if (pass.status !== 'pending') return { passId, result: 'skipped', why: `already ${pass.status}` };
+
+  const decided = async (result: 'rejected' | 'needs-review', why: string): Promise<ApprovalOutcome> => {
+    const done = await setOutcome(store, passId, 'pending', result, RULES, why, now);
+    return done ? { passId, result, why } : { passId, result: 'skipped', why: 'decided concurrently' };
+  };
+
+  const verdict = evaluate(pass, rules);
+  if (verdict.outcome === 'reject') return decided('rejected', verdict.why);
+
+  const persons = await readPersons(store, pass);
+  if (rules.rejectOverlapping) {
+    const clash = overlapping(pass, persons);
+    if (clash) return decided('rejected', `A traveller already holds approved pass ${clash} for an overlapping time`);
+  }
+  if (verdict.outcome === 'review') return decided('needs-review', verdict.why);
+
+  const quota = quotaFor(rules, pass.from.district);
+  if (quota === 0) return decided('rejected', `No passes from ${pass.from.district} are issued now`);
+  const shards = Math.min(rules.quotaShards, quota);
+  // The quota split exactly over the shards: the first (quota % shards) take one more.
+  const capOf = (shard: number) => Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
+  const day = dayOf(pass.startTime);
+  const token = await signPass(key, claimsOf(pass, now));
+  const first = shardOf(passId, shards);
+  for (let i = 0; i < shards; i++) {
+    const shard = (first + i) % shards;
+    try {
+      await store.client.send(new TransactWriteCommand({
+        TransactItems: [
+          { Update: approvalUpdate(store.tableName, pass, 'pending', token, RULES, verdict.why, now) },
+          ...personUpdates(store.tableName, pass, persons, now),
+          {
+            Update: {
+              TableName: store.tableName,
+              Key: keys.quota(pass.from.district, day, shard),
+              UpdateExpression: 'ADD #c :one',
+              ConditionExpression: 'attribute_not_exists(#c) OR #c < :cap',
+              ExpressionAttributeNames: { '#c': 'count' },
+              ExpressionAttributeValues: { ':one': 1, ':cap': capOf(shard) },
+            },
+          },
+        ],
+      }));
+      return { passId, result: 'approved', why: verdict.why };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      if (codes[0] === 'ConditionalCheckFailed') return { passId, result: 'skipped', why: 'decided concurrently' };
+      const quotaCode = codes[codes.length - 1];
+      const others = codes.slice(1, -1);
+      if (others.some((c) => c !== 'None') || codes[0] !== 'None') {
+        throw new RetryLaterError(`Pass ${passId}: a traveller's passes changed concurrently (${codes.join(', ')}); retrying`);
+      }
+      if (quotaCode === 'ConditionalCheckFailed') continue; // this shard is full: try the next one
+      throw new RetryLaterError(`Pass ${passId}: transaction cancelled (${codes.join(', ')}); retrying`);
+    }
+  }
+  return decided('rejected', `The daily quota of ${quota} passes from ${pass.from.district} on ${day} is reached; apply for another day`);
+}

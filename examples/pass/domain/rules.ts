@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { district, PassItem, REASONS } from './model';
+import { PASS_ENV } from './settings';
+import { signingKeyFrom, type SigningKey } from './signing';
+import { jsonParameter, secretValue } from '../../shared/handler-kit';
+
+const reason = z.enum(REASONS);
+
+/**
+ * The approval rules: data in SSM Parameter Store (a `ConfigParameter`, JSON), read by the worker
+ * and cached five minutes, so operators change them without a deployment.
+ */
+export const RulesSchema = z.strictObject({
+  /** Reasons approved without a reviewer (when no other rule stops them). */
+  autoApprove: z.array(reason),
+  /** Reasons rejected outright. */
+  autoReject: z.array(reason),
+  /** Longest pass per reason, in minutes; longer applications are rejected. */
+  maxDurationMinutes: z.partialRecord(reason, z.number().int().min(15).max(1440)),
+  /** Approvals per district (of departure) and day, unless `districtQuotas` names the district. */
+  dailyQuotaPerDistrict: z.number().int().min(0),
+  districtQuotas: z.record(district, z.number().int().min(0)),
+  /** Counter partitions per district and day (spreads the quota's writes; 1 to 100). */
+  quotaShards: z.number().int().min(1).max(100),
+  /** Reject an application when a traveller already holds an approved pass overlapping it. */
+  rejectOverlapping: z.boolean(),
+});
+export type Rules = z.output<typeof RulesSchema>;
+
+/** What the rules say before the dynamic checks (overlap, quota). */
+export type Verdict = { readonly outcome: 'approve' | 'reject' | 'review'; readonly why: string };
+
+/** The static rules: duration limit, reasons rejected or approved outright, otherwise a reviewer. */
+export function evaluate(pass: Pick<PassItem, 'reason' | 'durationMinutes'>, rules: Rules): Verdict {
+  const limit = rules.maxDurationMinutes[pass.reason];
+  if (limit !== undefined && pass.durationMinutes > limit) {
+    return { outcome: 'reject', why: `A ${pass.reason} pass lasts at most ${limit} minutes` };
+  }
+  if (rules.autoReject.includes(pass.reason)) return { outcome: 'reject', why: `Passes for ${pass.reason} are not issued now` };
+  if (rules.autoApprove.includes(pass.reason)) return { outcome: 'approve', why: `Approved automatically: ${pass.reason}` };
+  return { outcome: 'review', why: `A reviewer decides passes for ${pass.reason}` };
+}
+
+/** The day's quota for a district. */
+export function quotaFor(rules: Rules, fromDistrict: string): number {
+  return rules.districtQuotas[fromDistrict] ?? rules.dailyQuotaPerDistrict;
+}
+
+/** The rules from the ConfigParameter named in `PASS_RULES_PARAM` (cached 5 minutes). */
+export function loadRules(): Promise<Rules> {
+  return jsonParameter(PASS_ENV.RULES_PARAM, RulesSchema);
+}
+
+let cachedKey: { secret: string; key: Promise<SigningKey> } | undefined;
+
+/** The signing key from the ConfigSecret named in `PASS_SIGNING_KEY_SECRET` (value cached 5 minutes, key per value). */
+export async function loadSigningKey(): Promise<SigningKey> {
+  const secret = await secretValue(PASS_ENV.SIGNING_KEY_SECRET);
+  if (cachedKey?.secret !== secret) cachedKey = { secret, key: signingKeyFrom(secret) };
+  return cachedKey.key;
+}

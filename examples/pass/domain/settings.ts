@@ -1,0 +1,50 @@
+// Shared by the handlers, the stacks and the local runner; no imports, so the CDK app can read it
+// without loading the handler runtime.
+
+/** Environment variables the stack (and the local runner) give the pass functions. */
+export const PASS_ENV = {
+  /** The pass table (registrations, passes, counters, audit of checks). */
+  TABLE: 'PASS_TABLE',
+  /** The Powertools idempotency table (partition key `id`). */
+  IDEMPOTENCY_TABLE: 'PASS_IDEMPOTENCY_TABLE',
+  /** URL of the approval queue the rules worker consumes. */
+  QUEUE_URL: 'PASS_QUEUE_URL',
+  /** The ConfigParameter (JSON) holding the approval rules. */
+  RULES_PARAM: 'PASS_RULES_PARAM',
+  /** The ConfigSecret holding the pass signing key. */
+  SIGNING_KEY_SECRET: 'PASS_SIGNING_KEY_SECRET',
+  /** The Kinesis data stream pass events are archived through. */
+  EVENTS_STREAM: 'PASS_EVENTS_STREAM',
+  /** A Kinesis endpoint (local runs and tests); unset in Lambda. */
+  KINESIS_ENDPOINT: 'KINESIS_ENDPOINT',
+} as const;
+
+/** The index listing a citizen's passes: partition `OWNER#<sub>`, sorted by creation time. */
+export const OWNER_INDEX = 'byOwner';
+/** The sparse index of passes waiting for a reviewer, sharded: partition `REVIEW#<0..n>`. */
+export const REVIEW_INDEX = 'reviewQueue';
+
+/** Partitions the review queue is spread over (written by the worker, read in parallel). */
+export const REVIEW_SHARDS = 8;
+/** Partitions each day's statistics counters are spread over (summed on read). */
+export const STATS_SHARDS = 16;
+/** Partitions each day's audit log of checks is spread over. */
+export const AUDIT_SHARDS = 16;
+
+/** Cognito groups. */
+export const GROUPS = {
+  REVIEWER: 'reviewer',
+  POLICE: 'police',
+  ADMIN: 'admin',
+} as const;
+
+/** The rules the stack deploys unless cdk.json overrides them (see domain/rules.ts for the schema). */
+export const DEFAULT_RULES = {
+  autoApprove: ['medical', 'emergency'],
+  autoReject: [] as string[],
+  maxDurationMinutes: { medical: 480, emergency: 720, groceries: 120, work: 720, funeral: 360, other: 240 },
+  dailyQuotaPerDistrict: 50000,
+  districtQuotas: {} as Record<string, number>,
+  quotaShards: 10,
+  rejectOverlapping: true,
+};

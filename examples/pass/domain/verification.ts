@@ -1,0 +1,110 @@
+import { randomUUID } from 'crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { Caller, PassStore } from './http';
+import { dayOf, normalizePassId, randomShard } from './ids';
+import type { JWK } from './jose';
+import { keys } from './keys';
+import { PassItem, VerifyBody } from './model';
+import { readPass } from './passes';
+import { AUDIT_SHARDS } from './settings';
+import { checkPassToken } from './signing';
+
+/** The answer of a roadside check. */
+export const CHECK_RESULTS = ['valid', 'expired', 'not-yet-valid', 'revoked', 'not-approved', 'unknown', 'tampered'] as const;
+export type CheckResult = (typeof CHECK_RESULTS)[number];
+
+export interface CheckAnswer {
+  readonly result: CheckResult;
+  readonly checkId: string;
+  readonly checkedAt: string;
+  readonly passId?: string;
+  /** For a valid pass: who may travel, where and until when. */
+  readonly pass?: {
+    readonly holderName: string;
+    readonly travellers: string[];
+    readonly from: PassItem['from'];
+    readonly to: PassItem['to'];
+    readonly validFrom: string;
+    readonly validUntil: string;
+    readonly vehicle?: PassItem['vehicle'];
+    readonly reason: PassItem['reason'];
+  };
+}
+
+function judge(pass: PassItem | undefined, now: Date): CheckResult {
+  if (!pass) return 'unknown';
+  if (pass.status === 'revoked') return 'revoked';
+  if (pass.status !== 'approved') return 'not-approved';
+  const t = now.toISOString();
+  if (t < pass.startTime) return 'not-yet-valid';
+  if (t >= pass.endTime) return 'expired';
+  return 'valid';
+}
+
+/**
+ * A police check of a pass by its QR payload (the signed token) or its number. The token's
+ * signature is checked first (altered or forged → `tampered`, whatever the table says), then the
+ * stored pass decides: missing → `unknown`, revoked → `revoked`, not approved → `not-approved`,
+ * outside its window → `not-yet-valid` / `expired`. A token that is genuine but no longer the
+ * pass's current one (re-signed since) counts as `revoked`. Every check, whatever its result, is
+ * written to the audit log (who checked, where, when, what they presented, what they were told).
+ */
+export async function checkPass(
+  store: PassStore, publicKeys: JWK[], caller: Caller, body: z.output<typeof VerifyBody>, sourceIp: string, now = new Date(),
+): Promise<CheckAnswer> {
+  let result: CheckResult;
+  let pass: PassItem | undefined;
+  let passId: string | undefined;
+  if (body.qr !== undefined) {
+    const check = await checkPassToken(body.qr, publicKeys);
+    if (!check.ok) {
+      result = 'tampered';
+    } else {
+      passId = check.claims.pid;
+      pass = await readPass(store.client, store.tableName, passId);
+      result = pass && pass.token !== undefined && pass.token !== body.qr && pass.status === 'approved' ? 'revoked' : judge(pass, now);
+    }
+  } else {
+    passId = normalizePassId(body.passNumber!);
+    pass = passId ? await readPass(store.client, store.tableName, passId) : undefined;
+    result = judge(pass, now);
+  }
+
+  const checkId = randomUUID();
+  const checkedAt = now.toISOString();
+  await store.client.send(new PutCommand({
+    TableName: store.tableName,
+    Item: {
+      ...keys.check(dayOf(now), randomShard(AUDIT_SHARDS), checkedAt, checkId),
+      type: 'check',
+      checkId,
+      checkedAt,
+      officer: { sub: caller.sub, name: caller.name },
+      checkpoint: body.checkpoint,
+      latitude: body.latitude,
+      longitude: body.longitude,
+      sourceIp,
+      presented: body.qr !== undefined ? 'qr' : 'number',
+      passId: pass ? pass.passId : passId,
+      result,
+    },
+  }));
+
+  return {
+    result,
+    checkId,
+    checkedAt,
+    passId: pass?.passId,
+    pass: result === 'valid' && pass ? {
+      holderName: pass.holderName,
+      travellers: pass.travellers.map((t) => t.name),
+      from: pass.from,
+      to: pass.to,
+      validFrom: pass.startTime,
+      validUntil: pass.endTime,
+      vehicle: pass.vehicle,
+      reason: pass.reason,
+    } : undefined,
+  };
+}

@@ -1,0 +1,28 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { logger } from '../../shared/handler-kit';
+import { processApplication } from '../domain/approval';
+import { storeFromEnv } from '../domain/http';
+import { loadRules, loadSigningKey } from '../domain/rules';
+
+const Message = z.object({ passId: z.string().min(1).max(40) });
+const processor = new BatchProcessor(EventType.SQS);
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  // A message that is not ours fails every time: it goes to the dead-letter queue for a person to see.
+  const { passId } = Message.parse(JSON.parse(record.body));
+  const [rules, key] = await Promise.all([loadRules(), loadSigningKey()]);
+  const outcome = await processApplication(storeFromEnv(), rules, key, passId);
+  logger.info('Application processed', { ...outcome, messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount });
+}
+
+/**
+ * The rules worker: an SQS batch (up to 10 applications). Each message is processed on its own;
+ * failures are reported as partial batch failures, so only those messages come back (and after
+ * the queue's maxReceiveCount go to the dead-letter queue), never the whole batch.
+ */
+export const handler = async (event: SQSEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, recordHandler, processor, { context });
+};

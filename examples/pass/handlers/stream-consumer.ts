@@ -1,0 +1,22 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../../shared/handler-kit';
+import { eventSink } from '../domain/clients';
+import { storeFromEnv } from '../domain/http';
+import { recordEvent } from '../domain/stats';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+async function recordHandler(record: DynamoDBRecord): Promise<void> {
+  await recordEvent(storeFromEnv(), eventSink(), record);
+}
+
+/**
+ * The table's stream consumer, off the hot path: each pass change and each check updates the
+ * day's pre-aggregated counters (exactly once) and goes to the archive's Kinesis stream. Failed
+ * records are reported as partial batch failures (Lambda retries from the first of them).
+ */
+export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
+  logger.addContext(context);
+  return processPartialResponse(event, recordHandler, processor, { context });
+};

@@ -1,0 +1,69 @@
+import { Duration } from 'aws-cdk-lib';
+import { GROUPS } from './domain/settings';
+import { HttpMethod, RouteAuthorization } from '../../src/api';
+import type { ExampleRoute } from '../shared/local';
+
+/** The example's name: its folder under examples/ and build/examples/. */
+export const EXAMPLE = 'pass';
+
+/** The API stage: the first segment of every API path, on API Gateway and locally. */
+export const STAGE_NAME = 'v1';
+
+/**
+ * Per-route throttles (requests per second, burst), each well inside the account's API Gateway
+ * quota and sized from docs/capacity.md: citizens' writes, police checks, cheap reads; staff
+ * routes small. The stage default applies to anything not listed.
+ */
+export const THROTTLES = {
+  stage: { rateLimit: 2000, burstLimit: 1000 },
+  apply: { rateLimit: 2500, burstLimit: 1500 },
+  register: { rateLimit: 1500, burstLimit: 1000 },
+  readOwn: { rateLimit: 2000, burstLimit: 1000 },
+  verify: { rateLimit: 1500, burstLimit: 750 },
+  keys: { rateLimit: 100, burstLimit: 100 },
+  staff: { rateLimit: 100, burstLimit: 50 },
+} as const;
+
+const COGNITO = RouteAuthorization.COGNITO;
+
+/**
+ * The route table: read by the stack (`TracedApi`) and by the local runner alike. Every route but
+ * `GET /keys` needs a Cognito sign-in; staff routes need a group, checked by the handler kit.
+ */
+export const PASS_ROUTES: ExampleRoute[] = [
+  { method: HttpMethod.POST, path: '/registrations', handlerName: 'create-registration', authorization: COGNITO, throttle: THROTTLES.register },
+  { method: HttpMethod.GET, path: '/registrations/me', handlerName: 'get-registration', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  { method: HttpMethod.POST, path: '/passes', handlerName: 'create-pass', authorization: COGNITO, throttle: THROTTLES.apply },
+  { method: HttpMethod.GET, path: '/passes', handlerName: 'list-passes', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  { method: HttpMethod.GET, path: '/passes/{passId}', handlerName: 'get-pass', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  {
+    method: HttpMethod.POST,
+    path: '/passes/{passId}/decision',
+    handlerName: 'decide-pass',
+    authorization: COGNITO,
+    requiredGroups: [GROUPS.REVIEWER],
+    throttle: THROTTLES.staff,
+  },
+  {
+    method: HttpMethod.POST,
+    path: '/passes/{passId}/revoke',
+    handlerName: 'revoke-pass',
+    authorization: COGNITO,
+    requiredGroups: [GROUPS.REVIEWER, GROUPS.ADMIN],
+    throttle: THROTTLES.staff,
+  },
+  { method: HttpMethod.GET, path: '/review-queue', handlerName: 'review-queue', authorization: COGNITO, requiredGroups: [GROUPS.REVIEWER], throttle: THROTTLES.staff },
+  { method: HttpMethod.POST, path: '/verify', handlerName: 'verify', authorization: COGNITO, requiredGroups: [GROUPS.POLICE], throttle: THROTTLES.verify },
+  { method: HttpMethod.GET, path: '/stats', handlerName: 'stats', authorization: COGNITO, requiredGroups: [GROUPS.ADMIN], throttle: THROTTLES.staff },
+  {
+    method: HttpMethod.GET,
+    path: '/keys',
+    handlerName: 'keys',
+    authorization: RouteAuthorization.NONE,
+    throttle: THROTTLES.keys,
+    functionOptions: { memorySize: 256, timeout: Duration.seconds(5) },
+  },
+];
+
+/** Handlers that are not API routes: the rules worker (SQS) and the stream consumer (DynamoDB stream). */
+export const WORKER_HANDLERS = { rulesWorker: 'rules-worker', streamConsumer: 'stream-consumer' } as const;
