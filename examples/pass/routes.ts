@@ -10,18 +10,20 @@ export const EXAMPLE = 'pass';
 export const STAGE_NAME = 'v1';
 
 /**
- * Per-route throttles (requests per second, burst), each well inside the account's API Gateway
- * quota and sized from docs/capacity.md: citizens' writes, police checks, cheap reads; staff
- * routes small. The stage default applies to anything not listed.
+ * Per-route throttles (requests per second, burst), sized in docs/capacity.md: together 9,000
+ * requests per second, inside the default account quota of 10,000 (API Gateway), so one route's
+ * flood cannot starve the others. The stage default applies to anything not listed.
  */
 export const THROTTLES = {
-  stage: { rateLimit: 2000, burstLimit: 1000 },
-  apply: { rateLimit: 2500, burstLimit: 1500 },
-  register: { rateLimit: 1500, burstLimit: 1000 },
-  readOwn: { rateLimit: 2000, burstLimit: 1000 },
-  verify: { rateLimit: 1500, burstLimit: 750 },
+  stage: { rateLimit: 1000, burstLimit: 1000 },
+  apply: { rateLimit: 2500, burstLimit: 2500 },
+  register: { rateLimit: 1500, burstLimit: 1500 },
+  registrationRead: { rateLimit: 500, burstLimit: 500 },
+  listOwn: { rateLimit: 1000, burstLimit: 1000 },
+  readOwn: { rateLimit: 1500, burstLimit: 1500 },
+  verify: { rateLimit: 1500, burstLimit: 1500 },
   keys: { rateLimit: 100, burstLimit: 100 },
-  staff: { rateLimit: 100, burstLimit: 50 },
+  staff: { rateLimit: 100, burstLimit: 100 },
 } as const;
 
 const COGNITO = RouteAuthorization.COGNITO;
@@ -32,9 +34,9 @@ const COGNITO = RouteAuthorization.COGNITO;
  */
 export const PASS_ROUTES: ExampleRoute[] = [
   { method: HttpMethod.POST, path: '/registrations', handlerName: 'create-registration', authorization: COGNITO, throttle: THROTTLES.register },
-  { method: HttpMethod.GET, path: '/registrations/me', handlerName: 'get-registration', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  { method: HttpMethod.GET, path: '/registrations/me', handlerName: 'get-registration', authorization: COGNITO, throttle: THROTTLES.registrationRead },
   { method: HttpMethod.POST, path: '/passes', handlerName: 'create-pass', authorization: COGNITO, throttle: THROTTLES.apply },
-  { method: HttpMethod.GET, path: '/passes', handlerName: 'list-passes', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  { method: HttpMethod.GET, path: '/passes', handlerName: 'list-passes', authorization: COGNITO, throttle: THROTTLES.listOwn },
   { method: HttpMethod.GET, path: '/passes/{passId}', handlerName: 'get-pass', authorization: COGNITO, throttle: THROTTLES.readOwn },
   {
     method: HttpMethod.POST,

@@ -106,6 +106,27 @@ export function eventOf(record: DynamoDBRecord): { event: PassEvent; counters: R
   return undefined;
 }
 
+/** The event as the archive's table reads it: snake_case keys (`count_day`: `day` is a partition). */
+export function archiveRecord(event: PassEvent): Record<string, unknown> {
+  return {
+    event_id: event.eventId,
+    event_type: event.eventType,
+    occurred_at: event.occurredAt,
+    count_day: event.day,
+    pass_id: event.passId,
+    status: event.status,
+    previous_status: event.previousStatus,
+    reason: event.reason,
+    from_district: event.fromDistrict,
+    to_district: event.toDistrict,
+    start_time: event.startTime,
+    duration_minutes: event.durationMinutes,
+    decided_by: event.decidedBy,
+    check_result: event.checkResult,
+    checkpoint: event.checkpoint,
+  };
+}
+
 const SEEN_TTL_SECONDS = 3 * 24 * 3600;
 
 /**
@@ -156,7 +177,7 @@ export async function recordEvent(
     await sink.client.send(new PutRecordCommand({
       StreamName: sink.streamName,
       PartitionKey: event.passId ?? event.eventId,
-      Data: Buffer.from(`${JSON.stringify(event)}\n`),
+      Data: Buffer.from(`${JSON.stringify(archiveRecord(event))}\n`),
     }));
   }
   return event;

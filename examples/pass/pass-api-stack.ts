@@ -1,0 +1,281 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
+import { EXAMPLE, PASS_ROUTES, STAGE_NAME, THROTTLES, WORKER_HANDLERS } from './routes';
+import { HttpMethod, TracedApi, TracedFunction } from '../../src/api';
+import { Compliance } from '../../src/compliance';
+import { ConfigParameter, ConfigParameterType, ConfigSecret } from '../../src/config';
+import { DataTable } from '../../src/data';
+import { handlerCode, tracedApiRoutes } from '../shared/local/routes';
+
+export interface PassApiStackProps extends StackProps {
+  /** The archive's Kinesis stream the table's stream consumer writes pass events to. */
+  readonly eventStream: kinesis.IStream;
+  /**
+   * The approval rules (JSON; see domain/rules.ts).
+   *
+   * @default DEFAULT_RULES
+   */
+  readonly rules?: Record<string, unknown>;
+  /**
+   * The account's Lambda concurrency quota in this region (raise it before launch; see docs/capacity.md).
+   *
+   * @default 1000
+   */
+  readonly accountConcurrency?: number;
+  /**
+   * Most rules-worker functions polling the queue at once (bounds the write rate on the table).
+   *
+   * @default 50
+   */
+  readonly workerMaxConcurrency?: number;
+}
+
+/**
+ * The movement pass backend: a Cognito user pool (self sign-up; groups reviewer, police, admin),
+ * the pass table (one table, keys spread for scale, a stream), the approval queue with its
+ * dead-letter queue, the rules worker, the stream consumer feeding counters and the archive, the
+ * rules (SSM) and signing key (Secrets Manager), and the traced REST API with per-route throttles.
+ */
+export class PassApiStack extends Stack {
+  public readonly userPool: cognito.UserPool;
+  public readonly userPoolClient: cognito.UserPoolClient;
+  public readonly table: DataTable;
+  public readonly idempotencyTable: DataTable;
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly api: TracedApi;
+  public readonly rulesWorker: TracedFunction;
+  public readonly streamConsumer: TracedFunction;
+  public readonly rules: ConfigParameter;
+  public readonly signingKey: ConfigSecret;
+
+  constructor(scope: Construct, id: string, props: PassApiStackProps) {
+    super(scope, id, props);
+    const accountConcurrency = props.accountConcurrency ?? 1000;
+    const workerMaxConcurrency = props.workerMaxConcurrency ?? 50;
+    const rules = props.rules ?? DEFAULT_RULES;
+
+    this.userPool = this.createUserPool();
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    this.table = new DataTable(this, 'Passes', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: 'expiresAt',
+      contributorInsights: true,
+      globalSecondaryIndexes: [
+        { indexName: OWNER_INDEX, partitionKey: { name: 'ownerPk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'ownerSk', type: dynamodb.AttributeType.STRING } },
+        { indexName: REVIEW_INDEX, partitionKey: { name: 'reviewPk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'reviewSk', type: dynamodb.AttributeType.STRING } },
+      ],
+    });
+    this.idempotencyTable = new DataTable(this, 'Idempotency', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+    });
+
+    const queueKey = new kms.Key(this, 'QueueKey', {
+      enableKeyRotation: true,
+      description: `Encrypts the approval queues of ${this.node.path}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Grants only to AWS services (SQS, Lambda's event source), as Control Tower CT.KMS.PR.3 asks.
+    queueKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
+    this.deadLetterQueue = new sqs.Queue(this, 'ApprovalsDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Applications wait here when the worker is busy: a burst of applications is absorbed by the
+    // queue (4 days' retention) and the worker drains it at the rate the table is given.
+    this.queue = new sqs.Queue(this, 'Approvals', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(180),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+    acknowledgeDeadLetterQueue(this.deadLetterQueue,
+      'This is the dead-letter queue of the approval queue: a dead-letter queue of its own would only move poison messages further from the people who inspect them.');
+
+    this.rules = new ConfigParameter(this, 'Rules', {
+      envName: PASS_ENV.RULES_PARAM,
+      type: ConfigParameterType.JSON,
+      value: JSON.stringify(rules),
+      description: 'Movement pass approval rules (JSON): auto-approve/reject reasons, duration limits, daily district quotas',
+    });
+    this.signingKey = new ConfigSecret(this, 'SigningKey', {
+      envName: PASS_ENV.SIGNING_KEY_SECRET,
+      description: 'Movement pass ES256 signing key: a private EC P-256 JWK, or a random value the key is derived from',
+      generatedLength: 64,
+      noRotationReason: 'The pass signing key: every pass issued is signed with it and checked offline against the published public key. Rotating it is a planned operation (publish the new public key next to the old one, then switch), not a schedule.',
+    });
+
+    const tableEnv = { [PASS_ENV.TABLE]: this.table.tableName };
+    this.api = new TracedApi(this, 'Api', {
+      serviceName: 'movement-pass',
+      stageName: STAGE_NAME,
+      userPool: this.userPool,
+      throttle: THROTTLES.stage,
+      accountConcurrency,
+      routes: tracedApiRoutes(EXAMPLE, PASS_ROUTES.map((r) => {
+        const extra: Record<string, string> = r.handlerName === 'create-pass'
+          ? { [PASS_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl }
+          : {};
+        const needsKey = ['decide-pass', 'verify', 'keys'].includes(r.handlerName);
+        return { ...r, config: needsKey ? [this.signingKey] : undefined, functionOptions: { ...r.functionOptions, environment: { ...r.functionOptions?.environment, ...extra } } };
+      }), { memorySize: 1024, environment: tableEnv }),
+    });
+    // Throttled callers are told when to come back; nothing was stored.
+    for (const [id, type] of [['Throttled', apigateway.ResponseType.THROTTLED], ['QuotaExceeded', apigateway.ResponseType.QUOTA_EXCEEDED]] as const) {
+      this.api.api.addGatewayResponse(id, {
+        type,
+        statusCode: '429',
+        responseHeaders: { 'Retry-After': "'1'" },
+        templates: { 'application/json': '{"message":"Too many requests: try again in a second; nothing was stored","requestId":"$context.requestId"}' },
+      });
+    }
+
+    const fn = (method: HttpMethod, path: string) => this.api.functionFor(method, path);
+    this.table.grantTransactions(fn(HttpMethod.POST, '/registrations'));
+    this.table.grantReadItems(fn(HttpMethod.GET, '/registrations/me'));
+    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
+    this.idempotencyTable.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
+    this.queue.grantSendMessages(fn(HttpMethod.POST, '/passes'));
+    this.table.grantReadItems(fn(HttpMethod.GET, '/passes'));
+    this.table.grantReadItems(fn(HttpMethod.GET, '/passes/{passId}'));
+    this.table.grantReadItems(fn(HttpMethod.GET, '/review-queue'));
+    this.table.grantTransactions(fn(HttpMethod.POST, '/passes/{passId}/decision'));
+    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes/{passId}/revoke'));
+    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/verify'));
+    this.table.grantReadItems(fn(HttpMethod.GET, '/stats'));
+
+    this.rulesWorker = new TracedFunction(this, 'RulesWorker', {
+      code: handlerCode(EXAMPLE, WORKER_HANDLERS.rulesWorker),
+      handler: 'index.handler',
+      serviceName: 'movement-pass',
+      description: 'Decides queued pass applications by the approval rules',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+      accountConcurrency,
+      environment: tableEnv,
+      synchronousInvocationReason: 'Invoked by the SQS event source mapping, never asynchronously: a failed message returns to the approval queue and, after 5 receives, moves to its dead-letter queue.',
+    });
+    this.rules.bind(this.rulesWorker.function);
+    this.signingKey.bind(this.rulesWorker.function);
+    this.table.grantTransactions(this.rulesWorker.function);
+    this.rulesWorker.function.addEventSource(new sources.SqsEventSource(this.queue, {
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      reportBatchItemFailures: true,
+      maxConcurrency: workerMaxConcurrency,
+    }));
+
+    const streamDlq = new sqs.Queue(this, 'StreamFailures', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeDeadLetterQueue(streamDlq,
+      'This queue is the on-failure destination of the stream consumer (records of batches that failed every retry): a dead-letter queue of its own would only move them further from the people who inspect them.');
+    this.streamConsumer = new TracedFunction(this, 'StreamConsumer', {
+      code: handlerCode(EXAMPLE, WORKER_HANDLERS.streamConsumer),
+      handler: 'index.handler',
+      serviceName: 'movement-pass',
+      description: 'Pass table stream: daily counters and the event archive',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      accountConcurrency,
+      environment: { ...tableEnv, [PASS_ENV.EVENTS_STREAM]: props.eventStream.streamName },
+      synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping, never asynchronously: failed batches are retried, split, and finally sent to the mapping\'s on-failure queue.',
+    });
+    this.table.grantStreamRead(this.streamConsumer.function);
+    this.table.grantTransactions(this.streamConsumer.function);
+    props.eventStream.grantWrite(this.streamConsumer.function);
+    this.streamConsumer.function.addEventSource(new sources.DynamoEventSource(this.table.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(2),
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      parallelizationFactor: 4,
+      onFailure: new sources.SqsDlq(streamDlq),
+    }));
+
+    const esm = this.rulesWorker.function.node.findAll().find((c) => c instanceof lambda.CfnEventSourceMapping)!;
+    Compliance.acknowledge(esm, 'Serverless-LambdaEventSourceMappingDestination',
+      'An SQS event source mapping has no on-failure destination: a message that keeps failing returns to the approval queue, whose redrive policy moves it to the dead-letter queue after 5 receives.');
+    const kmsReason = (what: string) => `CDK's standard KMS grant for ${what}: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on that one key only, which the service calls on the function's behalf.`;
+    for (const [policy, what] of [
+      [this.api.tracedFunctions['POST /passes'].grantsPolicy, 'sending to the KMS-encrypted approval queue'],
+      [this.streamConsumer.grantsPolicy, 'writing to the archive\'s KMS-encrypted Kinesis stream'],
+    ] as const) {
+      for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) Compliance.acknowledge(policy!, `AwsSolutions-IAM5[Action::${action}]`, kmsReason(what));
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The pass API (stage URL)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  private createUserPool(): cognito.UserPool {
+    const pool = new cognito.UserPool(this, 'Citizens', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: true, mutable: true } },
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [group, description, precedence] of [
+      [GROUPS.ADMIN, 'Reads statistics; revokes passes', 0],
+      [GROUPS.REVIEWER, 'Decides passes waiting for review; revokes passes', 1],
+      [GROUPS.POLICE, 'Checks passes at the roadside', 2],
+    ] as const) {
+      new cognito.CfnUserPoolGroup(this, `Group${group}`, { userPoolId: pool.userPoolId, groupName: group, description, precedence });
+    }
+    Compliance.acknowledge(pool.node.defaultChild!, 'AwsSolutions-COG2',
+      'Citizens sign up themselves in their millions: MFA (TOTP) is offered, not required, so nobody without an authenticator app is locked out of a movement pass. Staff (reviewer, police, admin) are added to their groups by an administrator, who requires TOTP for them (MFA preference set per user); threat protection (adaptive authentication, compromised credentials) is enforced for everyone.');
+    return pool;
+  }
+}
+
+/** A queue that is itself where failures end: the redrive rules ask for a DLQ it cannot sensibly have. */
+function acknowledgeDeadLetterQueue(queue: sqs.Queue, reason: string): void {
+  const resource = queue.node.defaultChild!;
+  for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy', 'sqs_dlq_check']) Compliance.acknowledge(resource, rule, reason);
+}
