@@ -149,12 +149,13 @@ export class PassApiStack extends Stack {
           ? { [PASS_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl }
           : {};
         const needsKey = ['decide-pass', 'verify', 'keys'].includes(r.handlerName);
-        return { ...r, config: needsKey ? [this.signingKey] : undefined, functionOptions: { ...r.functionOptions, environment: { ...r.functionOptions?.environment, ...extra } } };
+        const environment = { ...r.functionOptions?.environment, ...extra };
+        return { ...r, config: needsKey ? [this.signingKey] : undefined, functionOptions: { ...r.functionOptions, environment } };
       }), { memorySize: 1024, environment: tableEnv }),
     });
     // Throttled callers are told when to come back; nothing was stored.
-    for (const [id, type] of [['Throttled', apigateway.ResponseType.THROTTLED], ['QuotaExceeded', apigateway.ResponseType.QUOTA_EXCEEDED]] as const) {
-      this.api.api.addGatewayResponse(id, {
+    for (const [responseId, type] of [['Throttled', apigateway.ResponseType.THROTTLED], ['QuotaExceeded', apigateway.ResponseType.QUOTA_EXCEEDED]] as const) {
+      this.api.api.addGatewayResponse(responseId, {
         type,
         statusCode: '429',
         responseHeaders: { 'Retry-After': "'1'" },
@@ -252,7 +253,10 @@ export class PassApiStack extends Stack {
       signInAliases: { email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: true, mutable: true } },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
