@@ -254,7 +254,11 @@ export class PassApiStack extends Stack {
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: true, mutable: true } },
       passwordPolicy: {
-        minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true,
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
       mfa: cognito.Mfa.OPTIONAL,
