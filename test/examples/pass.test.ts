@@ -105,7 +105,9 @@ describe('PassApi stack', () => {
     api.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     api.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Decides queued pass applications by the approval rules',
-      Environment: { Variables: Match.objectLike({ PASS_RULES_PARAM: Match.anyValue(), PASS_SIGNING_KEY_SECRET: Match.anyValue(), PASS_TABLE: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({ PASS_RULES_PARAM: Match.anyValue(), PASS_SIGNING_KEY_SECRET: Match.anyValue(), PASS_TABLE: Match.anyValue() }),
+      },
     });
     api.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'POST /verify of movement-pass',
