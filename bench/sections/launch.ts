@@ -36,7 +36,7 @@ function cannon(url: string, method: string, amount: number, connections: number
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     // autocannon stops at `amount`; the timer bounds a run that cannot reach it.
-    const timer = setTimeout(() => child.kill('SIGINT'), (seconds + 15) * 1000);
+    const timer = setTimeout(() => child.kill('SIGINT'), (seconds + 60) * 1000);
     child.on('close', () => { clearTimeout(timer); try { resolve(JSON.parse(out)); } catch (e) { reject(new Error(`autocannon: ${out.slice(-500)}`)); } });
   });
 }
