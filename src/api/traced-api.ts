@@ -7,10 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance';
+import { TracedFunction, TracedFunctionOptions } from './traced-function';
 import { IConfigEntry } from '../config/config-entry';
 import { RegionalWebAcl, RegionalWebAclProps } from '../waf/regional-web-acl';
-import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, tracedApiKey, validateTracedFunctionOptions } from './private/function-defaults';
-import { TracedFunction, TracedFunctionOptions } from './traced-function';
+import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
+import { secureKey } from '../private/kms-key';
 
 /** HTTP methods a `TracedApiRoute` can answer. */
 export enum HttpMethod {
@@ -345,7 +346,7 @@ export class TracedApi extends Construct {
 
     this.validate(props, { stageName, defaultAuthorization, throttle, wafEnabled, accountConcurrency });
 
-    this.encryptionKey = props.encryptionKey ?? tracedApiKey(this, 'Key', `Encrypts the logs and function environments of ${this.node.path}`);
+    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the logs and function environments of ${this.node.path}`, forLogs: true });
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: logRetention,
       encryptionKey: this.encryptionKey,

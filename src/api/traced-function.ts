@@ -6,7 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
-import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, tracedApiKey, validateTracedFunctionOptions } from './private/function-defaults';
+import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
+import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from './private/managed-policy-role';
 
 /** Settings of a function that callers may override; the rest follows the team defaults. */
@@ -158,7 +159,7 @@ export class TracedFunction extends Construct {
       throw new Error(`TracedFunction ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
     }
 
-    this.encryptionKey = props.encryptionKey ?? tracedApiKey(this, 'Key', `Encrypts the logs and environment of ${this.node.path}`);
+    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the logs and environment of ${this.node.path}`, forLogs: true });
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logRetention,
       encryptionKey: this.encryptionKey,

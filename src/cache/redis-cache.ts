@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
-import { limitGrantsToAwsServices } from './private/kms';
+import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 
 /** The engine a `RedisCache` runs. Both speak the Redis protocol; clients do not change. */
 export enum RedisCacheEngine {
@@ -212,25 +212,12 @@ export class RedisCache extends Construct {
       throw new Error(`RedisCache '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
     }
     const subnets = props.vpc.selectSubnets(vpcSubnets!);
-    const stack = Stack.of(this);
-
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+    // CloudWatch Logs encrypts the slow log group with the key, also with a key of the user's.
+    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', {
       description: `Encrypts the cache ${this.node.path}: data at rest, snapshots, AUTH token and slow log`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      forLogs: true,
     });
-    if (!props.encryptionKey) limitGrantsToAwsServices(this.encryptionKey);
-    // CloudWatch Logs encrypts the slow log group with the key; scoped to this account's log groups.
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
-    }));
+    if (props.encryptionKey) allowCloudWatchLogs(props.encryptionKey);
 
     const secret = new secretsmanager.Secret(this, 'AuthToken', {
       description: `AUTH token of the cache ${this.node.path}`,

@@ -3,9 +3,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { secureKey } from '../api/private/kms-key';
 import { Compliance } from '../compliance';
 import { IConfigEntry } from './config-entry';
+import { secureKey } from '../private/kms-key';
 import { envNameProblems } from './private/env-name';
 
 /** Properties of a `ConfigSecret`. */
@@ -83,7 +83,7 @@ export class ConfigSecret extends Construct implements IConfigEntry {
     }
 
     this.envName = props.envName;
-    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', `Encrypts the secret ${this.node.path}`, false);
+    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
       description: props.description,

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { secureKey } from '../api/private/kms-key';
+import { secureKey } from '../private/kms-key';
 
 /** Who holds the key that encrypts a `DataTable` at rest. */
 export enum DataTableEncryption {
@@ -180,7 +180,7 @@ export class DataTable extends Construct {
     this.validate(props, encryption, pitrDays, replicaRegions, indexes);
 
     if (encryption === DataTableEncryption.CUSTOMER_MANAGED) {
-      this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', `Encrypts the DynamoDB table ${this.node.path}`, false);
+      this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the DynamoDB table ${this.node.path}` });
     }
 
     const pitr: dynamodb.PointInTimeRecoverySpecification = { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: pitrDays };

@@ -2,8 +2,8 @@ import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-l
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { limitGrantsToAwsServices } from '../cache/private/kms';
 import { Compliance } from '../compliance';
+import { secureKey } from '../private/kms-key';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
 
 /**
@@ -81,12 +81,7 @@ export class RecoveryBucket extends Construct {
     }
     if (problems.length > 0) throw new Error(`RecoveryBucket '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: `Encrypts the disaster-recovery replicas of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    limitGrantsToAwsServices(this.encryptionKey);
+    this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the disaster-recovery replicas of ${this.node.path}` });
     this.keyAlias = this.encryptionKey.addAlias(aliasName);
 
     const logs = props.serverAccessLogsBucket ?? accessLogBucket(this);

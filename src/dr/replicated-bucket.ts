@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { limitGrantsToAwsServices } from '../cache/private/kms';
 import { Compliance } from '../compliance';
+import { secureKey } from '../private/kms-key';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
 import { nagResourceText } from './private/nag-id';
 import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
@@ -120,17 +120,7 @@ export class ReplicatedBucket extends Construct {
 
     if (props.recoveryBucket) stack.addStackDependency(Stack.of(props.recoveryBucket));
 
-    if (props.encryptionKey) {
-      this.encryptionKey = props.encryptionKey;
-    } else {
-      const key = new kms.Key(this, 'Key', {
-        description: `Encrypts the objects of ${this.node.path}`,
-        enableKeyRotation: true,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      limitGrantsToAwsServices(key);
-      this.encryptionKey = key;
-    }
+    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the objects of ${this.node.path}` });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       versioned: true,

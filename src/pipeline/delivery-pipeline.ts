@@ -16,6 +16,7 @@ import { DeliveryEnvironment, DeliveryEnvironmentProps, IDeliveryStageFactory } 
 import { DeliverySource } from './delivery-source';
 import { Compliance, CompliancePack } from '../compliance';
 import { acknowledgePipelineResources, flatten } from './private/acknowledgements';
+import { secureKey } from '../private/kms-key';
 
 /** Options of the container image that a `DeliveryPipeline` builds and pushes to ECR. */
 export interface DeliveryImageBuildOptions {
@@ -259,24 +260,8 @@ export class DeliveryPipeline extends Construct {
 
     // Keys: one for the artifacts (shared with the environments' deploy roles by CDK Pipelines),
     // one for logs, topics and images (never shared with deploy roles).
-    this.artifactKey = new kms.Key(this, 'ArtifactKey', {
-      description: `Pipeline artifacts of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: `Build logs, notifications and images of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // CloudWatch Logs encrypts the build logs of this account's log groups only.
-    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-    }));
-    for (const key of [this.artifactKey, this.encryptionKey]) denyGrantsExceptToAwsServices(key);
+    this.artifactKey = secureKey(this, 'ArtifactKey', { description: `Pipeline artifacts of ${this.node.path}` });
+    this.encryptionKey = secureKey(this, 'Key', { description: `Build logs, notifications and images of ${this.node.path}`, forLogs: true });
 
     this.accessLogsBucket = props.accessLogsBucket ?? this.newAccessLogsBucket();
     this.artifactBucket = new s3.Bucket(this, 'ArtifactBucket', {
@@ -652,18 +637,6 @@ function enableComplianceGate(scope: Construct): void {
   }
   Validations.of(app).addPlugins(...Compliance.plugins(app, { packs }));
   gatedApps.add(app);
-}
-
-/** Key policy statement of Control Tower's CT.KMS.PR.3: only AWS services may create grants on the key. */
-function denyGrantsExceptToAwsServices(key: kms.Key): void {
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsExceptForAwsServices',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
 }
 
 /** A manual approval that notifies the approvers' topic (CDK Pipelines' ManualApprovalStep has no topic). */

@@ -12,8 +12,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance';
+import { secureKey } from '../private/kms-key';
 import { CloudFrontWebAcl, WebAclRules, WebAclRulesProps } from '../waf';
-import { logsKey, restrictGrantsToAwsServices } from '../waf/private/logs-key';
 
 /** Props of `SecureSite`. Also takes the WAF rule settings of `WebAclRulesProps`. */
 export interface SecureSiteProps extends WebAclRulesProps {
@@ -193,12 +193,7 @@ export class SecureSite extends Construct {
       }],
     });
 
-    this.encryptionKey = new kms.Key(this, 'Key', {
-      description: `Encrypts the content of ${this.node.path}`.slice(0, 8192),
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    restrictGrantsToAwsServices(this.encryptionKey);
+    this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the content of ${this.node.path}`, removalPolicy });
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
@@ -402,7 +397,7 @@ export class SecureSite extends Construct {
     const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(this, 'ContentDeploymentLogs', {
       retention: logRetention,
-      encryptionKey: logsKey(this, 'ContentDeploymentLogKey', `Encrypts the content deployment logs of ${this.node.path}`),
+      encryptionKey: secureKey(this, 'ContentDeploymentLogKey', { description: `Encrypts the content deployment logs of ${this.node.path}`, forLogs: true }),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role = new iam.Role(this, 'ContentDeploymentRole', {

@@ -8,12 +8,12 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { secureKey } from '../api/private/kms-key';
 import { ManagedPolicyRole } from '../api/private/managed-policy-role';
 import { Compliance } from '../compliance';
 import { glueTypeProblem } from './private/glue-types';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from '../dr/private/access-log-bucket';
 import { nagResourceText } from '../dr/private/nag-id';
+import { secureKey } from '../private/kms-key';
 
 /** How the archive stores events in S3. */
 export enum ArchiveFormat {
@@ -309,7 +309,7 @@ export class EventArchive extends Construct {
       path: this.node.path,
     });
 
-    this.encryptionKey = secureKey(this, 'Key', `Encrypts the event stream, archive, query results and delivery logs of ${this.node.path}`, true);
+    this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the event stream, archive, query results and delivery logs of ${this.node.path}`, forLogs: true });
 
     this.stream = props.stream ?? new kinesis.Stream(this, 'Stream', {
       streamMode,

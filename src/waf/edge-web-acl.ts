@@ -6,9 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { EdgeWebAclFunction } from './edge-web-acl-function';
-import { logsKey } from './private/logs-key';
 import { metricPrefixOf } from './private/plain-web-acl';
 import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
+import { secureKey } from '../private/kms-key';
 
 /** Props of `EdgeWebAcl`. */
 export interface EdgeWebAclProps extends WebAclRulesProps {
@@ -89,7 +89,7 @@ export class EdgeWebAcl extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
       retention: handlerLogRetention,
-      encryptionKey: props.handlerLogEncryptionKey ?? logsKey(this, 'HandlerLogKey', `Encrypts the logs of ${this.node.path}`),
+      encryptionKey: props.handlerLogEncryptionKey ?? secureKey(this, 'HandlerLogKey', { description: `Encrypts the logs of ${this.node.path}`, forLogs: true }),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.logGroup = logGroup;

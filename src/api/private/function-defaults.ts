@@ -1,8 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
 import type { TracedFunctionOptions } from '../traced-function';
-import { secureKey } from './kms-key';
 
 /** Lambda refuses a reservation that leaves fewer than 100 unreserved executions in the account. */
 export const LAMBDA_MIN_UNRESERVED_CONCURRENCY = 100;
@@ -32,9 +29,4 @@ export function validateTracedFunctionOptions(options: TracedFunctionOptions, pr
     problems.push(`${p}reservedConcurrentExecutions: ${reserved} is not allowed; with an account concurrency of ${accountConcurrency} at most ${maxReserved} can be reserved (Lambda keeps ${LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved); raise the quota and set accountConcurrency, or reserve less`);
   }
   return problems;
-}
-
-/** A KMS key that CloudWatch Logs in this region may use, with rotation on. */
-export function tracedApiKey(scope: Construct, id: string, description: string): kms.Key {
-  return secureKey(scope, id, description, true);
 }

@@ -3,8 +3,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnIPSet, CfnLoggingConfiguration, CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { secureKey } from '../../private/kms-key';
 import { WebAclRules, WebAclRulesProps } from '../web-acl-rules';
-import { logsKey } from './logs-key';
 
 /** Where a plain WebACL sends its request logs. */
 export interface PlainWebAclLogging {
@@ -45,7 +45,7 @@ export function plainWebAcl(scope: Construct, wafScope: 'REGIONAL' | 'CLOUDFRONT
     rules: WebAclRules.rules(props, metricPrefix, ipSetArns),
   });
 
-  const encryptionKey = logging.encryptionKey ?? logsKey(scope, 'LogKey', `Encrypts the WAF request logs of ${scope.node.path}`);
+  const encryptionKey = logging.encryptionKey ?? secureKey(scope, 'LogKey', { description: `Encrypts the WAF request logs of ${scope.node.path}`, forLogs: true });
   // WAF only logs to destinations whose name starts with `aws-waf-logs-`.
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     logGroupName: `aws-waf-logs-${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,
