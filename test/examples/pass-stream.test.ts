@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function image(pk: string, sk: string): Promise<Record<string, AttributeValue> | undefined> {
-  const out = await rig.table.client.send(new GetItemCommand({ TableName: rig.table.tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }));
+  const key = { pk: { S: pk }, sk: { S: sk } };
+  const out = await rig.table.client.send(new GetItemCommand({ TableName: rig.table.tableName, Key: key, ConsistentRead: true }));
   return out.Item;
 }
 
