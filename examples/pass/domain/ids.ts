@@ -11,12 +11,7 @@ export function newPassId(): string {
   return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
 }
 
-/** A typed or scanned pass number in its stored form, or undefined when it cannot be one. */
-export function normalizePassId(raw: string): string | undefined {
-  const s = raw.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
-  if (!/^[0-9A-HJKMNP-TV-Z]{12}$/.test(s)) return undefined;
-  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
-}
+export { normalizePassId } from './pass-number';
 
 /** A stable small number for a string (to spread an id over `shards` partitions). */
 export function shardOf(value: string, shards: number): number {

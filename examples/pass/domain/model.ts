@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { normalizePassId } from './ids';
+// `import * as` lets a browser bundle (the web pages import these schemas) leave out zod's unused locales.
+import * as z from 'zod';
+import { normalizePassId } from './pass-number';
 
 /** Why someone travels. */
 export const REASONS = ['medical', 'groceries', 'work', 'emergency', 'funeral', 'other'] as const;
