@@ -2,8 +2,8 @@ import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-l
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
 import { secureKey } from '../private/kms-key';
+import { acknowledgeEach, S3_REPLICATION_RULES } from '../private/nag-id';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
 
 /**
@@ -103,9 +103,7 @@ export class RecoveryBucket extends Construct {
     enableEventBridge(this.bucket);
     acknowledgeNoObjectLock(this.bucket);
     const replicaAck = 'This bucket is the disaster-recovery replica; replicating it again would copy the copy. Its source bucket replicates into it.';
-    Compliance.acknowledge(this.bucket, 'NIST.800.53.R5-S3BucketReplicationEnabled', replicaAck);
-    Compliance.acknowledge(this.bucket, 'HIPAA.Security-S3BucketReplicationEnabled', replicaAck);
-    Compliance.acknowledge(this.bucket, 'PCI.DSS.321-S3BucketReplicationEnabled', replicaAck);
+    acknowledgeEach(this.bucket, S3_REPLICATION_RULES, replicaAck);
 
     this.replicationDestination = {
       bucketName,

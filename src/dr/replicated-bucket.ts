@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { secureKey } from '../private/kms-key';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
-import { nagResourceText } from './private/nag-id';
 import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
+import { nagResourceText } from '../private/nag-id';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ACCOUNT = /^\d{12}$/;

@@ -15,8 +15,9 @@ import { Construct } from 'constructs';
 import { DeliveryEnvironment, DeliveryEnvironmentProps, IDeliveryStageFactory } from './delivery-environment';
 import { DeliverySource } from './delivery-source';
 import { Compliance, CompliancePack } from '../compliance';
-import { acknowledgePipelineResources, flatten } from './private/acknowledgements';
+import { acknowledgePipelineResources } from './private/acknowledgements';
 import { secureKey } from '../private/kms-key';
+import { acknowledgeEach, nagResourceText, S3_KMS_RULES, S3_REPLICATION_RULES } from '../private/nag-id';
 
 /** Options of the container image that a `DeliveryPipeline` builds and pushes to ECR. */
 export interface DeliveryImageBuildOptions {
@@ -283,10 +284,8 @@ export class DeliveryPipeline extends Construct {
     (this.artifactBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     Compliance.acknowledge(this.artifactBucket.node.defaultChild!, 's3_bucket_object_lock_enabled_check',
       'Pipeline artifacts are rebuilt from source on every execution and expire by lifecycle rule; a WORM retention would keep stale artifacts and block that expiry. Versioning, the KMS key, TLS-only access and the private bucket policy protect them.');
-    for (const rule of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
-      Compliance.acknowledge(this.artifactBucket.node.defaultChild!, rule,
-        'Pipeline artifacts are transient build outputs that any execution recreates from the source repository; a replica in another region would hold nothing that cannot be rebuilt.');
-    }
+    acknowledgeEach(this.artifactBucket.node.defaultChild!, S3_REPLICATION_RULES,
+      'Pipeline artifacts are transient build outputs that any execution recreates from the source repository; a replica in another region would hold nothing that cannot be rebuilt.');
 
     this.logGroup = new logs.LogGroup(this, 'BuildLogs', {
       retention: logRetention,
@@ -410,8 +409,8 @@ export class DeliveryPipeline extends Construct {
   private acknowledgeFindings(source: DeliverySource): void {
     const stack = Stack.of(this);
     acknowledgePipelineResources(this, {
-      artifactBucketArn: flatten(stack.resolve(this.artifactBucket.bucketArn)),
-      sourceBucketArn: source._bucketArn ? flatten(stack.resolve(source._bucketArn)) : undefined,
+      artifactBucketArn: nagResourceText(this, this.artifactBucket.bucketArn),
+      sourceBucketArn: source._bucketArn ? nagResourceText(this, source._bucketArn) : undefined,
     });
     for (const project of this.node.findAll().filter((c): c is codebuild.CfnProject => c instanceof codebuild.CfnProject)) {
       if (Stage.of(project) === Stage.of(this) && stack.resolve(project.environment)?.privilegedMode === true && project.node.path.includes('/ImageBuild/')) {
@@ -555,14 +554,10 @@ export class DeliveryPipeline extends Construct {
     const cfn = bucket.node.defaultChild as s3.CfnBucket;
     cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     const sseS3 = 'S3 server access logging delivers only to buckets with SSE-S3 (AES256) default encryption; SSE-KMS is not supported for a log target bucket.';
-    for (const rule of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS', 's3_bucket_default_encryption_kms_check']) {
-      Compliance.acknowledge(cfn, rule, sseS3);
-    }
+    acknowledgeEach(cfn, S3_KMS_RULES, sseS3);
     Compliance.acknowledge(cfn, 's3_bucket_logging_enabled_check', 'This bucket is the server access log destination of the artifact bucket; logging its own access would log into itself in a loop.');
     Compliance.acknowledge(cfn, 's3_bucket_object_lock_enabled_check', 'S3 server access logging does not deliver to a bucket with an Object Lock default retention period, and a lock without retention protects nothing; versioning keeps every log object version. Pass accessLogsBucket to use an organisation log archive with its own retention.');
-    for (const rule of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
-      Compliance.acknowledge(cfn, rule, 'Access logs of the pipeline artifact bucket stay in the pipeline region; pass accessLogsBucket to deliver them to an organisation log archive that replicates.');
-    }
+    acknowledgeEach(cfn, S3_REPLICATION_RULES, 'Access logs of the pipeline artifact bucket stay in the pipeline region; pass accessLogsBucket to deliver them to an organisation log archive that replicates.');
     return bucket;
   }
 

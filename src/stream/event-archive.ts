@@ -12,8 +12,8 @@ import { ManagedPolicyRole } from '../api/private/managed-policy-role';
 import { Compliance } from '../compliance';
 import { glueTypeProblem } from './private/glue-types';
 import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from '../dr/private/access-log-bucket';
-import { nagResourceText } from '../dr/private/nag-id';
 import { secureKey } from '../private/kms-key';
+import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 
 /** How the archive stores events in S3. */
 export enum ArchiveFormat {
@@ -562,9 +562,7 @@ export class EventArchive extends Construct {
       [this.resultsBucket, 'Athena query results, which expire and can be re-run from the archive,'],
     ];
     for (const [bucket, what] of buckets) {
-      for (const rule of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
-        Compliance.acknowledge(bucket, rule, `${what} stays in this region: it is versioned, KMS-encrypted and retained; cross-region copies are the DR constructs' job (ReplicatedBucket) where the recovery objective needs them.`);
-      }
+      acknowledgeEach(bucket, S3_REPLICATION_RULES, `${what} stays in this region: it is versioned, KMS-encrypted and retained; cross-region copies are the DR constructs' job (ReplicatedBucket) where the recovery objective needs them.`);
     }
     acknowledgeNoObjectLock(this.bucket);
     Compliance.acknowledge(this.resultsBucket, 's3_bucket_object_lock_enabled_check',

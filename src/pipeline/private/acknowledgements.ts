@@ -3,6 +3,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { Compliance } from '../../compliance';
+import { acknowledgeEach, flattenCfnReference, INLINE_POLICY_RULES } from '../../private/nag-id';
 
 /** What the acknowledgements need to know about the pipeline's own resources. */
 export interface PipelineResources {
@@ -69,26 +70,11 @@ function wildcardFindings(document: any): { finding: string; actions: string[] }
     const actions: string[] = [statement.Action ?? []].flat();
     for (const a of actions) if (a.includes('*')) out.push({ finding: `Action::${a}`, actions });
     for (const r of [statement.Resource ?? []].flat()) {
-      const flat = flatten(r);
+      const flat = flattenCfnReference(r);
       if (flat.includes('*')) out.push({ finding: `Resource::${flat}`, actions });
     }
   }
   return out;
-}
-
-/** cdk-nag's rendering of a CloudFormation reference in finding ids. */
-export function flatten(node: any): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\${/g, '<').replace(/}/g, '>');
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'];
-    return items.map(flatten).join(delimiter);
-  }
-  if (node['Fn::Sub']) return flatten(node['Fn::Sub']);
-  if (node['Fn::GetAtt']) return `<${flatten(node['Fn::GetAtt'][0])}.${flatten(node['Fn::GetAtt'][1])}>`;
-  if (node['Fn::ImportValue']) return flatten(node['Fn::ImportValue']);
-  if (node.Ref) return `<${flatten(node.Ref)}>`;
-  return JSON.stringify(node);
 }
 
 /**
@@ -103,9 +89,7 @@ export function acknowledgePipelineResources(scope: IConstruct, resources: Pipel
   for (const c of scope.node.findAll()) {
     if (Stage.of(c) !== stage) continue; // the application stages answer for themselves
     if (c instanceof iam.CfnPolicy) {
-      for (const rule of ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']) {
-        Compliance.acknowledge(c, rule, INLINE_POLICY_REASON);
-      }
+      acknowledgeEach(c, INLINE_POLICY_RULES, INLINE_POLICY_REASON);
       const seen = new Set<string>();
       for (const { finding, actions } of wildcardFindings(stack.resolve(c.policyDocument))) {
         if (seen.has(finding)) continue;
