@@ -76,6 +76,11 @@ async function main(): Promise<void> {
     }));
   }
   const previous = previousSections();
+  // Headline and goal lines of sections not re-run this time are kept from the previous RESULTS.md.
+  const previousLines = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf-8').split('\n') : [];
+  const kept = (k: string, kind: 'headline' | 'goal') => previousLines
+    .filter((l) => l.startsWith('- ') && l.endsWith(kind === 'goal' ? `<!-- ${k} goal -->` : `<!-- ${k} -->`))
+    .map((l) => l.replace(/ <!--/, ' (earlier run) <!--'));
   const date = new Date().toISOString().slice(0, 10);
   const md = [
     '# cdk-rampart benchmarks', '',
@@ -84,10 +89,10 @@ async function main(): Promise<void> {
     `Machine: ${machineLine()}. Shared and noisy: variants run interleaved (A B A B ...) after warm-up; medians with min–max; ratios computed pair by pair. Figures, not assertions.`,
     '',
     '## Headlines', '',
-    ...ORDER.flatMap((k) => (results[k]?.headlines ?? []).map((h) => `- ${h}`)),
+    ...ORDER.flatMap((k) => (results[k] ? results[k].headlines.map((h) => `- ${h} <!-- ${k} -->`) : kept(k, 'headline'))),
     '',
     '## Goals (issue 10)', '',
-    ...ORDER.flatMap((k) => (results[k]?.goals ?? []).map(([met, text]) => `- ${met === undefined ? '⏳' : met ? '✅ met' : '❌ missed'}: ${text}`)),
+    ...ORDER.flatMap((k) => (results[k] ? results[k].goals.map(([met, text]) => `- ${met === undefined ? '⏳' : met ? '✅ met' : '❌ missed'}: ${text} <!-- ${k} goal -->`) : kept(k, 'goal'))),
     '',
     ...ORDER.map((k) => results[k]?.markdown ?? (previous[k] ? `${previous[k]}\n\n_(from an earlier run; not re-run this time)_\n` : '')),
   ].join('\n');

@@ -79,7 +79,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
       table(['route', 'requests', 'throughput', 'latency p50 / p90 / p99 / max', '2xx', 'non-2xx', 'errors', 'timeouts'],
         [row('POST /decrement (write)', writes), row('GET /counter (read)', reads)]), '',
       `Accepted writes: ${writes['2xx']}; the counter fell from ${START} to ${final.value}: ${lost === 0 ? '**no accepted write is missing**' : `**${lost} accepted write(s) missing**`} (${lost < 0 ? `${-lost} more decrements applied than acknowledged (a timed-out request whose write landed)` : 'value = start − accepted'}). Server CPU (user + system of the process running the proxy and handlers, DynamoDB Local excluded): ${cpuMsPerRequest.toFixed(2)} ms per request over ${served} requests in ${wallS.toFixed(1)} s.`, '');
-    goals.push([lost === 0 && writes.errors === 0, `Launch-day load (${passReady ? 'pass' : 'counter stand-in; pass waiting'}): ${lost === 0 ? 'zero' : lost} accepted writes lost, ${writes.errors + reads.errors} errors, ${writes.timeouts + reads.timeouts} timeouts`]);
+    goals.push([lost === 0 && writes.errors === 0, `Launch-day load (counter stand-in; the pass scenario is waiting): ${lost === 0 ? 'zero' : lost} accepted writes lost, ${writes.errors + reads.errors} errors, ${writes.timeouts + reads.timeouts} timeouts`]);
     headlines.push(`Launch day (counter stand-in): ${(writes.requests.average + reads.requests.average).toFixed(0)} req/s on one local process, p99 ${Math.max(writes.latency.p99, reads.latency.p99)} ms, ${lost} accepted writes lost`);
 
     // Capacity arithmetic.
