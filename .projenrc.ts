@@ -41,6 +41,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     '@aws-sdk/client-dynamodb',
     '@aws-sdk/lib-dynamodb',
+    '@aws-sdk/util-dynamodb',
     '@aws-sdk/client-wafv2',
     '@aws-sdk/client-cloudformation',
     '@aws-sdk/client-secrets-manager',
@@ -114,7 +115,9 @@ for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/',
 // Jest: transpile-only with SWC (type checking happens once, in the `typecheck` task), our setup
 // files, local engines started once per run, and a closing `N passed, N failed` line for CI.
 const packageJson = project.tryFindObjectFile('package.json')!;
-project.jest!.config.transform = { '^.+\\.tsx?$': new javascript.Transform('@swc/jest') };
+project.jest!.config.transform = { '^.+\\.[tj]sx?$': new javascript.Transform('@swc/jest') };
+// jose 6 ships ES modules only, which jest's CommonJS runtime cannot load: SWC transforms it too.
+packageJson.addOverride('jest.transformIgnorePatterns', ['/node_modules/(?!jose/)']);
 packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts']);
 packageJson.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/support/setup.ts']);
 packageJson.addOverride('jest.globalSetup', '<rootDir>/test/support/global-setup.ts');

@@ -3,7 +3,6 @@ import * as fc from 'fast-check';
 import { application, CITIZEN, POLICE, registration, REVIEWER, ADMIN, routeGroups, startPassRig, type PassRig, type Persona } from './pass-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
 
 /**
  * Bad input everywhere: fast-check throws thousands of random bodies (junk JSON, wrong types,

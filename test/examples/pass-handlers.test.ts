@@ -4,7 +4,6 @@ import { application, CITIZEN, CITIZEN_2, DLQ, POLICE, QUEUE, registration, REVI
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
 
 /**
  * The pass API's handlers and the rules worker, in-process, against DynamoDB Local (transactions,

@@ -1,7 +1,6 @@
 import { application, CITIZEN, percentile, POLICE, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
 
 /**
  * Figures for docs/capacity.md, printed, never asserted on time: the apply and verify handlers'

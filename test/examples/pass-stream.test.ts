@@ -6,7 +6,6 @@ import { PASS_ENV } from '../../examples/pass/domain/settings';
 import { createTestStream, type TestStream } from '../support/engines/kinesalite';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
 
 /**
  * The analytics path: the table's stream consumer, given stream-shaped batches built from the

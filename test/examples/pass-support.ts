@@ -10,9 +10,6 @@ import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
  * The pass example's handlers in-process against DynamoDB Local (the table with both indexes, and
  * the idempotency table), with the rules parameter, the signing key secret and the approval queue
  * (and its dead-letter queue) answered by `LocalAws`.
- *
- * Test files load jose as CommonJS first (see pass-jose.ts):
- *   jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
  */
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

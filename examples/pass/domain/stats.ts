@@ -1,6 +1,5 @@
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-// eslint-disable-next-line import/no-extraneous-dependencies -- ships with @aws-sdk/lib-dynamodb, whose (un)marshalling it is
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { cancellationCodes, PassStore } from './http';
