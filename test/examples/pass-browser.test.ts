@@ -1,0 +1,279 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import * as QRCode from 'qrcode';
+import { PassLocal, startPassLocal } from '../../examples/pass/local-options';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
+
+/**
+ * The movement pass journey in headless Chromium against the local run (the stack's route table,
+ * the real handlers, DynamoDB Local with its stream, the approval queue and rules worker, the
+ * site's Content-Security-Policy): a citizen signs up, registers, applies twice (medical: approved
+ * by the rules; other: waits for a reviewer), a reviewer approves, the citizen opens the QR code,
+ * the police check it through a (fake) camera and by number, a tampered QR is refused, and the
+ * dashboard counts it all. Every page passes axe-core without serious or critical violations.
+ */
+
+jest.setTimeout(180_000);
+
+const OUTPUT = path.resolve(__dirname, '..', '..', 'test-output', 'pass');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let local: PassLocal;
+let browser: Browser;
+const problems: string[] = [];
+const axeResults: Record<string, string[]> = {};
+
+async function context(viewport = { width: 1000, height: 1000 }): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(10_000);
+  return ctx;
+}
+
+function watch(page: Page, name: string): Page {
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${name}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${name}: ${String(e)}`));
+  return page;
+}
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage });
+}
+
+/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays as it is). */
+async function axe(page: Page, name: string): Promise<void> {
+  const violations = await page.evaluate(`${AXE_SOURCE};
+    axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })))`) as
+    { id: string; impact: string; nodes: number; help: string }[];
+  axeResults[name] = violations.map((v) => `${v.impact} ${v.id} (${v.nodes}): ${v.help}`);
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
+async function eventually(fn: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** A Y4M video (what Chromium's fake camera plays) showing a QR code, black on white. */
+function qrVideo(payload: string, file: string): void {
+  const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const [w, h] = [640, 480];
+  const scale = Math.floor((h - 40) / (n + 8));
+  const x0 = Math.floor((w - n * scale) / 2);
+  const y0 = Math.floor((h - n * scale) / 2);
+  const y = Buffer.alloc(w * h, 235);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((w / 2) * (h / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg\n`), frame, frame, frame, frame, frame]));
+}
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  fs.rmSync(OUTPUT, { recursive: true, force: true });
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  local = await startPassLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false, pollMs: 100 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+  if (Object.keys(axeResults).length) fs.writeFileSync(path.join(OUTPUT, 'axe.json'), JSON.stringify(axeResults, null, 2));
+});
+
+describe('movement pass journey in Chromium', () => {
+  let citizen: Page;
+  let payload: string;
+  let reviewedPassId: string;
+
+  test('a citizen signs up, registers (the form shows what is wrong first) and applies: medical is approved by the rules, other waits for a reviewer', async () => {
+    citizen = watch(await (await context()).newPage(), 'citizen');
+    await citizen.goto(local.url);
+    await citizen.getByLabel('Full name', { exact: true }).fill('Cy Citizen');
+    await citizen.getByLabel('E-mail address').fill('cy@example.com');
+    await shot(citizen, '01-sign-up');
+    await axe(citizen, 'sign-in');
+    await citizen.getByRole('button', { name: 'Create account' }).click();
+
+    // Registration: checked in the page with the API's own schema before anything is sent.
+    await citizen.locator('#register').waitFor();
+    await citizen.getByLabel('Date of birth').fill('1985-06-15');
+    await citizen.getByLabel('Document number').fill('CY 12-34-56');
+    await citizen.getByLabel('Mobile phone').fill('01632 960961');
+    await citizen.getByRole('button', { name: 'Register' }).click();
+    await eventually(async () => /international format/i.test((await citizen.locator('#r-phone-error').textContent()) ?? ''), 'the phone error');
+    expect(await citizen.locator('#r-district-error').textContent()).toMatch(/district/i);
+    expect(await citizen.getByLabel('Mobile phone').getAttribute('aria-invalid')).toBe('true');
+    await shot(citizen, '02-register-errors');
+    await axe(citizen, 'register');
+    await citizen.getByLabel('Mobile phone').fill('+441632960961');
+    await citizen.getByLabel('Your district').selectOption('north');
+    await citizen.getByRole('button', { name: 'Register' }).click();
+
+    // Apply: medical, for the citizen (pre-filled), leaving now.
+    await citizen.locator('#apply').waitFor();
+    expect(await citizen.locator('#t0-name').inputValue()).toBe('Cy Citizen');
+    await citizen.getByLabel('From (address)').fill('12 Mill Lane');
+    await citizen.getByLabel('To (address)').fill('General Hospital, Ward 4');
+    await citizen.locator('#a-to-district').selectOption('central');
+    await citizen.getByLabel('Reason', { exact: true }).selectOption('medical');
+    await citizen.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => (await citizen.locator('.pass .badge').allTextContents()).includes('Approved'), 'the medical pass approved by the rules');
+
+    // Other: for a family member; without details the page says what is missing, next to the field.
+    await citizen.locator('#t0-name').fill('Dee Citizen');
+    await citizen.locator('#t0-nationalIdNumber').fill('DE765432');
+    await citizen.getByLabel('To (address)').fill('Oak House Care Home');
+    await citizen.locator('#a-to-district').selectOption('east');
+    await citizen.getByLabel('Reason', { exact: true }).selectOption('other');
+    await citizen.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => (await citizen.locator('#a-note-error').textContent()) === 'Required when the reason is other', 'the note error');
+    await shot(citizen, '03-apply-errors');
+    await citizen.locator('#a-note').fill('Moving my mother to her care home');
+    await citizen.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => (await citizen.locator('.pass .badge').allTextContents()).includes('Waiting for a reviewer'), 'the other pass waiting for review');
+    await shot(citizen, '04-my-passes');
+    await axe(citizen, 'citizen');
+    reviewedPassId = (await citizen.locator('.pass', { hasText: 'Waiting for a reviewer' }).locator('.pass-number').textContent())!;
+  });
+
+  test('a reviewer approves the pass waiting for review, with a reason', async () => {
+    const reviewer = watch(await (await context()).newPage(), 'reviewer');
+    await reviewer.goto(`${local.url}review.html`);
+    await reviewer.getByRole('button', { name: 'Sign in as Rae Reviewer' }).click();
+    const card = reviewer.locator(`[data-pass="${reviewedPassId}"]`);
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Moving my mother to her care home');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    expect(await card.locator('.field-error').textContent()).toMatch(/at least 3 characters/);
+    await card.getByLabel(/Reason for your decision/).fill('Care home move confirmed by phone');
+    await shot(reviewer, '05-review-queue');
+    await axe(reviewer, 'review');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(await reviewer.locator('#page-status').textContent()).toBe(`Pass ${reviewedPassId} approved.`);
+    expect(await reviewer.locator('#queue-count').textContent()).toBe('0');
+  });
+
+  test('the citizen opens the approved pass as a QR code, kept on the device', async () => {
+    await citizen.reload();
+    const item = citizen.locator(`[data-pass="${reviewedPassId}"]`);
+    await eventually(async () => (await item.locator('.badge').textContent()) === 'Approved', 'the reviewed pass approved');
+    await item.getByRole('button', { name: /Show QR code/ }).click();
+    const dialog = citizen.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await citizen.locator('#qr-image').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(await dialog.textContent()).toContain('Dee Citizen');
+    await shot(citizen, '06-pass-qr', false);
+    await axe(citizen, 'qr');
+    const saved = JSON.parse(await citizen.evaluate(() => localStorage.getItem('pass.saved') ?? '[]'));
+    expect(saved[0].passId).toBe(reviewedPassId);
+    payload = saved[0].payload;
+    expect(payload.split('.')).toHaveLength(3);
+  });
+
+  test('offline, the saved pass and its QR code still show', async () => {
+    const ctx = citizen.context();
+    await citizen.getByRole('button', { name: 'Close' }).click();
+    await ctx.setOffline(true);
+    await citizen.reload();
+    const saved = citizen.locator('#saved');
+    await saved.waitFor();
+    expect(await saved.textContent()).toContain(reviewedPassId);
+    await saved.getByRole('button', { name: 'Show QR code' }).click();
+    expect(await citizen.locator('#qr-image').getAttribute('src')).toMatch(/^data:image\/png/);
+    await shot(citizen, '07-offline', false);
+    await ctx.setOffline(false);
+  });
+
+  test('the police scan the QR code with the (fake) camera on a phone-sized screen: valid, with holder and route', async () => {
+    const video = path.join(OUTPUT, 'qr-camera.y4m');
+    qrVideo(payload, video);
+    const cameraBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    });
+    try {
+      const ctx = await cameraBrowser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['camera'] });
+      const police = watch(await ctx.newPage(), 'police-camera');
+      await police.goto(`${local.url}police.html`);
+      await police.getByRole('button', { name: 'Sign in as Pat Officer' }).click();
+      await police.getByRole('textbox', { name: 'Checkpoint' }).fill('Bridge Street north');
+      await police.getByRole('button', { name: 'Scan with the camera' }).click();
+      await eventually(async () => (await police.locator('#result-word').textContent()) === '✓ Valid', 'the camera scan to say valid', 30_000);
+      const result = await police.locator('#result').textContent();
+      expect(result).toContain('Dee Citizen');
+      expect(result).toContain('Oak House Care Home');
+      await shot(police, '08-police-valid');
+      await axe(police, 'police');
+    } finally {
+      await cameraBrowser.close();
+    }
+  });
+
+  test('the police check by typed number (valid) and a tampered QR code (not valid)', async () => {
+    const police = watch(await (await context({ width: 390, height: 844 })).newPage(), 'police');
+    await police.goto(`${local.url}police.html`);
+    await police.getByRole('button', { name: 'Sign in as Pat Officer' }).click();
+    await police.getByRole('textbox', { name: 'Checkpoint' }).fill('Bridge Street north');
+    await police.getByRole('textbox', { name: 'Pass number' }).fill(reviewedPassId.toLowerCase().replace(/-/g, ' '));
+    await police.getByRole('button', { name: 'Check', exact: true }).click();
+    await eventually(async () => (await police.locator('#result-word').textContent()) === '✓ Valid', 'the typed number to be valid');
+
+    // One character of the signature changed: the signature no longer matches.
+    const [h, p, s] = payload.split('.');
+    const tampered = `${h}.${p}.${s[0] === 'A' ? 'B' : 'A'}${s.slice(1)}`;
+    await police.getByText('Hand-held scanner or QR text').click();
+    await police.getByRole('textbox', { name: 'QR code text' }).fill(tampered);
+    await police.getByRole('button', { name: 'Check this QR text' }).click();
+    await eventually(async () => (await police.locator('#result-word').textContent()) === '✗ Not valid', 'the tampered code to be refused');
+    expect(await police.locator('#result-text').textContent()).toContain('altered or forged');
+    expect(await police.locator('#result-details').textContent()).toBe('');
+    await shot(police, '09-police-tampered');
+    await axe(police, 'police-invalid');
+  });
+
+  test('the dashboard shows the counts by status, reason, district and day', async () => {
+    await local.settle();
+    const admin = watch(await (await context({ width: 1280, height: 1100 })).newPage(), 'dashboard');
+    await admin.goto(`${local.url}dashboard.html`);
+    await admin.getByRole('button', { name: 'Sign in as Ann Admin' }).click();
+    const tile = (kind: string) => admin.locator(`[data-tile="${kind}"] .tile-value`);
+    await eventually(async () => (await tile('checks').textContent()) === '3', 'three checks counted');
+    expect(await tile('total').textContent()).toBe('2');
+    expect(await tile('approved').textContent()).toBe('2');
+    expect(await tile('needs-review').textContent()).toBe('0');
+    expect(await admin.locator('#c-reason-desc').textContent()).toContain('Medical: 1');
+    expect(await admin.locator('#c-reason-desc').textContent()).toContain('Other: 1');
+    expect(await admin.locator('#c-district-desc').textContent()).toBe('North: 2');
+    await shot(admin, '10-dashboard');
+    await axe(admin, 'dashboard');
+  });
+
+  test('no page broke the Content-Security-Policy or threw; the pages have no inline script or style', async () => {
+    expect(problems).toEqual([]);
+    for (const page of ['', 'police.html', 'review.html', 'dashboard.html']) {
+      const res = await fetch(`${local.url}${page}`);
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
+      const html = await res.text();
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    }
+  });
+});
