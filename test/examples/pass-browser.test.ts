@@ -5,7 +5,6 @@ import * as QRCode from 'qrcode';
 import { PassLocal, startPassLocal } from '../../examples/pass/local-options';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('jose', () => require('./pass-jose').joseAsCommonJs());
 
 /**
  * The movement pass journey in headless Chromium against the local run (the stack's route table,
