@@ -2,9 +2,9 @@ import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-l
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, S3_REPLICATION_RULES } from '../private/nag-id';
-import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
 
 /**
  * Where a `ReplicatedBucket` copies its objects: plain strings, so that the primary stack never
@@ -66,7 +66,6 @@ export class RecoveryBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: RecoveryBucketProps = {}) {
     super(scope, id);
-    deliverAccessLogsWithBucketPolicy(this);
     const stack = Stack.of(this);
     const hash = Names.uniqueId(this).slice(-8).toLowerCase();
     const bucketName = props.bucketName ?? Fn.join('-', ['rampart-dr', hash, Aws.ACCOUNT_ID, stack.region]);
@@ -84,7 +83,7 @@ export class RecoveryBucket extends Construct {
     this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the disaster-recovery replicas of ${this.node.path}` });
     this.keyAlias = this.encryptionKey.addAlias(aliasName);
 
-    const logs = props.serverAccessLogsBucket ?? accessLogBucket(this);
+    const logs = props.serverAccessLogsBucket ?? accessLogBucket(this, 'AccessLogs');
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName,
       versioned: true,
@@ -95,11 +94,10 @@ export class RecoveryBucket extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: logs,
-      serverAccessLogsPrefix: 'replica/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
+    logAccessTo(this.bucket, logs, 'replica/');
     enableEventBridge(this.bucket);
     acknowledgeNoObjectLock(this.bucket);
     const replicaAck = 'This bucket is the disaster-recovery replica; replicating it again would copy the copy. Its source bucket replicates into it.';

@@ -4,9 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
-import { secureKey } from '../private/kms-key';
-import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from './private/access-log-bucket';
 import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
+import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
+import { secureKey } from '../private/kms-key';
 import { nagResourceText } from '../private/nag-id';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -105,7 +105,6 @@ export class ReplicatedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
     super(scope, id);
-    deliverAccessLogsWithBucketPolicy(this);
     const stack = Stack.of(this);
     const destination = props.recoveryBucket?.replicationDestination ?? props.destination;
     const replicationTimeControl = props.replicationTimeControl ?? false;
@@ -131,11 +130,10 @@ export class ReplicatedBucket extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: props.serverAccessLogsBucket ?? accessLogBucket(this),
-      serverAccessLogsPrefix: 'source/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
+    logAccessTo(this.bucket, props.serverAccessLogsBucket ?? accessLogBucket(this, 'AccessLogs'), 'source/');
     enableEventBridge(this.bucket);
     acknowledgeNoObjectLock(this.bucket);
 

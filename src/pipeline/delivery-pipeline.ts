@@ -16,8 +16,9 @@ import { DeliveryEnvironment, DeliveryEnvironmentProps, IDeliveryStageFactory } 
 import { DeliverySource } from './delivery-source';
 import { Compliance, CompliancePack } from '../compliance';
 import { acknowledgePipelineResources } from './private/acknowledgements';
+import { accessLogBucket, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
-import { acknowledgeEach, nagResourceText, S3_KMS_RULES, S3_REPLICATION_RULES } from '../private/nag-id';
+import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 
 /** Options of the container image that a `DeliveryPipeline` builds and pushes to ECR. */
 export interface DeliveryImageBuildOptions {
@@ -264,7 +265,7 @@ export class DeliveryPipeline extends Construct {
     this.artifactKey = secureKey(this, 'ArtifactKey', { description: `Pipeline artifacts of ${this.node.path}` });
     this.encryptionKey = secureKey(this, 'Key', { description: `Build logs, notifications and images of ${this.node.path}`, forLogs: true });
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.newAccessLogsBucket();
+    this.accessLogsBucket = props.accessLogsBucket ?? accessLogBucket(this, 'AccessLogsBucket');
     this.artifactBucket = new s3.Bucket(this, 'ArtifactBucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.artifactKey,
@@ -279,9 +280,8 @@ export class DeliveryPipeline extends Construct {
       }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.logAccessTo(this.artifactBucket, 'artifacts/');
-    // Object events on the default event bus, for audit rules; no custom resource needed.
-    (this.artifactBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    logAccessTo(this.artifactBucket, this.accessLogsBucket, 'artifacts/');
+    enableEventBridge(this.artifactBucket);
     Compliance.acknowledge(this.artifactBucket.node.defaultChild!, 's3_bucket_object_lock_enabled_check',
       'Pipeline artifacts are rebuilt from source on every execution and expire by lifecycle rule; a WORM retention would keep stale artifacts and block that expiry. Versioning, the KMS key, TLS-only access and the private bucket policy protect them.');
     acknowledgeEach(this.artifactBucket.node.defaultChild!, S3_REPLICATION_RULES,
@@ -538,46 +538,6 @@ export class DeliveryPipeline extends Construct {
   private productionIndex(): number {
     const i = this.environments.findIndex((e) => e.name === PRODUCTION);
     return i >= 0 ? i : this.environments.length - 1;
-  }
-
-  private newAccessLogsBucket(): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // S3 server access logs can only be delivered to a bucket with SSE-S3 default encryption.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const cfn = bucket.node.defaultChild as s3.CfnBucket;
-    cfn.notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    const sseS3 = 'S3 server access logging delivers only to buckets with SSE-S3 (AES256) default encryption; SSE-KMS is not supported for a log target bucket.';
-    acknowledgeEach(cfn, S3_KMS_RULES, sseS3);
-    Compliance.acknowledge(cfn, 's3_bucket_logging_enabled_check', 'This bucket is the server access log destination of the artifact bucket; logging its own access would log into itself in a loop.');
-    Compliance.acknowledge(cfn, 's3_bucket_object_lock_enabled_check', 'S3 server access logging does not deliver to a bucket with an Object Lock default retention period, and a lock without retention protects nothing; versioning keeps every log object version. Pass accessLogsBucket to use an organisation log archive with its own retention.');
-    acknowledgeEach(cfn, S3_REPLICATION_RULES, 'Access logs of the pipeline artifact bucket stay in the pipeline region; pass accessLogsBucket to deliver them to an organisation log archive that replicates.');
-    return bucket;
-  }
-
-  /** Server access logging granted by bucket policy (no ACLs): what CDK does with its newer feature flag. */
-  private logAccessTo(bucket: s3.Bucket, prefix: string): void {
-    const stack = Stack.of(this);
-    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
-      destinationBucketName: this.accessLogsBucket.bucketName,
-      logFilePrefix: prefix,
-    };
-    this.accessLogsBucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsPolicy',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [this.accessLogsBucket.arnForObjects(`${prefix}*`)],
-      conditions: {
-        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
-        StringEquals: { 'aws:SourceAccount': stack.account },
-      },
-    }));
   }
 
   private imageBuildStep(

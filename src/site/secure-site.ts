@@ -12,8 +12,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance';
+import { enableEventBridge, accessLogBucket, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
-import { acknowledgeEach, INLINE_POLICY_RULES, nagResourceText, S3_KMS_RULES, S3_REPLICATION_RULES } from '../private/nag-id';
+import { acknowledgeEach, INLINE_POLICY_RULES, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 import { CloudFrontWebAcl, WebAclRules, WebAclRulesProps } from '../waf';
 
 /** Props of `SecureSite`. Also takes the WAF rule settings of `WebAclRulesProps`. */
@@ -178,21 +179,7 @@ export class SecureSite extends Construct {
 
     // Access logs: CloudFront standard logging writes with an ACL grant, so ACLs stay enabled
     // (object writer) on this bucket only; it cannot use SSE-KMS either.
-    this.logBucket = new s3.Bucket(this, 'Logs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{
-        id: 'ExpireAccessLogs',
-        expiration: accessLogRetention,
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-    });
+    this.logBucket = accessLogBucket(this, 'Logs', { expiration: accessLogRetention, cloudFrontStandardLogs: true });
 
     this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the content of ${this.node.path}`, removalPolicy });
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -205,8 +192,6 @@ export class SecureSite extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       removalPolicy,
-      serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 's3/',
       lifecycleRules: [{
         id: 'ExpireOldVersions',
         noncurrentVersionExpiration,
@@ -214,11 +199,8 @@ export class SecureSite extends Construct {
       }],
     });
 
-    // Object changes go to the default EventBridge bus (audit, automation), set on the bucket itself
-    // rather than through CDK's notifications custom resource.
-    for (const b of [this.bucket, this.logBucket]) {
-      (b.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    }
+    logAccessTo(this.bucket, this.logBucket, 's3/');
+    enableEventBridge(this.bucket);
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
       comment: `Security headers of ${this.node.path}`.slice(0, 128),
@@ -472,21 +454,12 @@ export class SecureSite extends Construct {
   }
 
   private acknowledge(customDomain: boolean): void {
-    const logBucket = this.logBucket.node.defaultChild as IConstruct;
+    // The log bucket acknowledges its own findings (accessLogBucket).
     const bucket = this.bucket.node.defaultChild as IConstruct;
-    Compliance.acknowledge(logBucket, 's3_bucket_logging_enabled_check',
-      'This bucket receives the CloudFront and S3 access logs; logging its own access would write logs about log writes without end.');
-    Compliance.acknowledge(logBucket, 's3_bucket_acl_prohibited_check',
-      'CloudFront standard logging delivers log files with an ACL grant, so this log bucket alone keeps ACLs enabled (object writer); public access is blocked and the content bucket enforces bucket-owner ownership.');
-    acknowledgeEach(logBucket, S3_KMS_RULES, 'CloudFront standard logging cannot deliver to an SSE-KMS bucket; the logs are encrypted with SSE-S3 (AES-256).');
-    for (const b of [bucket, logBucket]) {
-      acknowledgeEach(b, S3_REPLICATION_RULES,
-        'Cross-region replication is the DR construct\'s job; this bucket is versioned and retained, and the site content is rebuilt from source by its deployment.');
-    }
+    acknowledgeEach(bucket, S3_REPLICATION_RULES,
+      'Cross-region replication is the DR construct\'s job; this bucket is versioned and retained, and the site content is rebuilt from source by its deployment.');
     Compliance.acknowledge(bucket, 's3_bucket_object_lock_enabled_check',
       'Site files are replaced on every release and old versions expire by design; versioning, RETAIN and the KMS key protect them, and Object Lock would make withdrawn content undeletable.');
-    Compliance.acknowledge(logBucket, 's3_bucket_object_lock_enabled_check',
-      'Access logs expire after the configured retention; the bucket is versioned, TLS-only and private. Object Lock retention would need to match that expiry; set it through the bucket if your policy requires WORM logs.');
 
     const distribution = this.distribution.node.defaultChild as IConstruct;
     Compliance.acknowledge(distribution, 'AwsSolutions-CFR1',

@@ -11,7 +11,7 @@ import { Construct, IConstruct } from 'constructs';
 import { ManagedPolicyRole } from '../api/private/managed-policy-role';
 import { Compliance } from '../compliance';
 import { glueTypeProblem } from './private/glue-types';
-import { accessLogBucket, acknowledgeNoObjectLock, deliverAccessLogsWithBucketPolicy, enableEventBridge } from '../dr/private/access-log-bucket';
+import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 
@@ -273,8 +273,6 @@ export class EventArchive extends Construct {
 
   constructor(scope: Construct, id: string, props: EventArchiveProps) {
     super(scope, id);
-    deliverAccessLogsWithBucketPolicy(this);
-
     const format = props.format ?? ArchiveFormat.JSON_GZIP;
     const parquet = format === ArchiveFormat.PARQUET;
     const streamMode = props.streamMode ?? kinesis.StreamMode.ON_DEMAND;
@@ -320,7 +318,7 @@ export class EventArchive extends Construct {
     });
     if (props.stream === undefined) (this.stream as kinesis.Stream).applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    this.accessLogsBucket = props.serverAccessLogsBucket ?? accessLogBucket(this);
+    this.accessLogsBucket = props.serverAccessLogsBucket ?? accessLogBucket(this, 'AccessLogs');
     this.bucket = this.archiveBucket(transitions, props.expiration, noncurrentVersionExpiration);
     this.resultsBucket = this.queryResultsBucket(resultsExpiration);
 
@@ -469,8 +467,6 @@ export class EventArchive extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'archive/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{
         id: 'archive-tiers',
@@ -480,6 +476,7 @@ export class EventArchive extends Construct {
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
     });
+    logAccessTo(bucket, this.accessLogsBucket, 'archive/');
     enableEventBridge(bucket);
     return bucket;
   }
@@ -494,8 +491,6 @@ export class EventArchive extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'query-results/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{
         id: 'expire-query-results',
@@ -504,6 +499,7 @@ export class EventArchive extends Construct {
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
     });
+    logAccessTo(bucket, this.accessLogsBucket, 'query-results/');
     enableEventBridge(bucket);
     return bucket;
   }
