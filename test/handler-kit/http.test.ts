@@ -4,6 +4,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../../examples/shared/handler-kit';
+import { dynamoDbIdempotency } from '../../examples/shared/handler-kit/idempotency';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 
 const CreateItem = z.object({ name: z.string().min(1), quantity: z.number().int().positive() });
@@ -56,7 +57,7 @@ beforeAll(async () => {
   createItem = httpHandler({
     body: CreateItem,
     successStatus: 201,
-    idempotencyTableName: idempotency.tableName,
+    idempotency: dynamoDbIdempotency(idempotency.tableName),
     handle: async ({ body }) => {
       const item = { id: randomUUID(), ...body };
       await dynamoDb().send(new PutCommand({ TableName: items.tableName, Item: item }));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { district, PassItem, REASONS } from './model';
 import { PASS_ENV } from './settings';
 import { signingKeyFrom, type SigningKey } from './signing';

@@ -1,5 +1,5 @@
 import { createECDH, createHash } from 'crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { jose, type JWK } from './jose';
 
 const { calculateJwkThumbprint, compactVerify, importJWK, SignJWT } = jose;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Caller, PassStore } from './http';
 import { dayOf, normalizePassId, randomShard } from './ids';
 import type { JWK } from './jose';

@@ -1,4 +1,5 @@
 import { httpHandler } from '../../shared/handler-kit';
+import { dynamoDbIdempotency } from '../../shared/handler-kit/idempotency';
 import { approvalQueue } from '../domain/clients';
 import { callerOf, passRoute, storeFromEnv } from '../domain/http';
 import { PassBody } from '../domain/model';
@@ -12,6 +13,6 @@ import { PASS_ENV } from '../domain/settings';
 export const handler = passRoute(httpHandler({
   body: PassBody,
   successStatus: 202,
-  idempotencyTableName: process.env[PASS_ENV.IDEMPOTENCY_TABLE],
+  idempotency: dynamoDbIdempotency(process.env[PASS_ENV.IDEMPOTENCY_TABLE]),
   handle: async ({ body, event }) => applyForPass(storeFromEnv(), approvalQueue(), callerOf(event), body),
 }));

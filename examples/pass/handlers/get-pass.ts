@@ -1,5 +1,5 @@
 import * as QRCode from 'qrcode';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/handler-kit';
 import { callerOf, passRoute, storeFromEnv } from '../domain/http';
 import { PassIdParams } from '../domain/model';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, httpHandler } from '../../shared/handler-kit';
 import { callerOf, passRoute, storeFromEnv } from '../domain/http';
 import { registrationOf } from '../domain/registration';

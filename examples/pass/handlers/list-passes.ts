@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, httpHandler } from '../../shared/handler-kit';
 import { callerOf, passRoute, storeFromEnv } from '../domain/http';
 import { listPasses } from '../domain/passes';

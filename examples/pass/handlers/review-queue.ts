@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler } from '../../shared/handler-kit';
 import { passRoute, storeFromEnv } from '../domain/http';
 import { reviewQueue } from '../domain/passes';

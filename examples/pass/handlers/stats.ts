@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, httpHandler } from '../../shared/handler-kit';
 import { passRoute, storeFromEnv } from '../domain/http';
 import { dayOf } from '../domain/ids';

@@ -1,10 +1,7 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { safeParse, type $ZodType as ZodType, type output } from 'zod/v4/core';
-import { ConflictError, ForbiddenError, HttpError, UnprocessableError, BadRequestError } from './errors';
+import { ForbiddenError, HttpError, BadRequestError } from './errors';
 import { logger, metrics } from './observability';
 
 /** What a route's domain code receives: the validated body and path parameters, and the raw event. */
@@ -23,11 +20,26 @@ export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R> {
   /** Status of a successful answer. Default 200. */
   readonly successStatus?: number;
   /**
-   * Table for Powertools idempotency (partition key `id`): a POST with an `Idempotency-Key` header
-   * runs once per key and caller; a repeat gets the first answer back.
+   * Idempotency for POSTs carrying an `Idempotency-Key` header: they run once per key and caller;
+   * a repeat gets the first answer back. Use `dynamoDbIdempotency(tableName)` from `./idempotency`.
    */
-  readonly idempotencyTableName?: string;
+  readonly idempotency?: Idempotency;
   handle(input: RouteInput<output<BS>, output<PS>>): Promise<R>;
+}
+
+/** One idempotent call: `key` identifies it (route, caller, Idempotency-Key), `body` must match on a repeat. */
+export interface IdempotentCall {
+  readonly key: string;
+  readonly body: string | null;
+  readonly event: APIGatewayProxyEvent;
+  readonly requestId: string;
+}
+
+/** How a route runs once per Idempotency-Key (see `dynamoDbIdempotency`). */
+export interface Idempotency {
+  wrap(run: (call: IdempotentCall) => Promise<APIGatewayProxyResult>): (call: IdempotentCall, context: Context) => Promise<APIGatewayProxyResult>;
+  /** The answer for an error of the idempotency layer itself (key reused with another body, still in progress). */
+  toHttpError(error: unknown): HttpError | undefined;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -90,8 +102,8 @@ function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult
 
 /**
  * An API Gateway (REST, Lambda proxy) handler: validates path parameters and body with zod,
- * enforces required Cognito groups, runs `handle` (once per Idempotency-Key for POSTs when an
- * idempotency table is given), and maps typed errors to JSON 4xx answers and anything else to a
+ * enforces required Cognito groups, runs `handle` (once per Idempotency-Key for POSTs when the
+ * route has `idempotency`), and maps typed errors to JSON 4xx answers and anything else to a
  * 500 without details. Every answer carries the request id.
  */
 export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: RouteDefinition<BS, PS, R>): ApiHandler {
@@ -105,27 +117,7 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
     return json(successStatus, result ?? {});
   };
 
-  type IdempotentInput = { key: string; body: string | null; event: APIGatewayProxyEvent; requestId: string };
-  let idempotentRun: ((input: IdempotentInput) => Promise<APIGatewayProxyResult>) | undefined;
-  let idempotencyConfig: IdempotencyConfig | undefined;
-  if (route.idempotencyTableName) {
-    const endpoint = process.env.DYNAMODB_ENDPOINT;
-    idempotencyConfig = new IdempotencyConfig({
-      eventKeyJmesPath: 'key',
-      payloadValidationJmesPath: 'body',
-      expiresAfterSeconds: 24 * 3600,
-    });
-    idempotentRun = makeIdempotent(
-      async (input: IdempotentInput) => run(input.event, input.requestId),
-      {
-        persistenceStore: new DynamoDBPersistenceLayer({
-          tableName: route.idempotencyTableName,
-          awsSdkV3Client: new DynamoDBClient(endpoint ? { endpoint } : {}),
-        }),
-        config: idempotencyConfig,
-      },
-    );
-  }
+  const idempotentRun = route.idempotency?.wrap((call) => run(call.event, call.requestId));
 
   return async (event, context) => {
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
@@ -136,18 +128,12 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
       const key = header(event, 'Idempotency-Key');
       if (idempotentRun && event.httpMethod === 'POST' && key) {
         if (key.length < 8 || key.length > 128) throw new BadRequestError('Idempotency-Key must be 8 to 128 characters');
-        idempotencyConfig!.registerLambdaContext(context);
-        const response = await idempotentRun({ key: `${event.resource}#${callerOf(event)}#${key}`, body: event.body, event, requestId });
-        return response;
+        return await idempotentRun({ key: `${event.resource}#${callerOf(event)}#${key}`, body: event.body, event, requestId }, context);
       }
       return await run(event, requestId);
     } catch (error) {
-      if (error instanceof IdempotencyValidationError) {
-        return errorResponse(new UnprocessableError('This Idempotency-Key was used with a different body'), requestId);
-      }
-      if (error instanceof IdempotencyAlreadyInProgressError) {
-        return errorResponse(new ConflictError('A request with this Idempotency-Key is still in progress'), requestId);
-      }
+      const idempotencyError = route.idempotency?.toHttpError(error);
+      if (idempotencyError) return errorResponse(idempotencyError, requestId);
       // Powertools wraps errors from the idempotent function; answer with the original.
       const cause = (error as { cause?: unknown })?.cause;
       return errorResponse(error instanceof HttpError || !(cause instanceof HttpError) ? error : cause, requestId);

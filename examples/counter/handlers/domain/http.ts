@@ -1,7 +1,8 @@
-import { z } from 'zod';
+// zod/mini: the counter validates one thing (no body), so it carries the small build of zod.
+import * as z from 'zod/mini';
 import { CounterStore, parseStart, SoldOutError } from './counter';
 import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './settings';
-import { ConflictError, dynamoDb, HttpError, httpHandler, type ApiHandler } from '../../../shared/handler-kit';
+import { ConflictError, dynamoDb, HttpError, httpHandler, type ApiHandler, type Idempotency } from '../../../shared/handler-kit';
 
 /** A method the route does not answer. API Gateway routes by method, so this only guards miswiring. */
 class MethodNotAllowedError extends HttpError {
@@ -25,13 +26,13 @@ const NoBody = z.undefined({ error: 'This route takes no body' });
 
 /**
  * A counter route: checks the method, refuses any body (junk JSON is refused by the handler kit
- * with 400), maps a sold-out counter to 409, and answers `{ value }`. With `idempotent`, a request
+ * with 400), maps a sold-out counter to 409, and answers `{ value }`. With `idempotency`, a request
  * carrying an `Idempotency-Key` runs once per key: a retry gets the first answer back.
  */
-export function counterRoute(method: string, run: (store: CounterStore) => Promise<number>, options: { idempotent?: boolean } = {}): ApiHandler {
+export function counterRoute(method: string, run: (store: CounterStore) => Promise<number>, options: { idempotency?: Idempotency } = {}): ApiHandler {
   return httpHandler({
     body: NoBody,
-    idempotencyTableName: options.idempotent ? process.env[COUNTER_ENV.IDEMPOTENCY_TABLE] : undefined,
+    idempotency: options.idempotency,
     handle: async ({ event }) => {
       if (event.httpMethod !== method) throw new MethodNotAllowedError(event.httpMethod, method);
       try {
