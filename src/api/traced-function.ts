@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
-import { ManagedPolicyRole } from './private/managed-policy-role';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 
 /** Settings of a function that callers may override; the rest follows the team defaults. */
 export interface TracedFunctionOptions {

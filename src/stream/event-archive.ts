@@ -8,11 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { ManagedPolicyRole } from '../api/private/managed-policy-role';
 import { Compliance } from '../compliance';
 import { glueTypeProblem } from './private/glue-types';
 import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
+import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 
 /** How the archive stores events in S3. */
