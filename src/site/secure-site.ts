@@ -240,8 +240,9 @@ export class SecureSite extends Construct {
       priceClass,
       domainNames: domainNames.length > 0 ? domainNames : undefined,
       certificate: this.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      sslSupportMethod: cloudfront.SSLMethod.SNI,
+      // The TLS policy and SNI apply to a custom certificate only; with CloudFront's default
+      // certificate CloudFront fixes both, and CDK warns that the settings are ignored.
+      ...(this.certificate ? { minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021, sslSupportMethod: cloudfront.SSLMethod.SNI } : {}),
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',

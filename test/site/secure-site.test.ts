@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -122,6 +122,13 @@ describe('SecureSite defaults', () => {
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
     expect(stack.resolve(s.url)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^SiteDistribution/), 'DomainName'] }]] });
+  });
+
+  test('no certificate-only TLS settings on the default certificate, so CDK warns of nothing ignored', () => {
+    const viewer = template.findResources('AWS::CloudFront::Distribution');
+    expect(Object.values(viewer).map((d: any) => d.Properties.DistributionConfig.ViewerCertificate)).toEqual([undefined]);
+    const ignored = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('^Ignoring'));
+    expect(ignored.map((w) => String(w.entry.data))).toEqual([]);
   });
 
   test('snapshot', () => {
