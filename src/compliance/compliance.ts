@@ -1,4 +1,3 @@
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, IPolicyValidationPlugin, Stack, Stage, Validations } from 'aws-cdk-lib';
 import {
   AwsSolutionsChecks,
@@ -8,6 +7,7 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { ControlTowerChecks } from './private/control-tower-checks';
 
 /**
  * A rule pack that `Compliance` can register as a policy-validation plugin.
@@ -150,7 +150,7 @@ export class Compliance {
         case CompliancePack.HIPAA_SECURITY: return new HIPAASecurityChecks(scope, nagProps);
         case CompliancePack.PCI_DSS_321: return new PCIDSS321Checks(scope, nagProps);
         case CompliancePack.SERVERLESS: return new ServerlessChecks(scope, nagProps);
-        case CompliancePack.CONTROL_TOWER: return new CfnGuardValidator({ controlTowerRulesEnabled: true });
+        case CompliancePack.CONTROL_TOWER: return new ControlTowerChecks();
         default: throw new Error(`Compliance: unknown pack ${pack}`);
       }
     });

@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+
+const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+
+/**
+ * AWS Control Tower's proactive controls, run by cfn-guard (@cdklabs/cdk-validator-cfnguard), given
+ * only the rule files that can apply: those naming a resource type present in the templates (and
+ * any that name none). cfn-guard parses and evaluates every rule file it is given against every
+ * template, so the ~240 bundled files cost seconds per template while a template of twenty resource
+ * types meets a few dozen of them. The findings are the same; the plugin name, and with it the
+ * acknowledgement namespace `cdk-validator-cfnguard::`, is unchanged.
+ */
+export class ControlTowerChecks implements IPolicyValidationPlugin {
+  public readonly name: string;
+  public readonly version?: string;
+  public readonly ruleIds?: string[];
+  private readonly ruleFiles: ReadonlyMap<string, ReadonlySet<string>>;
+
+  constructor() {
+    const all = new CfnGuardValidator({ controlTowerRulesEnabled: true });
+    this.name = all.name;
+    this.version = all.version;
+    this.ruleIds = all.ruleIds;
+    const rulesDir = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+    this.ruleFiles = new Map(guardFiles(rulesDir).map((f) => [f, new Set(fs.readFileSync(f, 'utf-8').match(RESOURCE_TYPE) ?? [])]));
+  }
+
+  /** The rule files that can apply to templates holding these resource types. */
+  public rulesFor(resourceTypes: ReadonlySet<string>): string[] {
+    return [...this.ruleFiles]
+      .filter(([, types]) => types.size === 0 || [...types].some((t) => resourceTypes.has(t)))
+      .map(([file]) => file);
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const rules = this.rulesFor(resourceTypesIn(context.templatePaths));
+    if (rules.length === 0) return { success: true, violations: [] };
+    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
+  }
+}
+
+function guardFiles(p: string): string[] {
+  return fs.statSync(p).isDirectory()
+    ? fs.readdirSync(p).sort().flatMap((f) => guardFiles(path.join(p, f)))
+    : p.endsWith('.guard') ? [p] : [];
+}
+
+function resourceTypesIn(templatePaths: string[]): Set<string> {
+  const types = new Set<string>();
+  for (const file of templatePaths) {
+    const template = JSON.parse(fs.readFileSync(file, 'utf-8')) as { Resources?: Record<string, { Type?: string }> };
+    for (const r of Object.values(template.Resources ?? {})) if (r.Type) types.add(r.Type);
+  }
+  return types;
+}
