@@ -166,6 +166,13 @@ synthExamples.spawn(project.bundler.bundleTask);
 synthExamples.spawn(examplesBuild);
 synthExamples.exec('ts-node --swc tools/synth-examples.ts');
 
+// Benchmarks print figures and write bench/RESULTS.md; never part of the test command.
+project.addTask('bench', {
+  description: 'Run the benchmarks (synth, tests, handlers, launch day) and write bench/RESULTS.md; flags: --only, --runs, --warmup',
+  exec: 'ts-node --swc bench/run.ts',
+  receiveArgs: true,
+});
+
 // The test command: everything the suite needs is built first.
 project.testTask.prependSpawn(examplesBuild);
 project.testTask.prependSpawn(project.bundler.bundleTask);
