@@ -16,5 +16,8 @@ new PassStage(app, 'Pass', {
   env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
   rules: app.node.tryGetContext('pass:rules'),
   accountConcurrency: app.node.tryGetContext('pass:accountConcurrency'),
+  loginDomainPrefix: app.node.tryGetContext('pass:loginDomainPrefix'),
+  loginDomainName: app.node.tryGetContext('pass:loginDomainName'),
+  loginCertificateArn: app.node.tryGetContext('pass:loginCertificateArn'),
 });
 app.synth();

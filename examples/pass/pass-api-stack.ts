@@ -1,5 +1,7 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -38,7 +40,33 @@ export interface PassApiStackProps extends StackProps {
    * @default 50
    */
   readonly workerMaxConcurrency?: number;
+  /**
+   * The prefix of the managed login domain `<prefix>.auth.<region>.amazoncognito.com` (unique in
+   * the region across all accounts; lowercase letters, digits and hyphens).
+   *
+   * @default - `movement-pass-<8 hex digits of this stack's path>-<account id>`: unique per account and stage, the same on every synth
+   */
+  readonly loginDomainPrefix?: string;
+  /**
+   * A domain of your own for the managed login pages (e.g. `login.pass.example.gov`), instead of
+   * the prefix domain. Needs `loginCertificateArn`, and a DNS alias to the CloudFront distribution
+   * Cognito creates for it (output `LoginDomainCloudFront`).
+   *
+   * @default - the prefix domain
+   */
+  readonly loginDomainName?: string;
+  /**
+   * The ACM certificate (in us-east-1) for `loginDomainName`.
+   *
+   * @default - none; required with `loginDomainName`
+   */
+  readonly loginCertificateArn?: string;
 }
+
+/** Cognito domain prefixes: lowercase letters, digits and hyphens, no leading or trailing hyphen, 1–63 characters. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Words Cognito refuses in a domain prefix. */
+const RESERVED_PREFIX_WORDS = ['aws', 'amazon', 'cognito'];
 
 /**
  * The movement pass backend: a Cognito user pool (self sign-up; groups reviewer, police, admin),
@@ -48,7 +76,10 @@ export interface PassApiStackProps extends StackProps {
  */
 export class PassApiStack extends Stack {
   public readonly userPool: cognito.UserPool;
-  public readonly userPoolClient: cognito.UserPoolClient;
+  /** The managed login domain (sign-in, sign-up, token and logout endpoints). */
+  public readonly loginDomain: cognito.UserPoolDomain;
+  /** The host name of the managed login domain, e.g. `movement-pass-1a2b3c4d-123456789012.auth.eu-west-2.amazoncognito.com`. */
+  public readonly loginDomainHost: string;
   public readonly table: DataTable;
   public readonly idempotencyTable: DataTable;
   public readonly queue: sqs.Queue;
@@ -64,16 +95,20 @@ export class PassApiStack extends Stack {
     const accountConcurrency = props.accountConcurrency ?? 1000;
     const workerMaxConcurrency = props.workerMaxConcurrency ?? 50;
     const rules = props.rules ?? DEFAULT_RULES;
+    const loginDomainPrefix = props.loginDomainPrefix
+      ?? `movement-pass-${createHash('sha256').update(this.node.path).digest('hex').slice(0, 8)}-${this.account}`;
+    validateLoginDomain(props.loginDomainPrefix, props.loginDomainName, props.loginCertificateArn);
 
     this.userPool = this.createUserPool();
-    this.userPoolClient = this.userPool.addClient('WebClient', {
-      authFlows: { userSrp: true },
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
+    // The web app's client lives in the site stack, which knows the site's URL (its callback URLs);
+    // the domain lives here with the pool, so neither stack needs the other's outputs twice over.
+    this.loginDomain = this.userPool.addDomain('Login', {
+      ...(props.loginDomainName
+        ? { customDomain: { domainName: props.loginDomainName, certificate: acm.Certificate.fromCertificateArn(this, 'LoginCertificate', props.loginCertificateArn!) } }
+        : { cognitoDomain: { domainPrefix: loginDomainPrefix } }),
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
+    this.loginDomainHost = props.loginDomainName ?? `${this.loginDomain.domainName}.auth.${this.region}.amazoncognito.com`;
 
     this.table = new DataTable(this, 'Passes', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
@@ -244,7 +279,13 @@ export class PassApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The pass API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'LoginDomain', { value: this.loginDomainHost, description: 'The managed login domain' });
+    if (props.loginDomainName) {
+      new CfnOutput(this, 'LoginDomainCloudFront', {
+        value: (this.loginDomain.node.defaultChild as cognito.CfnUserPoolDomain).attrCloudFrontDistribution,
+        description: `Point ${props.loginDomainName} at this (DNS alias / CNAME)`,
+      });
+    }
   }
 
   private createUserPool(): cognito.UserPool {
@@ -280,6 +321,31 @@ export class PassApiStack extends Stack {
       'Citizens sign up themselves in their millions: MFA (TOTP) is offered, not required, so nobody without an authenticator app is locked out of a movement pass. Staff (reviewer, police, admin) are added to their groups by an administrator, who requires TOTP for them (MFA preference set per user); threat protection (adaptive authentication, compromised credentials) is enforced for everyone.');
     return pool;
   }
+}
+
+/** One error listing every problem with the login domain settings (values that are tokens are not checked). */
+function validateLoginDomain(prefix: string | undefined, domainName: string | undefined, certificateArn: string | undefined): void {
+  const problems: string[] = [];
+  if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+    if (!DOMAIN_PREFIX.test(prefix)) {
+      problems.push(`loginDomainPrefix: ${JSON.stringify(prefix)}; allowed: 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen`);
+    }
+    const reserved = RESERVED_PREFIX_WORDS.filter((w) => prefix.includes(w));
+    if (reserved.length > 0) problems.push(`loginDomainPrefix: ${JSON.stringify(prefix)} contains ${reserved.join(', ')}; allowed: a prefix without the words ${RESERVED_PREFIX_WORDS.join(', ')}`);
+  }
+  if (prefix !== undefined && domainName !== undefined) {
+    problems.push(`loginDomainPrefix: ${JSON.stringify(prefix)} with loginDomainName ${JSON.stringify(domainName)}; allowed: one of the two`);
+  }
+  if (domainName !== undefined && certificateArn === undefined) {
+    problems.push(`loginCertificateArn: undefined with loginDomainName ${JSON.stringify(domainName)}; allowed: the ARN of an ACM certificate in us-east-1 for that name`);
+  }
+  if (certificateArn !== undefined && domainName === undefined) {
+    problems.push(`loginCertificateArn: ${JSON.stringify(certificateArn)} without loginDomainName; allowed: only with loginDomainName`);
+  }
+  if (certificateArn !== undefined && !Token.isUnresolved(certificateArn) && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/.test(certificateArn)) {
+    problems.push(`loginCertificateArn: ${JSON.stringify(certificateArn)}; allowed: an ACM certificate ARN in us-east-1 (Cognito serves custom domains through CloudFront)`);
+  }
+  if (problems.length > 0) throw new Error(`PassApiStack: invalid login domain settings:\n- ${problems.join('\n- ')}`);
 }
 
 /** A queue that is itself where failures end: the redrive rules ask for a DLQ it cannot sensibly have. */

@@ -17,6 +17,24 @@ export interface PassStageProps extends StageProps {
    * @default 1000
    */
   readonly accountConcurrency?: number;
+  /**
+   * The managed login domain prefix.
+   *
+   * @default - derived from the stage's path and the account (see PassApiStackProps)
+   */
+  readonly loginDomainPrefix?: string;
+  /**
+   * A login domain of your own (with `loginCertificateArn`, in us-east-1).
+   *
+   * @default - the prefix domain
+   */
+  readonly loginDomainName?: string;
+  /**
+   * The ACM certificate for `loginDomainName`.
+   *
+   * @default - none
+   */
+  readonly loginCertificateArn?: string;
 }
 
 /** One deployment of the movement pass: the analytics archive, the backend and the site. */
@@ -32,12 +50,15 @@ export class PassStage extends Stage {
       eventStream: this.analytics.archive.stream,
       rules: props.rules,
       accountConcurrency: props.accountConcurrency,
+      loginDomainPrefix: props.loginDomainPrefix,
+      loginDomainName: props.loginDomainName,
+      loginCertificateArn: props.loginCertificateArn,
       description: 'Movement pass: identity, API, table, approval queue and workers',
     });
     this.site = new PassSiteStack(this, 'PassSite', {
       api: this.api.api.api,
-      userPoolId: this.api.userPool.userPoolId,
-      userPoolClientId: this.api.userPoolClient.userPoolClientId,
+      userPool: this.api.userPool,
+      loginDomainHost: this.api.loginDomainHost,
       description: 'Movement pass: public site on CloudFront',
     });
   }

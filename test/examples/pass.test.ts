@@ -1,16 +1,56 @@
-import { App } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
-import { PassStage } from '../../examples/pass/pass-stage';
+import { passSignInPaths } from '../../examples/pass/pass-site-stack';
+import { PassStage, PassStageProps } from '../../examples/pass/pass-stage';
 import { PASS_ROUTES, THROTTLES } from '../../examples/pass/routes';
+import { SecureSite } from '../../src/site';
 import { expectCompliant } from '../support/compliance';
 
 /** The movement pass stacks: behaviour, one snapshot per stack, compliance of every stack. */
 
-const stage = new PassStage(new App(), 'Pass');
+const app = new App();
+const stage = new PassStage(app, 'Pass');
 const api = Template.fromStack(stage.api);
 const analytics = Template.fromStack(stage.analytics);
 const site = Template.fromStack(stage.site);
+
+/** A CloudFormation value as text: `${AWS::Region}`, `${Ref:Logical}`, `${Import:Export}`, joins inlined. */
+function cfnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, any>;
+  if (v.Ref) return v.Ref.startsWith('AWS::') ? `\${${v.Ref}}` : `\${Ref:${v.Ref}}`;
+  if (v['Fn::ImportValue']) return `\${Import:${v['Fn::ImportValue']}}`;
+  if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(cfnText).join(v['Fn::Join'][0]);
+  throw new Error(`cfnText: ${JSON.stringify(value)}`);
+}
+
+/** The `config.json` the site stack deploys, as the deployment writes it (its markers replaced by `cfnText`). */
+function deployedConfig(appOf: App, siteStack: Stack): Record<string, string> {
+  const deployment = Object.values(Template.fromStack(siteStack).findResources('Custom::CDKBucketDeployment'))[0] as any;
+  const dir = appOf.synth().directory;
+  const keys = deployment.Properties.SourceObjectKeys as string[];
+  const i = keys.findIndex((k) => fs.existsSync(path.join(dir, `asset.${k.replace(/\.zip$/, '')}`, 'config.json')));
+  expect(i).toBeGreaterThanOrEqual(0);
+  let text = fs.readFileSync(path.join(dir, `asset.${keys[i].replace(/\.zip$/, '')}`, 'config.json'), 'utf-8');
+  for (const [marker, value] of Object.entries(deployment.Properties.SourceMarkers[i] as Record<string, unknown>)) {
+    text = text.split(marker).join(cfnText(value));
+  }
+  return JSON.parse(text);
+}
+
+function connectSrc(siteStack: Stack): string[] {
+  const policy = Object.values(Template.fromStack(siteStack).findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0] as any;
+  const csp = cfnText(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+  const directive = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src '));
+  return directive ? directive.split(/\s+/).slice(1) : [];
+}
+
+const SIGN_IN_URLS = ['/', '/dashboard.html', '/index.html', '/police.html', '/review.html']
+  .map((p) => ({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteDistribution'), 'DomainName'] }, p]] }));
 
 describe('PassApi stack', () => {
   test('a Cognito pool citizens sign up to themselves, with threat protection, a strong password policy and the three staff groups', () => {
@@ -22,7 +62,57 @@ describe('PassApi stack', () => {
       DeletionProtection: 'ACTIVE',
     });
     for (const group of ['reviewer', 'police', 'admin']) api.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
-    api.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false, ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']) });
+  });
+
+  test('a managed login domain whose prefix comes from the stage path and the account: the same on every synth, different per stage', () => {
+    api.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['', [Match.stringLikeRegexp('^movement-pass-[0-9a-f]{8}-$'), { Ref: 'AWS::AccountId' }]] },
+      ManagedLoginVersion: 2,
+      UserPoolId: { Ref: Match.stringLikeRegexp('^Citizens') },
+    });
+    const prefixOf = (stageId: string) => {
+      const s = new PassStage(new App(), stageId, { env: { account: '123456789012', region: 'eu-west-2' } });
+      const domain = Object.values(Template.fromStack(s.api).findResources('AWS::Cognito::UserPoolDomain'))[0] as any;
+      return domain.Properties.Domain as string;
+    };
+    const prefix = prefixOf('Pass');
+    expect(prefix).toMatch(/^movement-pass-[0-9a-f]{8}-123456789012$/);
+    expect(prefix).not.toMatch(/aws|amazon|cognito/);
+    expect(prefixOf('Pass')).toBe(prefix);
+    expect(prefixOf('PassDev')).not.toBe(prefix);
+    // The web app's client is the site stack's: the API stack has none.
+    api.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+  });
+
+  test('a custom login domain with its us-east-1 certificate, and the alias target as an output', () => {
+    const s = new PassStage(new App(), 'Pass', {
+      loginDomainName: 'login.pass.example.gov',
+      loginCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0c1f2e3d',
+    });
+    const t = Template.fromStack(s.api);
+    t.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'login.pass.example.gov',
+      CustomDomainConfig: { CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0c1f2e3d' },
+      ManagedLoginVersion: 2,
+    });
+    t.hasOutput('LoginDomainCloudFront', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CitizensLogin'), 'CloudFrontDistribution'] } });
+    expect(connectSrc(s.site)).toContain('https://login.pass.example.gov');
+  });
+
+  test('login domain settings are validated, every problem in one error', () => {
+    const make = (props: PassStageProps) => () => new PassStage(new App(), 'Pass', props);
+    expect(make({ loginDomainPrefix: 'Pass_Login' })).toThrow(/loginDomainPrefix: "Pass_Login"; allowed: 1-63 lowercase/);
+    expect(make({ loginDomainPrefix: '-pass' })).toThrow(/loginDomainPrefix: "-pass"/);
+    expect(make({ loginDomainPrefix: 'x'.repeat(64) })).toThrow(/loginDomainPrefix: "x{64}"/);
+    expect(make({ loginDomainPrefix: 'my-aws-pass' })).toThrow(/loginDomainPrefix: "my-aws-pass" contains aws/);
+    expect(make({ loginDomainPrefix: 'pass', loginDomainName: 'login.example.gov', loginCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }))
+      .toThrow(/loginDomainPrefix: "pass" with loginDomainName "login.example.gov"; allowed: one of the two/);
+    expect(make({ loginDomainName: 'login.example.gov' })).toThrow(/loginCertificateArn: undefined with loginDomainName/);
+    expect(make({ loginCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' })).toThrow(/loginCertificateArn: .* without loginDomainName/);
+    expect(make({ loginDomainName: 'login.example.gov', loginCertificateArn: 'arn:aws:acm:eu-west-2:123456789012:certificate/x' }))
+      .toThrow(/loginCertificateArn: .*eu-west-2.*; allowed: an ACM certificate ARN in us-east-1/);
+    expect(make({ loginDomainPrefix: 'Bad', loginCertificateArn: 'arn:x' })).toThrow(/loginDomainPrefix: "Bad"[\s\S]*loginCertificateArn: "arn:x" without/);
+    expect(make({ loginDomainPrefix: 'movement-pass-gov' })).not.toThrow();
   });
 
   test('every route but GET /keys needs a Cognito sign-in; staff routes carry their groups to the function', () => {
@@ -154,6 +244,64 @@ describe('PassSite stack', () => {
     expect(behaviours[1].CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
   });
 
+  test('the pages\' app client: public, authorization code with PKCE only, openid/email/profile, back to each page that signs in', () => {
+    expect(passSignInPaths()).toEqual(['/', '/dashboard.html', '/index.html', '/police.html', '/review.html']);
+    site.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    site.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { 'Fn::ImportValue': Match.stringLikeRegexp('^Pass-PassApi:.*Citizens') },
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: SIGN_IN_URLS,
+      LogoutURLs: SIGN_IN_URLS,
+      SupportedIdentityProviders: ['COGNITO'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AuthSessionValidity: 5,
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 720,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
+    site.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      ClientId: { Ref: Match.stringLikeRegexp('^WebClient') },
+      UseCognitoProvidedValues: true,
+    });
+  });
+
+  test('config.json names exactly what the pages read to sign in: region, pool, client and managed login domain', () => {
+    const config = deployedConfig(app, stage.site);
+    expect(config).toEqual({
+      apiBaseUrl: '/v1',
+      region: '${AWS::Region}',
+      userPoolId: expect.stringMatching(/^\$\{Import:Pass-PassApi:ExportsOutputRefCitizens[0-9A-F]+\}$/),
+      userPoolClientId: expect.stringMatching(/^\$\{Ref:WebClient[0-9A-F]+\}$/),
+      cognitoDomain: expect.stringMatching(/^\$\{Import:Pass-PassApi:ExportsOutputRefCitizensLogin[0-9A-F]+\}\.auth\.\$\{AWS::Region\}\.amazoncognito\.com$/),
+    });
+  });
+
+  test('config.json with an account and region: the concrete managed login host', () => {
+    const a = new App();
+    const s = new PassStage(a, 'Pass', { env: { account: '123456789012', region: 'eu-west-2' } });
+    const config = deployedConfig(a, s.site);
+    expect(config.region).toBe('eu-west-2');
+    expect(config.cognitoDomain).toMatch(/^\$\{Import:.*CitizensLogin.*\}\.auth\.eu-west-2\.amazoncognito\.com$/);
+    expect(connectSrc(s.site)).toEqual(["'self'", config.cognitoDomain.replace(/^/, 'https://'), 'https://cognito-idp.eu-west-2.amazonaws.com']);
+  });
+
+  test('the Content-Security-Policy is SecureSite\'s default plus connect-src for the login domain and the pool\'s OpenID endpoint', () => {
+    const policy = Object.values(site.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0] as any;
+    const csp = cfnText(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp.startsWith(SecureSite.DEFAULT_CONTENT_SECURITY_POLICY)).toBe(true);
+    expect(connectSrc(stage.site)).toEqual([
+      "'self'",
+      expect.stringMatching(/^https:\/\/\$\{Import:Pass-PassApi:ExportsOutputRefCitizensLogin[0-9A-F]+\}\.auth\.\$\{AWS::Region\}\.amazoncognito\.com$/),
+      'https://cognito-idp.${AWS::Region}.amazonaws.com',
+    ]);
+  });
+
   test('snapshot', () => {
     expect(site.toJSON()).toMatchSnapshot();
   });
@@ -161,9 +309,9 @@ describe('PassSite stack', () => {
 
 describe('compliance', () => {
   test('every stack of the pass app has zero unacknowledged findings', () => {
-    const app = new App();
-    new PassStage(app, 'Pass');
-    const report = expectCompliant(app);
+    const compliant = new App();
+    new PassStage(compliant, 'Pass');
+    const report = expectCompliant(compliant);
     expect(report.summary().map((s) => s.stack).sort()).toEqual(['Pass/PassAnalytics', 'Pass/PassApi', 'Pass/PassSite']);
   });
 });
