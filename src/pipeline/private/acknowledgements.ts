@@ -20,6 +20,9 @@ interface KnownWildcard {
 }
 
 const VPC_ACTIONS = ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeDhcpOptions', 'ec2:DescribeVpcs'];
+const ASSET_LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+const ASSET_REPORT_ACTIONS = ['codebuild:CreateReportGroup', 'codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases', 'codebuild:BatchPutCodeCoverages'];
+const ASSET_BUILD_ACTIONS = ['codebuild:BatchGetBuilds', 'codebuild:StartBuild', 'codebuild:StopBuild'];
 const READ_WRITE_VARIANTS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 
 function knownWildcards(resources: PipelineResources): KnownWildcard[] {
@@ -52,6 +55,22 @@ function knownWildcards(resources: PipelineResources): KnownWildcard[] {
     {
       matches: (f, actions) => f === 'Resource::*' && actions.length > 0 && actions.every((a) => VPC_ACTIONS.includes(a)),
       reason: 'CodeBuild in a VPC creates, describes and deletes its network interfaces and reads subnets, security groups, DHCP options and VPCs; these EC2 actions have no resource-level permissions.',
+    },
+    // CDK Pipelines' asset-publishing role (Assets/FileRole), which every app with file assets gets:
+    // its CodeBuild statements name projects it creates per asset batch, so they use wildcards.
+    {
+      matches: (f, actions) => /^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\/aws\/codebuild\/\*$/.test(f)
+        && actions.every((a) => ASSET_LOG_ACTIONS.includes(a)),
+      reason: 'CDK Pipelines\' asset-publishing role: CodeBuild\'s standard grant to create and write the default log groups (/aws/codebuild/<project>) of the publishing projects, which CDK Pipelines creates per asset batch; limited to CodeBuild log groups of this account and region, create and write only.',
+    },
+    {
+      matches: (f, actions) => /^Resource::arn:<AWS::Partition>:codebuild:[^:]+:[^:]+:report-group\/\*$/.test(f)
+        && actions.every((a) => ASSET_REPORT_ACTIONS.includes(a)),
+      reason: 'CDK Pipelines\' asset-publishing role: CodeBuild\'s standard report-group grant for its publishing projects (reports are named at run time); limited to this account and region, and the publishing builds write no reports.',
+    },
+    {
+      matches: (f, actions) => f === 'Resource::*' && actions.length > 0 && actions.every((a) => ASSET_BUILD_ACTIONS.includes(a)),
+      reason: 'CDK Pipelines\' asset-publishing role: the build-control statement (StartBuild/StopBuild/BatchGetBuilds) that CDK Pipelines adds with resource *; the role can run builds but reaches no data, and the upload itself goes through the target account\'s CDK file-publishing role, named exactly in the same policy.',
     },
     {
       matches: (f, actions) => /^Resource::arn:\*:iam::\d{12}:role\/\*$/.test(f) && actions.every((a) => a === 'sts:AssumeRole'),
@@ -90,13 +109,15 @@ export function acknowledgePipelineResources(scope: IConstruct, resources: Pipel
     if (Stage.of(c) !== stage) continue; // the application stages answer for themselves
     if (c instanceof iam.CfnPolicy) {
       acknowledgeEach(c, INLINE_POLICY_RULES, INLINE_POLICY_REASON);
-      const seen = new Set<string>();
+      // One finding id can come from several statements (e.g. two on `*`): acknowledge it only
+      // when every one of them is known, with the reason of each.
+      const reasons = new Map<string, Array<string | undefined>>();
       for (const { finding, actions } of wildcardFindings(stack.resolve(c.policyDocument))) {
-        if (seen.has(finding)) continue;
-        const match = known.find((k) => k.matches(finding, actions));
-        if (match) {
-          Compliance.acknowledge(c, `AwsSolutions-IAM5[${finding}]`, match.reason);
-          seen.add(finding);
+        reasons.set(finding, [...reasons.get(finding) ?? [], known.find((k) => k.matches(finding, actions))?.reason]);
+      }
+      for (const [finding, each] of reasons) {
+        if (each.every((r) => r !== undefined)) {
+          Compliance.acknowledge(c, `AwsSolutions-IAM5[${finding}]`, [...new Set(each)].join(' '));
         }
       }
     }
