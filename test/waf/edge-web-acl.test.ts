@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CloudFrontWebAcl, EdgeWebAcl } from '../../src/waf';
+import { EdgeWebAcl } from '../../src/waf';
 import { expectCompliant } from '../support/compliance';
 
 describe('EdgeWebAcl', () => {
@@ -17,7 +17,7 @@ describe('EdgeWebAcl', () => {
         MetricName: 'WafWebAcl',
         IpSets: [{ Key: 'DenyIPv4', IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24'] }],
         Rules: [
-          Match.objectLike({ Name: 'IpDenyList', Priority: 0, Action: { Block: {} }, Statement: { IPSetReferenceStatement: { Arn: '${IpSet:DenyIPv4}' } } }),
+          Match.objectLike({ Name: 'IpDenyList', Priority: 0, Action: { Block: {} }, Statement: { IPSetReferenceStatement: { ARN: '${IpSet:DenyIPv4}' } } }),
           Match.objectLike({ Name: 'GeoDenyList', Statement: { GeoMatchStatement: { CountryCodes: ['KP'] } } }),
           Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 2000, EvaluationWindowSec: 300 } } }),
           Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } }, OverrideAction: { None: {} } }),
@@ -98,45 +98,5 @@ describe('EdgeWebAcl', () => {
       'Serverless-LambdaDLQ',
       'lambda_inside_vpc_check',
     ]));
-  });
-});
-
-describe('CloudFrontWebAcl', () => {
-  test('stack in us-east-1: a plain CLOUDFRONT WebACL with IP sets and request logging, no custom resource', () => {
-    const stack = new Stack(new App(), 'Site', { env: { account: '123456789012', region: 'us-east-1' } });
-    const acl = new CloudFrontWebAcl(stack, 'Waf', { ipAllowList: ['2001:db8::/32'] });
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('Custom::EdgeWebAcl', 0);
-    template.resourceCountIs('AWS::Lambda::Function', 0);
-    template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
-    template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV6' });
-    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
-    expect(acl.webAcl).toBeDefined();
-    expect(acl.edgeWebAcl).toBeUndefined();
-    expect(stack.resolve(acl.webAclArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WafWebAcl/), 'Arn'] });
-  });
-
-  test.each([
-    ['another region', { account: '123456789012', region: 'eu-west-1' }],
-    ['environment-agnostic', undefined],
-  ])('stack in %s: the EdgeWebAcl custom resource', (_, env) => {
-    const stack = new Stack(new App(), 'Site', { env });
-    const acl = new CloudFrontWebAcl(stack, 'Waf');
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
-    template.resourceCountIs('Custom::EdgeWebAcl', 1);
-    expect(acl.edgeWebAcl).toBeDefined();
-    expect(stack.resolve(acl.webAclArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WafEdge/), 'Arn'] });
-  });
-
-  test('validates', () => {
-    expect(() => new CloudFrontWebAcl(new Stack(new App(), 'S'), 'Waf', { geoAllowList: ['uk'], logRetention: 9999 }))
-      .toThrow(/CloudFrontWebAcl 'S\/Waf': invalid props:\n  - geoAllowList: \["uk"\].*\n  - logRetention: 9999/);
-  });
-
-  test('passes every compliance pack in us-east-1 with no acknowledgement', () => {
-    const stack = new Stack(new App(), 'Site', { env: { account: '123456789012', region: 'us-east-1' } });
-    new CloudFrontWebAcl(stack, 'Waf');
-    expect(expectCompliant(stack).acknowledgements).toEqual([]);
   });
 });
