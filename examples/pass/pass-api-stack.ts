@@ -279,6 +279,10 @@ export class PassApiStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The pass API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'SigningKeySecretArn', {
+      value: this.signingKey.secret.secretArn,
+      description: 'The pass signing key (put a private EC P-256 JWK here before the first pass is issued, or keep the generated value)',
+    });
     new CfnOutput(this, 'LoginDomain', { value: this.loginDomainHost, description: 'The managed login domain' });
     if (props.loginDomainName) {
       new CfnOutput(this, 'LoginDomainCloudFront', {

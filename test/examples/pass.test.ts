@@ -193,6 +193,7 @@ describe('PassApi stack', () => {
   test('the rules are data (an SSM JSON parameter the worker may read); the signing key is a Secrets Manager secret the signing routes may read', () => {
     api.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: JSON.stringify(DEFAULT_RULES) });
     api.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
+    api.hasOutput('SigningKeySecretArn', { Value: { Ref: Match.stringLikeRegexp('^SigningKey') } });
     api.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'Decides queued pass applications by the approval rules',
       Environment: {
