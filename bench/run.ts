@@ -6,7 +6,8 @@
  *
  * Options: --only synth,tests,handlers,launch; --runs N (default 5); --warmup N (default 1);
  * --test-runs N (the whole `npx projen test`, default 1; 0 skips it); --amount N and --seconds N
- * (launch-day bounds per route, default 3000 and 30); --connections N (default 20).
+ * (launch-day bounds: applications and checks each, default 3000, and 60 s); --connections N (both
+ * routes together, default 20); --citizens N (registered before the load, default 200).
  * With --only, RESULTS.md keeps the sections that were not run from its previous version.
  */
 import * as fs from 'fs';
@@ -64,15 +65,13 @@ async function main(): Promise<void> {
     });
   }
   if (only.includes('launch')) {
-    const write = figures.find((f) => f.name === 'decrement') ?? figures[0];
     await guard('launch', '4. Launch day', () => runLaunch({
       ...base,
       amount: Number(arg('amount', '3000')),
-      seconds: Number(arg('seconds', '30')),
+      seconds: Number(arg('seconds', '60')),
       connections: Number(arg('connections', '20')),
-      cpuMsPerRequest: write?.cpuMsPerRequest,
-      memoryMb: write?.memoryMb,
-      meanMs: write?.meanMs,
+      citizens: Number(arg('citizens', '200')),
+      handlerFigures: figures.length > 0 ? figures : undefined,
     }));
   }
   const previous = previousSections();
