@@ -7,7 +7,7 @@
  * (tables, DynamoDB endpoint) comes from the parent.
  */
 import * as fs from 'fs';
-import { proxyEventFor, SampleRequest } from '../handlers/samples';
+import { proxyEventFor, SampleRequest, withSeq } from '../handlers/samples';
 
 interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number }
 
@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   let n = 0;
   const call = async (handler: any) => {
     const id = `bench-${process.pid}-${n++}`;
-    const res = await handler(proxyEventFor(p.request, id), context(id));
+    const seq = `P${process.pid}X${n}`;
+    const res = await handler(proxyEventFor(withSeq(p.request, seq), id), context(id));
+    // SQS and stream handlers answer a partial-batch response: no failures is a 200.
+    if (res && res.statusCode === undefined) return Array.isArray(res.batchItemFailures) && res.batchItemFailures.length > 0 ? 500 : 200;
     return res?.statusCode as number;
   };
   const t0 = process.hrtime.bigint();

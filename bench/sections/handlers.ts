@@ -80,7 +80,7 @@ function costPerMillion(memoryMb: number, durationMs: number): number {
   return (memoryMb / 1024) * (Math.ceil(durationMs) / 1000) * 1e6 * LAMBDA_ARM_GB_SECOND_USD + LAMBDA_REQUEST_USD_PER_MILLION;
 }
 
-export interface HandlerFigures { example: string; name: string; cpuMsPerRequest: number; memoryMb: number; meanMs: number }
+export interface HandlerFigures { example: string; name: string; cpuMsPerRequest: number; memoryMb: number; meanMs: number; p50Ms: number }
 
 export interface HandlerOptions extends BenchOptions { warmCount: number; concurrency: number }
 
@@ -128,15 +128,23 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
   if (withSamples.length === 0) return { markdown: lines.join('\n'), headlines, goals, figures };
   const started = await dynamoDbLocal.start();
   const probe = path.join(JS_OUT, 'bench', 'apps', 'handler-probe.js');
+  const stops: (() => Promise<void>)[] = [];
   try {
     const client = new DynamoDBClient({ endpoint: started.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     interface Target { ex: string; name: string; samples: HandlerSamples; env: Record<string, string> }
     const targets: Target[] = [];
     for (const ex of withSamples) {
+      // The TypeScript source (this runs under ts-node): `prepare` may start the example's local run,
+      // which loads the handlers' .ts files.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- per-example sample files
-      const samples = require(path.join(JS_OUT, 'bench', 'handlers', `${ex}.js`)).samples as HandlerSamples;
+      const samples = require(path.join(ROOT, 'bench', 'handlers', `${ex}.ts`)).samples as HandlerSamples;
       const env: Record<string, string> = { ...started.env, ...(samples.environment ?? {}), POWERTOOLS_LOG_LEVEL: 'WARN', NODE_ENV: 'production' };
-      for (const t of samples.tables) {
+      if (samples.prepare) {
+        const prepared = await samples.prepare(started.env.DYNAMODB_ENDPOINT);
+        stops.push(() => prepared.stop());
+        Object.assign(env, prepared.environment, { POWERTOOLS_LOG_LEVEL: 'WARN', NODE_ENV: 'production' });
+      }
+      for (const t of samples.prepare ? [] : samples.tables) {
         const tableName = `bench-${ex}-${t.envName.toLowerCase()}-${Date.now()}`;
         const pk = t.partitionKey ?? 'pk';
         await client.send(new CreateTableCommand({
@@ -156,7 +164,7 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
       const sample = measureOnce({
         name: `${t.ex}/${t.name} ${mode}`,
         command: [process.execPath, probe, file],
-        env: { ...t.env, BENCH_PROBE: JSON.stringify({ bundle: path.join(ROOT, 'build', 'examples', t.ex, 'handlers', t.name, 'index.js'), request: t.samples.requests[t.name], mode, count: options.warmCount, concurrency: options.concurrency }) },
+        env: { ...t.env, ...(t.samples.requests[t.name].environment ?? {}), BENCH_PROBE: JSON.stringify({ bundle: path.join(ROOT, 'build', 'examples', t.ex, 'handlers', t.name, 'index.js'), request: t.samples.requests[t.name], mode, count: options.warmCount, concurrency: options.concurrency }) },
       });
       return { sample, result: JSON.parse(fs.readFileSync(file, 'utf-8')) };
     };
@@ -189,11 +197,12 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
       const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
       const total = summarize(c.total);
       worstCold = Math.max(worstCold, total.median);
-      figures.push({ example: t.ex, name: t.name, cpuMsPerRequest: warm.cpuMsPerRequest, memoryMb: t.samples.memoryMb, meanMs: mean });
+      const mem = t.samples.requests[t.name].memoryMb ?? t.samples.memoryMb;
+      figures.push({ example: t.ex, name: t.name, cpuMsPerRequest: warm.cpuMsPerRequest, memoryMb: mem, meanMs: mean, p50Ms: percentile(lat, 50) });
       rows.push([k, `${c.status}`, fmt(summarize(c.req), 0, ' ms'), fmt(summarize(c.first), 0, ' ms'), fmt(total, 0, ' ms'), fmt(summarize(c.rss), 0, ' MB'),
         Object.entries(warm.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
         `${percentile(lat, 50).toFixed(1)} / ${percentile(lat, 99).toFixed(1)} ms`, `${(lat.length / (warm.wallMs / 1000)).toFixed(0)}/s`,
-        `${warm.cpuMsPerRequest.toFixed(2)} ms`, `${t.samples.memoryMb} MB`, `$${costPerMillion(t.samples.memoryMb, mean).toFixed(2)}`]);
+        `${warm.cpuMsPerRequest.toFixed(2)} ms`, `${mem} MB`, `$${costPerMillion(mem, mean).toFixed(2)}`]);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     lines.push('### Cold init, warm latency, cost', '',
@@ -202,6 +211,7 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
     goals.push([worstCold < GOAL_COLD_MS, `Cold init (require + first invocation), slowest handler median ${worstCold.toFixed(0)} ms (goal < 150 ms locally)`]);
     headlines.push(`Cold init (require + first invocation): slowest handler ${worstCold.toFixed(0)} ms median; warm CPU per request ${figures.map((f) => `${f.name} ${f.cpuMsPerRequest.toFixed(2)} ms`).join(', ')}`);
   } finally {
+    for (const stop of stops.reverse()) await stop().catch((e) => console.error(e));
     await started.stop();
   }
   return { markdown: lines.join('\n'), headlines, goals, figures };
