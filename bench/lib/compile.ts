@@ -2,7 +2,8 @@
  * Compiles the TypeScript a synth needs (src/, examples/, test/support/, bench/apps/) into
  * bench/out/js/ with esbuild's per-file transform (no bundling, no type check), keeping the tree's
  * shape so relative imports hold, and links bench/out/js/{assets,build,node_modules} to the
- * repository's so relative asset paths (`../../assets/...`, `build/examples/...`) resolve. Apps then
+ * repository's so relative asset paths (`../../assets/...`, `build/examples/...`) resolve, and
+ * copies each example's web/ folder but its TypeScript (its stacks list the pages at synth). Apps then
  * run with plain `node`, as a user's compiled app would.
  */
 import * as fs from 'fs';
@@ -57,6 +58,12 @@ export function compileForBench(): { files: number; ms: number } {
   for (const name of ['assets', 'build']) {
     fs.mkdirSync(path.join(ROOT, name), { recursive: true });
     link(name);
+  }
+  // Stacks read their web folders at synth (e.g. the pass site lists its pages): the files that are
+  // not TypeScript come along (the pages' scripts are bundled by examples:build into build/).
+  for (const ex of exampleApps()) {
+    const web = path.join(ROOT, 'examples', ex, 'web');
+    if (fs.existsSync(web)) fs.cpSync(web, path.join(JS_OUT, 'examples', ex, 'web'), { recursive: true, filter: (f) => !/\.tsx?$/.test(f) });
   }
   return { files: files.length, ms: Date.now() - start };
 }

@@ -103,8 +103,9 @@ export function runSynth(options: BenchOptions): SectionResult {
       measureOnce(exampleVariant(ex, 'no packs', { schema: false, preload: 'preload-no-packs.js' }));
       return true;
     } catch (e: any) {
-      const last = String(e?.message ?? e).split('\n').filter(Boolean).slice(-1)[0] ?? '';
-      lines.push(`> Example \`${ex}\` left out: it does not synthesize in this checkout (${last.slice(0, 300)}).`, '');
+      // The error and where it was thrown, not node's closing version line.
+      const tail = String(e?.message ?? e).split('\n').map((l) => l.trimEnd()).filter((l) => l && !/^Node\.js v/.test(l) && !/^\s*at (Module|Object\.<anonymous>|node:)/.test(l.trim())).slice(-12);
+      lines.push(`> Example \`${ex}\` left out: it does not synthesize under the compiled-JS runner in this checkout. The end of its output:`, '', '```', ...tail.map((l) => l.slice(0, 300)), '```', '');
       return false;
     }
   });
