@@ -2,75 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RecoveryBucket, ReplicatedBucket, ReplicatedBucketProps } from '../../src/dr';
+import { PRIMARY, RECOVERY, pair, replicaArn, replicaObjects, aliasArn } from './fixtures';
+import { ReplicatedBucket } from '../../src/dr';
 import { expectCompliant } from '../support/compliance';
 
-const PRIMARY = 'eu-west-1';
-const RECOVERY = 'eu-central-1';
-
-function pair(props: Partial<ReplicatedBucketProps> = {}) {
-  const app = new App();
-  const recovery = new Stack(app, 'Recovery', { env: { region: RECOVERY } });
-  const primary = new Stack(app, 'Primary', { env: { region: PRIMARY } });
-  const replica = new RecoveryBucket(recovery, 'Images');
-  const source = new ReplicatedBucket(primary, 'Images', { recoveryBucket: replica, ...props });
-  return { app, recovery, primary, replica, source };
-}
-
-const replicaName = { 'Fn::Join': ['-', ['rampart-dr-dee73187', { Ref: 'AWS::AccountId' }, RECOVERY]] };
-const replicaArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', replicaName]] };
-const replicaObjects = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', replicaName, '/*']] };
-const aliasArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:${RECOVERY}:`, { Ref: 'AWS::AccountId' }, ':alias/rampart-dr/RecoveryImagesDEE73187']] };
-
-describe('RecoveryBucket (recovery region)', () => {
-  test('a versioned, KMS-encrypted, TLS-only, private, retained bucket with a name both stacks know', () => {
-    const { recovery } = pair();
-    const t = Template.fromStack(recovery);
-    t.hasResource('AWS::S3::Bucket', {
-      Properties: Match.objectLike({
-        BucketName: replicaName,
-        VersioningConfiguration: { Status: 'Enabled' },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } }] },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^ImagesAccessLogs') }, LogFilePrefix: 'replica/' },
-      }),
-      DeletionPolicy: 'Retain',
-    });
-    t.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/rampart-dr/RecoveryImagesDEE73187' });
-  });
-
-  test('publishes where to replicate as strings: the bucket name and the key alias ARN of its region', () => {
-    const { recovery, replica } = pair();
-    const d = replica.replicationDestination;
-    expect(d.region).toBe(RECOVERY);
-    expect(d.account).toBeUndefined();
-    expect(recovery.resolve(d.bucketName)).toEqual(replicaName);
-    expect(recovery.resolve(d.kmsKeyArn)).toEqual(aliasArn);
-  });
-
-  test('access logs are delivered through a bucket policy, with ACLs disabled', () => {
-    const { recovery } = pair();
-    const t = Template.fromStack(recovery);
-    t.hasResourceProperties('AWS::S3::Bucket', {
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365, Status: 'Enabled' })] },
-    });
-    t.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
-    });
-  });
-
-  test('validation: the recovery stack needs a region, and a bucket name must be valid', () => {
-    const app = new App();
-    expect(() => new RecoveryBucket(new Stack(app, 'Agnostic'), 'B')).toThrow(/stack 'Agnostic': region is not set; allowed: a recovery stack with an explicit env.region/);
-    expect(() => new RecoveryBucket(new Stack(app, 'R', { env: { region: RECOVERY } }), 'B', { bucketName: 'Bad_Name' }))
-      .toThrow(/bucketName: 'Bad_Name'; allowed: 3-63 lowercase/);
-  });
-});
 
 describe('ReplicatedBucket (primary region)', () => {
   test('the source: versioned, KMS-encrypted with its own key, TLS only, private, retained', () => {

@@ -18,7 +18,7 @@ function fixture(app = new App()) {
   return { stack, fn };
 }
 
-describe('configuration', () => {
+describe('IConfigEntry: parameters and secrets bound to a function', () => {
   test('parameters and secrets are granted to the function, their names passed as environment variables', () => {
     const { stack } = fixture();
     const t = Template.fromStack(stack);
@@ -40,18 +40,6 @@ describe('configuration', () => {
     // The secret's key lets the function's role decrypt through its key policy.
     const keys = JSON.stringify(t.findResources('AWS::KMS::Key'));
     expect(keys).toMatch(/"kms:Decrypt".*ReaderRole/);
-  });
-
-  test('validation names every bad prop', () => {
-    const stack = new Stack(new App(), 'Bad');
-    expect(() => new ConfigParameter(stack, 'A', { envName: 'lower', value: 'x' })).toThrow(/envName: 'lower' is not allowed/);
-    expect(() => new ConfigParameter(stack, 'B', { envName: 'AWS_REGION_PARAM', value: 'x' })).toThrow(/envName: 'AWS_REGION_PARAM'/);
-    expect(() => new ConfigParameter(stack, 'C', { envName: 'OK', type: ConfigParameterType.JSON, value: '{nope' })).toThrow(/value: not JSON/);
-    expect(() => new ConfigParameter(stack, 'D', { envName: 'OK', value: '' })).toThrow(/value: empty/);
-    expect(() => new ConfigParameter(stack, 'E', { envName: 'OK', value: 'x'.repeat(5000) })).toThrow(/value: 5000 bytes/);
-    expect(() => new ConfigParameter(stack, 'F', { envName: 'OK', value: 'x', parameterName: 'bad name' })).toThrow(/parameterName: 'bad name'/);
-    expect(() => new ConfigSecret(stack, 'G', { envName: 'OK', generatedLength: 4 })).toThrow(/generatedLength: 4/);
-    expect(() => new ConfigSecret(stack, 'H', { envName: 'OK', noRotationReason: ' ' })).toThrow(/noRotationReason: empty/);
   });
 
   test('a function with its configuration passes every compliance pack', () => {
