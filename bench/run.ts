@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const previousLines = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf-8').split('\n') : [];
   const kept = (k: string, kind: 'headline' | 'goal') => previousLines
     .filter((l) => l.startsWith('- ') && l.endsWith(kind === 'goal' ? `<!-- ${k} goal -->` : `<!-- ${k} -->`))
-    .map((l) => l.replace(/ <!--/, ' (earlier run) <!--'));
+    .map((l) => (l.includes('(earlier run)') ? l : l.replace(/ <!--/, ' (earlier run) <!--')));
   const date = new Date().toISOString().slice(0, 10);
   const md = [
     '# cdk-rampart benchmarks', '',
