@@ -164,7 +164,7 @@ const synthExamples = project.addTask('synth:examples', {
 });
 synthExamples.spawn(project.bundler.bundleTask);
 synthExamples.spawn(examplesBuild);
-synthExamples.exec('ts-node --swc tools/synth-examples.ts');
+synthExamples.exec('ts-node --swc tools/synth-examples.ts', { receiveArgs: true });
 
 // Benchmarks print figures and write bench/RESULTS.md; never part of the test command.
 project.addTask('bench', {

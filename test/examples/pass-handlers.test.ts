@@ -310,6 +310,13 @@ describe('revocation and roadside checks', () => {
     });
   });
 
+  test('coordinates are logged to 6 decimals, so values DynamoDB cannot store (a fuzzed -5e-324) are logged as 0', async () => {
+    const res = await verify({ passNumber: approved.passId, latitude: 1.123456789, longitude: -5e-324 });
+    expect(res.status).toBe(200);
+    const check = (await rig.items()).find((c) => (c.checkId as any)?.S === res.body.checkId)!;
+    expect(check).toMatchObject({ latitude: { N: '1.123457' }, longitude: { N: '0' } });
+  });
+
   test('tampered, forged and unknown: an altered payload, a foreign key and a made-up number', async () => {
     const [h, p, s] = approved.token.split('.');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
