@@ -242,7 +242,10 @@ export class SecureSite extends Construct {
       certificate: this.certificate,
       // The TLS policy and SNI apply to a custom certificate only; with CloudFront's default
       // certificate CloudFront fixes both, and CDK warns that the settings are ignored.
-      ...(this.certificate ? { minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021, sslSupportMethod: cloudfront.SSLMethod.SNI } : {}),
+      ...(this.certificate ? {
+        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        sslSupportMethod: cloudfront.SSLMethod.SNI,
+      } : {}),
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
