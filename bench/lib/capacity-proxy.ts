@@ -61,7 +61,8 @@ export async function startCountingProxy(upstream: string, idempotencyTable: () 
             try {
               const parsed = JSON.parse(text.toString('utf-8'));
               const cc = parsed.ConsumedCapacity;
-              const units = (Array.isArray(cc) ? cc : cc ? [cc] : []).reduce((s: number, c: any) => s + Number(c.CapacityUnits ?? c.WriteCapacityUnits ?? 0), 0);
+              const consumed = Array.isArray(cc) ? cc : cc ? [cc] : [];
+              const units = consumed.reduce((s: number, c: any) => s + Number(c.CapacityUnits ?? c.WriteCapacityUnits ?? 0), 0);
               const t = tally.get(category) ?? { calls: 0, units: 0 };
               t.calls++;
               t.units += units;

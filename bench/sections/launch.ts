@@ -190,7 +190,12 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
         method: 'POST',
         path: '/v1/passes',
         headers: { 'content-type': 'application/json', 'authorization': `Bearer ${signupToken(citizen)}`, 'idempotency-key': key },
-        body: JSON.stringify(application(i, reason, DISTRICTS[Math.floor(i / reasons.length) % DISTRICTS.length], Math.floor(i / (reasons.length * DISTRICTS.length)) % 6, duration)),
+        body: JSON.stringify(application(
+          i, reason,
+          DISTRICTS[Math.floor(i / reasons.length) % DISTRICTS.length],
+          Math.floor(i / (reasons.length * DISTRICTS.length)) % 6,
+          duration,
+        )),
       };
     });
     const UNKNOWN_EVERY = 5;
@@ -340,7 +345,8 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
       const fnMs = f.cpuMsPerRequest / vcpuShare(f.memoryMb);
       const concP50 = Math.ceil((rps * Math.max(f.p50Ms, fnMs)) / 1000);
       const conc50 = Math.ceil((rps * CAPACITY_MD.msPerInvocation) / 1000);
-      const cost = (rps * 3600 * (f.memoryMb / 1024) * (Math.ceil(Math.max(f.p50Ms, fnMs)) / 1000)) * LAMBDA_ARM_GB_SECOND_USD + (rps * 3600 / 1e6) * LAMBDA_REQUEST_USD_PER_MILLION;
+      const gbSeconds = rps * 3600 * (f.memoryMb / 1024) * (Math.ceil(Math.max(f.p50Ms, fnMs)) / 1000);
+      const cost = gbSeconds * LAMBDA_ARM_GB_SECOND_USD + (rps * 3600 / 1e6) * LAMBDA_REQUEST_USD_PER_MILLION;
       capRows.push([label, int(rps), `${f.cpuMsPerRequest.toFixed(2)} ms`, vcpu.toFixed(1), int(concP50), int(conc50), int(rps * wcuPer), `$${cost.toFixed(2)}`]);
     };
     const avg = DAY_REQUESTS / 86400;
@@ -387,7 +393,15 @@ async function scanAll(client: DynamoDBClient, tableName: string): Promise<Recor
 }
 
 if (require.main === module) {
-  runLaunch({ runs: 1, warmup: 0, log: true, amount: Number(process.env.AMOUNT ?? 300), connections: 20, seconds: 30, citizens: Number(process.env.CITIZENS ?? 100) })
+  runLaunch({
+    runs: 1,
+    warmup: 0,
+    log: true,
+    connections: 20,
+    seconds: 30,
+    amount: Number(process.env.AMOUNT ?? 300),
+    citizens: Number(process.env.CITIZENS ?? 100),
+  })
     .then((r) => { console.log(r.markdown); console.log(r.headlines.join('\n')); console.log(r.goals); })
     .catch((e) => { console.error(e); process.exit(1); });
 }
