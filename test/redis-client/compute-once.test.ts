@@ -40,9 +40,10 @@ describe('computeOnce (SET NX lock + wait for the result)', () => {
 
   test('a worker that died holding the lock: the lock expires and the next caller does the work', async () => {
     const key = `combo:${randomUUID()}`;
-    // The dead worker's lock, as SET NX PX left it.
-    await clients[0].set(`${key}:lock`, 'dead-worker', 'PX', 300, 'NX');
+    // The dead worker's lock, as SET NX PX left it. The clock starts before the SET: the lock
+    // expires 300 ms after Redis applies it, which is never before this point, however slow the reply.
     const started = Date.now();
+    await clients[0].set(`${key}:lock`, 'dead-worker', 'PX', 300, 'NX');
     const result = await computeOnce(clients[1], key, async () => 'recovered', { resultTtlSeconds: 60, lockTtlMs: 5_000 });
     expect(result).toEqual({ value: 'recovered', computed: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
