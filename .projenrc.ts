@@ -123,6 +123,9 @@ packageJson.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/support/setu
 packageJson.addOverride('jest.globalSetup', '<rootDir>/test/support/global-setup.ts');
 packageJson.addOverride('jest.globalTeardown', '<rootDir>/test/support/global-teardown.ts');
 packageJson.addOverride('jest.testTimeout', 120_000);
+// jest defaults to one worker fewer than the cores: on our 2-core machines that is one. The suite
+// is CPU-bound synths and local engines, so both cores halve it (7.3 -> 3.2 min measured).
+packageJson.addOverride('jest.maxWorkers', '100%');
 packageJson.addOverride('jest.coverageReporters', ['text-summary', 'lcov']);
 packageJson.addOverride('jest.collectCoverageFrom', ['src/**/*.ts', 'examples/**/*.ts', '!**/*.test.ts', '!src/**/*-function.ts']);
 packageJson.addOverride('jest.reporters', [
