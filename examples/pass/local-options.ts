@@ -102,25 +102,49 @@ async function streams<T>(endpoint: string, op: string, body: unknown): Promise<
   return answer;
 }
 
-/** Reads every shard of a table's stream from its start, handing each batch to `consume`. */
+/**
+ * Reads every shard of a table's stream from its start, handing each batch to `consume`. When
+ * DynamoDB Local refuses an iterator (trimmed or expired, as it does under load), the reader takes a
+ * fresh one after the last record it handed on; the stream consumer counts exactly once, so a record
+ * seen twice changes nothing.
+ */
 class StreamReader {
   private readonly iterators = new Map<string, string | undefined>();
+  private readonly lastSequence = new Map<string, string>();
   constructor(private readonly endpoint: string, private readonly streamArn: string) {}
+
+  private async freshIterator(shardId: string): Promise<string> {
+    const after = this.lastSequence.get(shardId);
+    const it = await streams<{ ShardIterator: string }>(this.endpoint, 'GetShardIterator', {
+      StreamArn: this.streamArn,
+      ShardId: shardId,
+      ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+    });
+    return it.ShardIterator;
+  }
 
   async poll(consume: (records: DynamoDBRecord[]) => Promise<void>): Promise<number> {
     const description = await streams<{ StreamDescription: { Shards: { ShardId: string }[] } }>(this.endpoint, 'DescribeStream', { StreamArn: this.streamArn });
     let count = 0;
     for (const { ShardId } of description.StreamDescription.Shards) {
-      if (!this.iterators.has(ShardId)) {
-        const it = await streams<{ ShardIterator: string }>(this.endpoint, 'GetShardIterator', { StreamArn: this.streamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' });
-        this.iterators.set(ShardId, it.ShardIterator);
-      }
+      if (!this.iterators.has(ShardId)) this.iterators.set(ShardId, await this.freshIterator(ShardId));
       let iterator = this.iterators.get(ShardId);
+      let refreshes = 0;
       while (iterator) {
-        const page = await streams<{ Records: DynamoDBRecord[]; NextShardIterator?: string }>(this.endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 100 });
+        let page: { Records: DynamoDBRecord[]; NextShardIterator?: string };
+        try {
+          page = await streams(this.endpoint, 'GetRecords', { ShardIterator: iterator, Limit: 100 });
+        } catch (error) {
+          if (!/TrimmedDataAccessException|ExpiredIteratorException/.test(String(error)) || ++refreshes > 3) throw error;
+          iterator = await this.freshIterator(ShardId);
+          this.iterators.set(ShardId, iterator);
+          continue;
+        }
         if (page.Records.length > 0) {
           await consume(page.Records);
           count += page.Records.length;
+          const last = page.Records[page.Records.length - 1].dynamodb?.SequenceNumber;
+          if (last) this.lastSequence.set(ShardId, last);
         }
         // A closed shard has no next iterator; an open one answers empty pages until something happens.
         this.iterators.set(ShardId, page.NextShardIterator);
