@@ -1,8 +1,8 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
+import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, S3_REPLICATION_RULES } from '../private/nag-id';
 
@@ -85,16 +85,8 @@ export class RecoveryBucket extends Construct {
 
     const logs = props.serverAccessLogsBucket ?? accessLogBucket(this, 'AccessLogs');
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      ...dataBucketProps(this.encryptionKey),
       bucketName,
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
     logAccessTo(this.bucket, logs, 'replica/');

@@ -1,11 +1,11 @@
-import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
-import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
+import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { nagResourceText } from '../private/nag-id';
 
@@ -122,15 +122,7 @@ export class ReplicatedBucket extends Construct {
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the objects of ${this.node.path}` });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...dataBucketProps(this.encryptionKey),
       lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
     logAccessTo(this.bucket, props.serverAccessLogsBucket ?? accessLogBucket(this, 'AccessLogs'), 'source/');

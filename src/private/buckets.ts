@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
@@ -24,6 +25,25 @@ export interface AccessLogBucketOptions {
 
 /** Days a deleted or expired log object stays recoverable as a noncurrent version. */
 const NONCURRENT_LOG_DAYS = 30;
+
+/**
+ * The settings every bucket holding data shares: versioned, SSE-KMS with the given key (and an S3
+ * Bucket Key, so KMS is called per bucket rather than per object), TLS 1.2 or later only, public
+ * access blocked, ACLs off, retained. Spread them first and add what differs.
+ */
+export function dataBucketProps(encryptionKey: kms.IKey, removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): s3.BucketProps {
+  return {
+    versioned: true,
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey,
+    bucketKeyEnabled: true,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    removalPolicy,
+  };
+}
 
 /**
  * A bucket for access logs, with what log delivery allows: SSE-S3 (log delivery cannot use a KMS

@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance';
-import { enableEventBridge, accessLogBucket, logAccessTo } from '../private/buckets';
+import { accessLogBucket, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, INLINE_POLICY_RULES, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
 import { CloudFrontWebAcl, WebAclRules, WebAclRulesProps } from '../waf';
@@ -183,15 +183,7 @@ export class SecureSite extends Construct {
 
     this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the content of ${this.node.path}`, removalPolicy });
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy,
+      ...dataBucketProps(this.encryptionKey, removalPolicy),
       lifecycleRules: [{
         id: 'ExpireOldVersions',
         noncurrentVersionExpiration,

@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { Compliance } from '../compliance';
 import { glueTypeProblem } from './private/glue-types';
-import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../private/buckets';
+import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
@@ -459,15 +459,7 @@ export class EventArchive extends Construct {
 
   private archiveBucket(transitions: s3.Transition[], expiration: Duration | undefined, noncurrentVersionExpiration: Duration): s3.Bucket {
     const bucket = new s3.Bucket(this, 'Archive', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...dataBucketProps(this.encryptionKey),
       lifecycleRules: [{
         id: 'archive-tiers',
         transitions,
@@ -483,15 +475,7 @@ export class EventArchive extends Construct {
 
   private queryResultsBucket(expiration: Duration): s3.Bucket {
     const bucket = new s3.Bucket(this, 'QueryResults', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...dataBucketProps(this.encryptionKey),
       lifecycleRules: [{
         id: 'expire-query-results',
         expiration,

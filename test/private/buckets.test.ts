@@ -1,7 +1,8 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { accessLogBucket, acknowledgeNoObjectLock, enableEventBridge, logAccessTo } from '../../src/private/buckets';
+import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../../src/private/buckets';
 import { secureKey } from '../../src/private/kms-key';
 import { acknowledgeEach, S3_REPLICATION_RULES } from '../../src/private/nag-id';
 import { expectCompliant } from '../support/compliance';
@@ -157,5 +158,32 @@ describe('logAccessTo', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: 'org-log-archive', LogFilePrefix: 'data/' } });
     template.resourcePropertiesCountIs('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' } })]) } }, 0);
+  });
+});
+
+describe('dataBucketProps', () => {
+  test('a data bucket: versioned, SSE-KMS with a bucket key, TLS 1.2+ only, public access blocked, ACLs off, retained', () => {
+    const stack = new Stack(new App(), 'Data');
+    const key = new kms.Key(stack, 'Key');
+    new s3.Bucket(stack, 'Bucket', dataBucketProps(key));
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true, ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      }),
+    });
+    const policy = JSON.stringify(template.findResources('AWS::S3::BucketPolicy'));
+    expect(policy).toContain('aws:SecureTransport');
+    expect(policy).toContain('s3:TlsVersion');
+  });
+
+  test('the removal policy can be chosen', () => {
+    const stack = new Stack(new App(), 'Data');
+    new s3.Bucket(stack, 'Bucket', dataBucketProps(new kms.Key(stack, 'Key'), RemovalPolicy.DESTROY));
+    Template.fromStack(stack).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
   });
 });
