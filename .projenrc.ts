@@ -130,7 +130,8 @@ packageJson.addOverride('jest.coverageReporters', ['text-summary', 'lcov']);
 packageJson.addOverride('jest.collectCoverageFrom', ['src/**/*.ts', 'examples/**/*.ts', '!**/*.test.ts', '!src/**/*-function.ts']);
 packageJson.addOverride('jest.reporters', [
   'default',
-  ['jest-junit', { outputDirectory: 'test-reports' }],
+  // addFileAttribute: the benchmarks attribute per-file times to the files that synthesize.
+  ['jest-junit', { outputDirectory: 'test-reports', addFileAttribute: 'true' }],
   '<rootDir>/test/support/summary-reporter.js',
 ]);
 
