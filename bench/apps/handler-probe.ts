@@ -7,24 +7,12 @@
  * (tables, DynamoDB endpoint) comes from the parent.
  */
 import * as fs from 'fs';
+import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { proxyEventFor, SampleRequest, withSeq } from '../handlers/samples';
 
 interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number }
 
-const context = (id: string): any => ({
-  awsRequestId: id,
-  functionName: 'bench',
-  functionVersion: '$LATEST',
-  memoryLimitInMB: '512',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:bench',
-  logGroupName: '/aws/lambda/bench',
-  logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const context = (id: string) => lambdaContext({ functionName: 'bench', requestId: id, memoryMb: 512, timeoutMs: 10_000 });
 
 async function main(): Promise<void> {
   const out = process.argv[2];

@@ -4,7 +4,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSBatchRe
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
 import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
-import { LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local';
+import { lambdaContext, LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local';
 
 /**
  * The movement pass on 127.0.0.1 without AWS: DynamoDB Local (the pass table with its two indexes
@@ -156,20 +156,7 @@ class StreamReader {
   }
 }
 
-const workerContext = (name: string): Context => ({
-  awsRequestId: `local-${name}`,
-  functionName: `local-${name}`,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:local-${name}`,
-  memoryLimitInMB: '1024',
-  logGroupName: `/aws/lambda/local-${name}`,
-  logStreamName: 'local',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+const workerContext = (name: string): Context => lambdaContext({ functionName: `local-${name}` });
 
 /** Start the whole pass system locally. */
 export async function startPassLocal(options: PassLocalOptions = {}): Promise<PassLocal> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 
 /**
@@ -35,20 +36,7 @@ function event(method: string, resource: string, overrides: Partial<APIGatewayPr
   };
 }
 
-const context = {
-  awsRequestId: 'lambda-request',
-  functionName: 'counter',
-  functionVersion: '$LATEST',
-  memoryLimitInMB: '1024',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:counter',
-  logGroupName: '/aws/lambda/counter',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+const context: Context = lambdaContext({ functionName: 'counter', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });
 
 const sell = () => decrement(event('POST', '/decrement'), context);
 const read = () => getCounter(event('GET', '/counter'), context);

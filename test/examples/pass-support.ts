@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
+import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { LocalAws } from '../../examples/shared/local/local-aws';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 
@@ -65,20 +66,7 @@ export interface Answer {
   readonly headers: Record<string, unknown>;
 }
 
-const context = {
-  awsRequestId: 'lambda-request',
-  functionName: 'pass',
-  functionVersion: '$LATEST',
-  memoryLimitInMB: '1024',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:pass',
-  logGroupName: '/aws/lambda/pass',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+const context: Context = lambdaContext({ functionName: 'pass', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });
 
 export function proxyEvent(request: Request): APIGatewayProxyEvent {
   const path = request.params ? Object.entries(request.params).reduce((p, [k, v]) => p.replace(`{${k}}`, v), request.resource) : request.resource;

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../../examples/shared/handler-kit';
 import { dynamoDbIdempotency } from '../../examples/shared/handler-kit/idempotency';
+import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 
 const CreateItem = z.object({ name: z.string().min(1), quantity: z.number().int().positive() });
@@ -31,20 +32,7 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
   };
 }
 
-const context = {
-  awsRequestId: 'lambda-request',
-  functionName: 'items',
-  functionVersion: '$LATEST',
-  memoryLimitInMB: '1024',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:items',
-  logGroupName: '/aws/lambda/items',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+const context: Context = lambdaContext({ functionName: 'items', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });
 
 async function storedItems(): Promise<number> {
   const out = await items.client.send(new ScanCommand({ TableName: items.tableName, Select: 'COUNT' }));

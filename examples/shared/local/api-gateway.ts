@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { groupsOf, LocalCaller, LocalIdentity } from './identity';
+import { lambdaContext } from './lambda-context';
 import type { ExampleRoute } from './routes';
 import { RouteAuthorization } from '../../../src/api';
 
@@ -165,23 +166,8 @@ export function proxyEvent(args: {
   };
 }
 
-function lambdaContext(route: ExampleRoute, requestId: string, timeoutMs: number): Context {
-  const name = `local-${route.handlerName}`;
-  const deadline = Date.now() + timeoutMs;
-  return {
-    awsRequestId: requestId,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: String(route.functionOptions?.memorySize ?? 1024),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function routeContext(route: ExampleRoute, requestId: string, timeoutMs: number): Context {
+  return lambdaContext({ functionName: `local-${route.handlerName}`, requestId, timeoutMs, memoryMb: route.functionOptions?.memorySize });
 }
 
 /**
@@ -226,7 +212,7 @@ export async function answerApi(routes: LoadedRoute[], request: ApiRequest, sett
   let timer: NodeJS.Timeout | undefined;
   try {
     const result = await Promise.race([
-      match.route.handler(event, lambdaContext(route, requestId, timeoutMs)),
+      match.route.handler(event, routeContext(route, requestId, timeoutMs)),
       new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); }),
     ]);
     if (result === 'timeout') return gatewayError(504, 'Endpoint request timed out', requestId);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
 
 /** A message in a local queue. */
 interface LocalMessage {
@@ -258,18 +259,5 @@ function md5(s: string): string {
 }
 
 function localContext(name: string): Context {
-  return {
-    awsRequestId: randomUUID(),
-    functionName: `local-${name}-worker`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:local-${name}-worker`,
-    memoryLimitInMB: '1024',
-    logGroupName: `/aws/lambda/local-${name}-worker`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return lambdaContext({ functionName: `local-${name}-worker` });
 }
