@@ -8,27 +8,15 @@
  * DYNAMODB_ENDPOINT (use a running DynamoDB instead of starting DynamoDB Local).
  */
 import { startPassLocal } from './local-options';
+import { stopOnSignals } from '../shared/local';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
 
-startPassLocal({ port, dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }).then((running) => {
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) process.exit(130);
-    signalled = true;
-    console.log(`\n${signal}: stopping the movement pass ...`);
-    running.stop().then(() => {
-      console.log('Stopped; nothing left running.');
-      process.exit(0);
-    }, (e) => {
-      console.error(e);
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}, (error) => {
-  console.error(error);
-  process.exit(1);
-});
+startPassLocal({ port, dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }).then(
+  (running) => stopOnSignals('the movement pass', running),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -271,11 +271,20 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
  */
 export async function runLocal(options: LocalOptions): Promise<LocalExample> {
   const running = await startLocal(options);
+  stopOnSignals(options.example, running);
+  return running;
+}
+
+/**
+ * Stops `running` on Ctrl-C or SIGTERM, then exits: 0 once everything stopped, 1 if stopping
+ * failed; a second signal while stopping exits at once.
+ */
+export function stopOnSignals(name: string, running: { stop(): Promise<void> }): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) process.exit(130);
     signalled = true;
-    console.log(`\n${signal}: stopping ${options.example} ...`);
+    console.log(`\n${signal}: stopping ${name} ...`);
     running.stop().then(() => {
       console.log('Stopped; nothing left running.');
       process.exit(0);
@@ -286,5 +295,4 @@ export async function runLocal(options: LocalOptions): Promise<LocalExample> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return running;
 }
