@@ -11,7 +11,7 @@ import * as path from 'path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build, Plugin } from 'esbuild';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
-import { buildHandlers, HANDLER_TARGET } from '../../tools/build-examples';
+import { buildHandlers, HANDLER_BUILD_OPTIONS } from '../../tools/build-examples';
 import { HandlerSamples } from '../handlers/samples';
 import { compileForBench, exampleApps, JS_OUT, ROOT } from '../lib/compile';
 import { BenchOptions, fmt, measureOnce, percentile, SectionResult, summarize, table } from '../lib/measure';
@@ -52,15 +52,9 @@ async function bundle(example: string, name: string, variant: string, plugins: P
   const r = await build({
     entryPoints: [path.join(ROOT, 'examples', example, 'handlers', `${name}.ts`)],
     outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: HANDLER_TARGET,
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    legalComments: 'none',
+    ...HANDLER_BUILD_OPTIONS,
+    external: [...HANDLER_BUILD_OPTIONS.external],
     logLevel: 'error',
-    absWorkingDir: ROOT,
     metafile: true,
     plugins,
   });
