@@ -35,3 +35,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm install"
   npm install --no-audit --no-fund --loglevel=error
 fi
+
+# What the tests will run against (a failing browser test on another machine starts here).
+# The first line naming a version (Debian's chromium wrapper may print a warning first).
+version() { { "$@" 2>&1 || true; } | grep -m 1 -E '[0-9]+\.[0-9]+' || echo "not found"; }
+pg_version() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -n "$bin" ]; then version "$bin/postgres" --version; else echo "not found"; fi
+}
+echo "setup: found"
+echo "  Chromium:   $(version chromium --version)"
+echo "  Java:       $(version java -version)"
+echo "  Redis:      $(version redis-server --version)"
+echo "  PostgreSQL: $(pg_version)"
+echo "  Node.js:    $(node --version)"

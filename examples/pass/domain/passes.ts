@@ -145,16 +145,9 @@ export interface Decider {
 }
 
 /** The claims a pass is signed with. */
-export function claimsOf(pass: PassItem, now: Date): Parameters<typeof signPass>[1] {
-  return {
-    pid: pass.passId,
-    name: pass.holderName,
-    from: pass.from.district,
-    to: pass.to.district,
-    nbf: Math.floor(Date.parse(pass.startTime) / 1000),
-    exp: Math.floor(Date.parse(pass.endTime) / 1000),
-    iat: Math.floor(now.getTime() / 1000),
-  };
+export function claimsOf(pass: PassItem): Parameters<typeof signPass>[1] {
+  const nbf = Math.floor(Date.parse(pass.startTime) / 1000);
+  return { pid: pass.passId, nbf, exp: nbf + pass.durationMinutes * 60 };
 }
 
 /** One traveller's approved passes still running (the overlap check), with the version guarding them. */
@@ -253,7 +246,7 @@ export async function decide(store: PassStore, key: SigningKey, caller: Caller, 
     const persons = await readPersons(store, pass);
     const clash = overlapping(pass, persons);
     if (clash) throw new ConflictError(`A traveller already holds approved pass ${clash} for an overlapping time; reject this one`);
-    const token = await signPass(key, claimsOf(pass, now));
+    const token = await signPass(key, claimsOf(pass));
     try {
       await store.client.send(new TransactWriteCommand({
         TransactItems: [

@@ -1,8 +1,8 @@
 import { createECDH, createHash } from 'crypto';
-import * as z from 'zod';
 import { jose, type JWK } from './jose';
+import { base32Decode, base32Encode, base32Number, base32ToNumber, normalizePassId, PASS_QR } from './pass-number';
 
-const { calculateJwkThumbprint, compactVerify, importJWK, SignJWT } = jose;
+const { calculateJwkThumbprint, importJWK } = jose;
 
 /** The key approved passes are signed with (ES256: ECDSA on P-256 with SHA-256). */
 export interface SigningKey {
@@ -14,36 +14,22 @@ export interface SigningKey {
   readonly kid: string;
 }
 
-/** What a signed pass says: enough for a police officer's offline check, nothing more. */
+/**
+ * What a pass's QR code says, signed: the pass number and its validity, nothing more. The police
+ * check online reads everything else (holder, travellers, route) from the stored pass; offline, the
+ * signature and the validity window are what a phone can judge.
+ */
 export interface PassClaims {
-  /** The pass number. */
+  /** The pass number (`XXXX-XXXX-XXXX`). */
   readonly pid: string;
-  /** The holder's name. */
-  readonly name: string;
-  /** Route: from district and to district. */
-  readonly from: string;
-  readonly to: string;
-  /** Validity (epoch seconds). */
+  /** Validity (epoch seconds; `exp - nbf` is a whole number of minutes, at most a day). */
   readonly nbf: number;
   readonly exp: number;
-  readonly iat: number;
 }
 
-const Claims = z.object({
-  pid: z.string().min(1).max(40),
-  name: z.string().max(200),
-  from: z.string().max(60),
-  to: z.string().max(60),
-  nbf: z.number().int(),
-  exp: z.number().int(),
-  iat: z.number().int(),
-});
-
-/** The media type of a pass token (JWS `typ`), so no other token signed with the key passes for one. */
-export const PASS_TOKEN_TYPE = 'pass+jwt';
-
-// The order of the P-256 group.
+// The order of the P-256 group, and half of it (a canonical signature has s <= n/2).
 const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+const P256_HALF_N = P256_N / 2n;
 
 function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -80,33 +66,74 @@ export async function signingKeyFrom(secret: string): Promise<SigningKey> {
   return { privateKey, kid, publicJwk: { ...publicPart, kid, alg: 'ES256', use: 'sig' } };
 }
 
-/** A compact JWS (ES256) of the pass's claims: the QR payload. */
-export async function signPass(key: SigningKey, claims: PassClaims): Promise<string> {
-  return new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: PASS_TOKEN_TYPE })
-    .sign(key.privateKey);
+/** The 4 characters a pass's QR code names its signing key by (a digest of the key's `kid`). */
+export function keyRef(kid: string): string {
+  return base32Encode(createHash('sha256').update(kid).digest()).slice(0, 4);
 }
 
-/** The result of checking a token's signature: its claims, or why it is not ours. */
-export type TokenCheck = { readonly ok: true; readonly claims: PassClaims } | { readonly ok: false; readonly problem: string };
+// Domain separation: what a pass signature covers can never be the signing input of another
+// token made with the same key (a JWS signing input is base64url, which has no newline or colon).
+const SIGNED_PREFIX = 'movement-pass-qr/1\n';
+const SUBTLE = globalThis.crypto.subtle;
+const ECDSA = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+function bigIntOf(bytes: Uint8Array): bigint {
+  return BigInt(`0x${Buffer.from(bytes).toString('hex') || '0'}`);
+}
 
 /**
- * Checks a pass token against the published public keys (by `kid`): the signature, the algorithm,
- * the type and the shape of the claims. Time is not judged here (the caller compares with the
- * stored pass, or with `nbf`/`exp` offline). Anything wrong means the token was altered or forged.
+ * The pass's QR text (see `PASS_QR`), signed with ES256. The signature is made canonical (low S:
+ * of the two valid values s and n - s, the smaller), so a genuine pass has exactly one valid text.
+ */
+export async function signPass(key: SigningKey, claims: PassClaims): Promise<string> {
+  const id = normalizePassId(claims.pid);
+  const from = base32Number(claims.nbf, 7);
+  const minutes = (claims.exp - claims.nbf) / 60;
+  const length = base32Number(minutes, 3);
+  if (!id || !from || !length || minutes < 1 || minutes > 1440) {
+    throw new Error(`Cannot sign pass ${claims.pid}: its number or validity is out of range`);
+  }
+  const body = `P1:${keyRef(key.kid)}:${id.replace(/-/g, '')}:${from}:${length}`;
+  const raw = new Uint8Array(await SUBTLE.sign(ECDSA, key.privateKey as CryptoKey, new TextEncoder().encode(SIGNED_PREFIX + body)));
+  const s = bigIntOf(raw.subarray(32));
+  if (s > P256_HALF_N) raw.set(Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return `${body}:${base32Encode(raw)}`;
+}
+
+/** The result of checking a pass's QR text: its claims, or why it is not ours. */
+export type TokenCheck =
+  | { readonly ok: true; readonly claims: PassClaims & { readonly kid: string } }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * Checks a pass's QR text against the published public keys: its exact form (one canonical
+ * spelling only), the key it names, and an ES256 signature with low S (the other valid value of a
+ * genuine signature, n - s, is refused, as is any other changed character). Time is not judged
+ * here (the caller compares with the stored pass, or with `nbf`/`exp` offline). Anything wrong
+ * means the text was altered or forged.
  */
 export async function checkPassToken(token: string, publicKeys: JWK[]): Promise<TokenCheck> {
-  try {
-    const { payload, protectedHeader } = await compactVerify(token, async (header) => {
-      const jwk = publicKeys.find((k) => k.kid === header.kid);
-      if (!jwk || header.alg !== 'ES256') throw new Error('unknown key or algorithm');
-      return importJWK(jwk, 'ES256');
-    }, { algorithms: ['ES256'] });
-    if (protectedHeader.typ !== PASS_TOKEN_TYPE) return { ok: false, problem: 'not a pass token' };
-    const parsed = Claims.safeParse(JSON.parse(new TextDecoder().decode(payload)));
-    if (!parsed.success) return { ok: false, problem: 'claims are not those of a pass' };
-    return { ok: true, claims: parsed.data };
-  } catch (error) {
-    return { ok: false, problem: (error as Error).message || 'signature check failed' };
+  if (!PASS_QR.test(token)) return { ok: false, problem: 'not the QR text of a pass' };
+  const [, ref, id, from, length, sigText] = token.split(':');
+  const signature = base32Decode(sigText, 64);
+  if (!signature) return { ok: false, problem: 'signature is not canonical' };
+  const r = bigIntOf(signature.subarray(0, 32));
+  const s = bigIntOf(signature.subarray(32));
+  if (r === 0n || r >= P256_N || s === 0n || s > P256_HALF_N) return { ok: false, problem: 'signature is not canonical (high S)' };
+  const candidates = publicKeys.filter((k) => typeof k.kid === 'string' && keyRef(k.kid) === ref && k.kty === 'EC' && k.crv === 'P-256');
+  if (candidates.length === 0) return { ok: false, problem: 'unknown key' };
+  const signed = new TextEncoder().encode(SIGNED_PREFIX + token.slice(0, token.lastIndexOf(':')));
+  for (const jwk of candidates) {
+    try {
+      const publicKey = await importJWK({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, 'ES256') as CryptoKey;
+      if (await SUBTLE.verify(ECDSA, publicKey, signature, signed)) {
+        const nbf = base32ToNumber(from)!;
+        const pid = normalizePassId(id)!;
+        return { ok: true, claims: { pid, nbf, exp: nbf + base32ToNumber(length)! * 60, kid: jwk.kid! } };
+      }
+    } catch {
+      // a malformed published key verifies nothing
+    }
   }
+  return { ok: false, problem: 'signature does not match' };
 }
