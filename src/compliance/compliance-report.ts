@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Compliance, CompliancePack } from './compliance';
+import { PACK_SEVERITY, PACKS_RUN_DIRECTORY, PackRunRecord, sha256Of } from './private/gated-pack';
 
 /** One rule that a resource breaks. */
 export interface ComplianceFinding {
@@ -9,7 +11,10 @@ export interface ComplianceFinding {
   readonly ruleId: string;
   /** What the rule says is wrong. */
   readonly message: string;
-  /** `error`, `warning`, `info` or `fatal`, as the plugin reported it. */
+  /**
+   * `error`, `warning`, `info` or `fatal`: the severity the pack gives the rule (a cdk-nag `warning`
+   * fails the gate like an `error`; Control Tower findings are `error`).
+   */
   readonly severity: string;
   /** The construct path of the resource, e.g. `MyStack/Site/Bucket/Resource`. */
   readonly constructPath: string;
@@ -39,6 +44,26 @@ export interface ComplianceStackSummary {
   readonly acknowledgements: number;
 }
 
+/** Options for `ComplianceReport.fromAssembly()`. */
+export interface ComplianceReportOptions {
+  /**
+   * The packs that must have checked every stack of the assembly. A pack among them that did not
+   * run (not enabled, or enabled on a stage that does not hold every stack) makes the report not
+   * compliant, and is listed in `missingPacks`. An empty list requires none.
+   *
+   * @default - every pack: `Compliance.DEFAULT_PACKS`
+   */
+  readonly requiredPacks?: CompliancePack[];
+}
+
+/** A pack that did not check a stack. */
+export interface ComplianceMissingPack {
+  /** The pack, e.g. `AwsSolutions`. */
+  readonly pack: string;
+  /** The construct path of the stack it did not check. */
+  readonly stack: string;
+}
+
 interface RawViolatingConstruct {
   readonly constructPath?: string;
 }
@@ -47,6 +72,7 @@ interface RawViolation {
   readonly description?: string;
   readonly suggestedFix?: string;
   readonly severity?: string;
+  readonly ruleMetadata?: Record<string, string>;
   readonly violatingConstructs?: RawViolatingConstruct[];
   readonly reason?: string;
 }
@@ -66,19 +92,32 @@ export class ComplianceReport {
   /**
    * Read the report of a synthesized cloud assembly.
    *
+   * It vouches only for what it saw: a directory that is not a readable cloud assembly, or a
+   * validation report that cannot be read, is an error; a required pack that did not check every
+   * stack makes the report not compliant (see `missingPacks`).
+   *
    * @param directory the cloud assembly directory (`cdk.out`)
+   * @param options the packs that must have run
    */
-  public static fromAssembly(directory: string): ComplianceReport {
-    const stacks = listStacks(directory).sort();
-    const reportFile = path.join(directory, 'validation-report.json');
-    if (!fs.existsSync(reportFile)) {
-      return new ComplianceReport(stacks, [], [], []);
+  public static fromAssembly(directory: string, options: ComplianceReportOptions = {}): ComplianceReport {
+    const requiredPacks = [...new Set(options.requiredPacks ?? Compliance.DEFAULT_PACKS)];
+    const known = Object.values(CompliancePack) as string[];
+    const unknown = requiredPacks.filter((p) => !known.includes(p));
+    if (unknown.length > 0) {
+      throw new Error(`ComplianceReport.fromAssembly: requiredPacks: [${unknown.join(', ')}] are not packs; allowed: ${known.join(', ')}`);
     }
-    const raw = JSON.parse(fs.readFileSync(reportFile, 'utf-8')) as { pluginReports?: RawPluginReport[] };
+    const stackInfos = listStacks(directory, directory).sort((a, b) => a.path.localeCompare(b.path));
+    const stacks = stackInfos.map((s) => s.path);
+    const packsRun = packsThatRan(directory, stackInfos);
+    const missingPacks: ComplianceMissingPack[] = [];
+    for (const pack of requiredPacks) {
+      for (const s of stackInfos) if (!packsRun.get(pack)?.has(s.path)) missingPacks.push({ pack, stack: s.path });
+      if (stackInfos.length === 0) missingPacks.push({ pack, stack: '' });
+    }
     const findings: ComplianceFinding[] = [];
     const acknowledgements: ComplianceAcknowledgement[] = [];
     const packs: string[] = [];
-    for (const plugin of raw.pluginReports ?? []) {
+    for (const plugin of readValidationReport(directory).pluginReports ?? []) {
       packs.push(plugin.pluginName);
       const failure = plugin.conclusion === 'failure' && (plugin.violations ?? []).length === 0 ? plugin.metadata?.error : undefined;
       if (failure) {
@@ -91,28 +130,42 @@ export class ComplianceReport {
         acknowledgements.push(...expand(plugin.pluginName, v, stacks).map((f) => ({ ...f, reason: v.reason ?? '' })));
       }
     }
-    return new ComplianceReport(stacks, packs, findings, acknowledgements);
+    const ran = [...packsRun].filter(([, checked]) => stacks.length > 0 && stacks.every((s) => checked.has(s))).map(([pack]) => pack).sort();
+    return new ComplianceReport(stacks, packs, ran, missingPacks, findings, acknowledgements);
   }
 
   /** Construct paths of every stack in the assembly, nested stages included, sorted. */
   public readonly stacks: string[];
-  /** Names of the packs that reported anything. */
+  /** Names of the packs (and other validation plugins) that reported a finding or an acknowledgement. */
   public readonly packs: string[];
+  /** Names of the packs that checked every stack of the assembly, sorted. */
+  public readonly packsRun: string[];
+  /** Each required pack that did not check a stack (the stack is empty when the assembly holds none). */
+  public readonly missingPacks: ComplianceMissingPack[];
   /** Unacknowledged findings. */
   public readonly findings: ComplianceFinding[];
   /** Acknowledged findings with their reasons. */
   public readonly acknowledgements: ComplianceAcknowledgement[];
 
-  private constructor(stacks: string[], packs: string[], findings: ComplianceFinding[], acknowledgements: ComplianceAcknowledgement[]) {
+  private constructor(
+    stacks: string[],
+    packs: string[],
+    packsRun: string[],
+    missingPacks: ComplianceMissingPack[],
+    findings: ComplianceFinding[],
+    acknowledgements: ComplianceAcknowledgement[],
+  ) {
     this.stacks = stacks;
     this.packs = packs;
+    this.packsRun = packsRun;
+    this.missingPacks = missingPacks;
     this.findings = findings;
     this.acknowledgements = acknowledgements;
   }
 
-  /** True when nothing is left unacknowledged. */
+  /** True when every required pack checked every stack and nothing is left unacknowledged. */
   public get compliant(): boolean {
-    return this.findings.length === 0;
+    return this.findings.length === 0 && this.missingPacks.length === 0;
   }
 
   /**
@@ -125,6 +178,8 @@ export class ComplianceReport {
     return new ComplianceReport(
       this.stacks.filter(inside),
       this.packs,
+      this.packsRun,
+      this.missingPacks.filter((m) => inside(m.stack)),
       this.findings.filter((f) => inside(f.stack)),
       this.acknowledgements.filter((a) => inside(a.stack)),
     );
@@ -139,9 +194,12 @@ export class ComplianceReport {
     }));
   }
 
-  /** One line per unacknowledged finding: pack, rule, path and message. */
+  /** One line per pack that did not run on a stack, then one per unacknowledged finding: pack, rule, path and message. */
   public describeFindings(): string {
-    return this.findings.map((f) => `[${f.pack}] ${f.ruleId} at ${f.constructPath || '<app>'}: ${f.message}`).join('\n');
+    return [
+      ...this.missingPacks.map((m) => `[${m.pack}] did not run on ${m.stack ? `stack ${m.stack}` : 'any stack (the assembly holds none)'}: enable it (Compliance.of(app).enable) on the app`),
+      ...this.findings.map((f) => `[${f.pack}] ${f.ruleId} at ${f.constructPath || '<app>'}: ${f.message}`),
+    ].join('\n');
   }
 
   /**
@@ -151,8 +209,12 @@ export class ComplianceReport {
    */
   public toMarkdown(title: string): string {
     const out: string[] = [`## ${title}`, ''];
-    const status = this.compliant ? 'compliant' : `**${this.findings.length} unacknowledged finding(s)**`;
-    out.push(`Packs: ${this.packs.length > 0 ? this.packs.join(', ') : 'none reported'}. Result: ${status}.`, '');
+    const problems = [
+      ...(this.missingPacks.length > 0 ? [`**pack(s) not run: ${unique(this.missingPacks.map((m) => m.pack)).join(', ')}**`] : []),
+      ...(this.findings.length > 0 || this.missingPacks.length === 0 ? [`**${this.findings.length} unacknowledged finding(s)**`] : []),
+    ];
+    const status = this.compliant ? 'compliant' : problems.join(', ');
+    out.push(`Packs run: ${this.packsRun.length > 0 ? this.packsRun.join(', ') : 'none'}. Result: ${status}.`, '');
     const orphans = this.findings.filter((f) => !this.stacks.includes(f.stack));
     const stacks = orphans.length > 0 ? [...this.stacks, ''] : this.stacks;
     for (const stack of stacks) {
@@ -181,6 +243,8 @@ export class ComplianceReport {
 }
 
 function expand(pack: string, v: RawViolation, stacks: string[]): ComplianceFinding[] {
+  const packSeverity = v.ruleMetadata?.[PACK_SEVERITY];
+  const severity = packSeverity && packSeverity !== 'none' ? packSeverity : v.severity ?? 'error';
   const constructs = v.violatingConstructs && v.violatingConstructs.length > 0 ? v.violatingConstructs : [{ constructPath: '' }];
   return constructs.map((c) => {
     const constructPath = c.constructPath ?? '';
@@ -188,7 +252,7 @@ function expand(pack: string, v: RawViolation, stacks: string[]): ComplianceFind
       pack,
       ruleId: v.ruleName,
       message: v.description ?? '',
-      severity: v.severity ?? 'error',
+      severity,
       constructPath,
       stack: stackOf(constructPath, stacks),
       ...(v.suggestedFix ? { suggestedFix: v.suggestedFix } : {}),
@@ -204,21 +268,79 @@ function stackOf(constructPath: string, stacks: string[]): string {
   return best;
 }
 
-/** Stack construct paths from the assembly manifest, following nested stage assemblies. */
-function listStacks(directory: string): string[] {
+interface ManifestArtifact {
+  readonly type: string;
+  readonly displayName?: string;
+  readonly properties?: { readonly directoryName?: string; readonly templateFile?: string };
+}
+
+interface StackInfo {
+  /** Construct path of the stack. */
+  readonly path: string;
+  /** Absolute path of its template. */
+  readonly template: string;
+}
+
+/** Stacks from the assembly manifest, following nested stage assemblies; an unreadable manifest is an error. */
+function listStacks(directory: string, root: string): StackInfo[] {
   const manifestFile = path.join(directory, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) return [];
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8')) as {
-    artifacts?: Record<string, { type: string; displayName?: string; properties?: { directoryName?: string } }>;
-  };
-  const stacks: string[] = [];
+  let manifest: { artifacts?: Record<string, ManifestArtifact> };
+  try {
+    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf-8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : `it cannot be read: ${(e as Error).message}`;
+    throw new Error(`ComplianceReport.fromAssembly: '${path.resolve(directory)}' is not a cloud assembly: ${path.relative(root, manifestFile) || manifestFile} ${why}. Synthesize the app first (cdk synth).`);
+  }
+  const stacks: StackInfo[] = [];
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type === 'aws:cloudformation:stack') stacks.push(artifact.displayName ?? id);
+    if (artifact.type === 'aws:cloudformation:stack') {
+      stacks.push({ path: artifact.displayName ?? id, template: path.resolve(directory, artifact.properties?.templateFile ?? `${id}.template.json`) });
+    }
     if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
-      stacks.push(...listStacks(path.join(directory, artifact.properties.directoryName)));
+      stacks.push(...listStacks(path.join(directory, artifact.properties.directoryName), root));
     }
   }
   return stacks;
+}
+
+/** The validation report of the assembly; none when no plugin ran; an unreadable one is an error. */
+function readValidationReport(directory: string): { pluginReports?: RawPluginReport[] } {
+  const reportFile = path.join(directory, 'validation-report.json');
+  if (!fs.existsSync(reportFile)) return {};
+  try {
+    return JSON.parse(fs.readFileSync(reportFile, 'utf-8'));
+  } catch (e) {
+    throw new Error(`ComplianceReport.fromAssembly: '${path.resolve(reportFile)}' cannot be read: ${(e as Error).message}`);
+  }
+}
+
+/** For each pack, the stacks whose current template it checked (its record matches the template's hash). */
+function packsThatRan(directory: string, stacks: StackInfo[]): Map<string, Set<string>> {
+  const dir = path.join(directory, PACKS_RUN_DIRECTORY);
+  const ran = new Map<string, Set<string>>();
+  if (!fs.existsSync(dir)) return ran;
+  const hashes = new Map<string, string>();
+  const hashOf = (file: string) => {
+    if (!hashes.has(file)) hashes.set(file, fs.existsSync(file) ? sha256Of(file) : '');
+    return hashes.get(file)!;
+  };
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    let record: PackRunRecord;
+    try {
+      record = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf-8'));
+    } catch (e) {
+      throw new Error(`ComplianceReport.fromAssembly: '${path.resolve(dir, name)}' cannot be read: ${(e as Error).message}`);
+    }
+    const checked = new Map((record.templates ?? []).map((t) => [path.resolve(directory, t.path), t.sha256]));
+    for (const s of stacks) {
+      const sha = checked.get(s.template);
+      if (sha !== undefined && sha === hashOf(s.template)) {
+        if (!ran.has(record.pack)) ran.set(record.pack, new Set());
+        ran.get(record.pack)!.add(s.path);
+      }
+    }
+  }
+  return ran;
 }
 
 function relative(f: ComplianceFinding): string {

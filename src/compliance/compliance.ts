@@ -1,13 +1,8 @@
 import { App, IPolicyValidationPlugin, Stack, Stage, Validations } from 'aws-cdk-lib';
-import {
-  AwsSolutionsChecks,
-  HIPAASecurityChecks,
-  NIST80053R5Checks,
-  PCIDSS321Checks,
-  ServerlessChecks,
-} from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { ControlTowerChecks } from './private/control-tower-checks';
+import { GatedPack } from './private/gated-pack';
+import { nagPack } from './private/packs';
 
 /**
  * A rule pack that `Compliance` can register as a policy-validation plugin.
@@ -133,27 +128,18 @@ export class Compliance {
   /**
    * Builds the validation plugins for the given packs, for callers that register plugins themselves.
    *
+   * Each plugin fails on every unacknowledged finding, whatever else is acknowledged, and records in
+   * the cloud assembly which templates it checked (read by `ComplianceReport`). Only the packages of
+   * the chosen packs are loaded: cdk-nag for its packs (each on its own), the cfn-guard validator for
+   * `CONTROL_TOWER`; a missing one is named in the error.
+   *
    * @param scope the app or stage the cdk-nag packs are created in
    * @param options the packs and their settings
    */
   public static plugins(scope: IConstruct, options: ComplianceOptions = {}): IPolicyValidationPlugin[] {
-    const packs = options.packs ?? Compliance.DEFAULT_PACKS;
+    const packs = resolvePacks(options.packs);
     const nagProps = { verbose: options.verbose ?? false };
-    const unknown = packs.filter((p) => !Object.values(CompliancePack).includes(p));
-    if (packs.length === 0 || unknown.length > 0) {
-      throw new Error(`Compliance: packs must name at least one of ${Object.values(CompliancePack).join(', ')}; got [${packs.join(', ')}]`);
-    }
-    return [...new Set(packs)].map((pack) => {
-      switch (pack) {
-        case CompliancePack.AWS_SOLUTIONS: return new AwsSolutionsChecks(scope, nagProps);
-        case CompliancePack.NIST_800_53_R5: return new NIST80053R5Checks(scope, nagProps);
-        case CompliancePack.HIPAA_SECURITY: return new HIPAASecurityChecks(scope, nagProps);
-        case CompliancePack.PCI_DSS_321: return new PCIDSS321Checks(scope, nagProps);
-        case CompliancePack.SERVERLESS: return new ServerlessChecks(scope, nagProps);
-        case CompliancePack.CONTROL_TOWER: return new ControlTowerChecks();
-        default: throw new Error(`Compliance: unknown pack ${pack}`);
-      }
-    });
+    return packs.map((pack) => new GatedPack(pack === CompliancePack.CONTROL_TOWER ? new ControlTowerChecks() : nagPack(pack, scope, nagProps)));
   }
 
   /** The id under which CDK's validation report files an acknowledgement of `ruleId`. */
@@ -181,8 +167,25 @@ export class Compliance {
   /**
    * Register the packs on every stack of this app or stage. With the packs registered, `cdk synth`
    * fails and prints the report while any finding is unacknowledged.
+   *
+   * Calling it again on the same app or stage with the same options (the same set of packs and
+   * settings) changes nothing; with other options it throws, since a second set of packs would
+   * silently run beside the first.
    */
   public enable(options: ComplianceOptions = {}): void {
+    const settings = JSON.stringify({
+      packs: [...resolvePacks(options.packs)].sort(),
+      cloudFormationSchemaValidation: options.cloudFormationSchemaValidation ?? false,
+      verbose: options.verbose ?? false,
+    });
+    const previous = enabled.get(this.stage);
+    if (previous !== undefined) {
+      if (previous === settings) return;
+      throw new Error(
+        `Compliance.enable at '${this.stage.node.path || '<app>'}': already enabled with ${previous}; ` +
+        `called again with ${settings}. Call enable() once per app or stage with every pack it needs.`,
+      );
+    }
     if (options.cloudFormationSchemaValidation) {
       if (this.stage.node.children.length > 0) {
         throw new Error(
@@ -194,5 +197,20 @@ export class Compliance {
       this.stage.node.setContext(SCHEMA_VALIDATION_CONTEXT, true);
     }
     Validations.of(this.stage).addPlugins(...Compliance.plugins(this.stage, options));
+    enabled.set(this.stage, settings);
   }
+}
+
+/** The settings each app or stage was enabled with. */
+const enabled = new WeakMap<Stage, string>();
+
+/** The packs asked for, checked and without repeats, in the order given. */
+function resolvePacks(packs: CompliancePack[] | undefined): CompliancePack[] {
+  const asked = packs ?? Compliance.DEFAULT_PACKS;
+  const known = Object.values(CompliancePack) as string[];
+  const unknown = asked.filter((p) => !known.includes(p));
+  if (asked.length === 0 || unknown.length > 0) {
+    throw new Error(`Compliance: packs must name at least one of ${known.join(', ')}; got [${asked.join(', ')}]`);
+  }
+  return [...new Set(asked)];
 }

@@ -18,12 +18,73 @@ function twoStackApp(): App {
 }
 
 describe('ComplianceReport', () => {
-  test('an assembly without a validation report has no findings', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-report-'));
-    const report = ComplianceReport.fromAssembly(dir);
-    expect(report.compliant).toBe(true);
-    expect(report.stacks).toEqual([]);
-    expect(report.toMarkdown('Empty')).toContain('Packs: none reported. Result: compliant.');
+  test('a directory that is not a readable cloud assembly is an error, not a pass', () => {
+    const missing = path.join(os.tmpdir(), 'rampart-report-missing-' + process.pid);
+    expect(() => ComplianceReport.fromAssembly(missing)).toThrow(/is not a cloud assembly: manifest.json it does not exist\. Synthesize the app first/);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-report-'));
+    expect(() => ComplianceReport.fromAssembly(empty)).toThrow(/is not a cloud assembly/);
+    fs.writeFileSync(path.join(empty, 'manifest.json'), '{ not json');
+    expect(() => ComplianceReport.fromAssembly(empty)).toThrow(/is not a cloud assembly: manifest.json it cannot be read/);
+  });
+
+  test('an unreadable validation report is an error', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    new s3.Bucket(new Stack(app, 'A'), 'Plain');
+    app.synth();
+    fs.writeFileSync(path.join(app.outdir, 'validation-report.json'), '{ truncated');
+    expect(() => ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [] })).toThrow(/validation-report.json' cannot be read/);
+  });
+
+  test('an assembly synthesized without the packs is not compliant, and names each pack that did not run', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    new s3.Bucket(new Stack(app, 'A'), 'Plain');
+    app.synth();
+    const report = ComplianceReport.fromAssembly(app.outdir);
+    expect(report.compliant).toBe(false);
+    expect(report.findings).toEqual([]);
+    expect(report.packsRun).toEqual([]);
+    expect(report.missingPacks.map((m) => m.pack)).toEqual(Compliance.DEFAULT_PACKS);
+    expect(report.missingPacks.every((m) => m.stack === 'A')).toBe(true);
+    expect(report.describeFindings()).toContain('[cdk-validator-cfnguard] did not run on stack A');
+    expect(report.toMarkdown('None')).toContain('Packs run: none. Result: **pack(s) not run: AwsSolutions, NIST.800.53.R5');
+    expect(ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [] }).compliant).toBe(true);
+  });
+
+  test('the report lists the packs that ran, clean ones included, and misses the ones not enabled', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    Compliance.of(app).enable({ packs: [CompliancePack.PCI_DSS_321, CompliancePack.SERVERLESS] });
+    new s3.Bucket(new Stack(app, 'A'), 'Plain', { enforceSSL: true, versioned: true }); // Serverless finds nothing here
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try { app.synth(); } catch { /* the PCI findings */ }
+    const report = ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [CompliancePack.SERVERLESS, CompliancePack.AWS_SOLUTIONS] });
+    expect(report.packsRun).toEqual(['PCI.DSS.321', 'Serverless']);
+    expect(report.packs).not.toContain('Serverless');
+    expect(report.missingPacks).toEqual([{ pack: 'AwsSolutions', stack: 'A' }]);
+    expect(report.compliant).toBe(false);
+  });
+
+  test('a pack counts only for the templates it checked as they are now, and only for the stacks it saw', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    new s3.Bucket(new Stack(app, 'Outside'), 'Plain');
+    const stage = new Stage(app, 'Prod');
+    Compliance.of(stage).enable({ packs: [CompliancePack.SERVERLESS] });
+    const inside = new Stack(stage, 'Inside');
+    new s3.Bucket(inside, 'Plain');
+    const assembly = app.synth();
+    const report = ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [CompliancePack.SERVERLESS] });
+    expect(report.missingPacks).toEqual([{ pack: 'Serverless', stack: 'Outside' }]);
+    expect(report.forStack('Prod/Inside').compliant).toBe(true);
+
+    // A template changed after the pack checked it: the pack's record no longer vouches for it.
+    fs.appendFileSync(assembly.getNestedAssembly(stage.artifactId).getStackArtifact(inside.artifactId).templateFullPath, ' ');
+    expect(ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [CompliancePack.SERVERLESS] }).missingPacks.map((m) => m.stack)).toEqual(['Outside', 'Prod/Inside']);
+  });
+
+  test('requiredPacks must name packs', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    new Stack(app, 'A');
+    app.synth();
+    expect(() => ComplianceReport.fromAssembly(app.outdir, { requiredPacks: ['Nope' as CompliancePack] })).toThrow(/requiredPacks: \[Nope\] are not packs; allowed: AwsSolutions/);
   });
 
   test('findings are attributed to stacks in nested stages, and summarised per stack', () => {

@@ -149,6 +149,17 @@ describe('Compliance validation', () => {
     expect(() => Compliance.of(stack)).toThrow(/scope must be an App or a Stage, got 'S'/);
   });
 
+  test('enable() again with the same options changes nothing; with other options it throws', () => {
+    const app = new App();
+    Compliance.of(app).enable({ packs: [CompliancePack.SERVERLESS, CompliancePack.AWS_SOLUTIONS] });
+    const again = [CompliancePack.AWS_SOLUTIONS, CompliancePack.SERVERLESS, CompliancePack.SERVERLESS];
+    expect(() => Compliance.of(app).enable({ packs: again })).not.toThrow();
+    expect((app as any)._validationPlugins.map((p: { name: string }) => p.name)).toEqual(['Serverless', 'AwsSolutions']);
+    expect(() => Compliance.of(app).enable({ packs: [CompliancePack.AWS_SOLUTIONS] }))
+      .toThrow(/Compliance.enable at '<app>': already enabled with \{"packs":\["AwsSolutions","Serverless"\].*called again with \{"packs":\["AwsSolutions"\]/);
+    expect(() => Compliance.of(app).enable({ packs: [CompliancePack.SERVERLESS, CompliancePack.AWS_SOLUTIONS], verbose: true })).toThrow(/already enabled/);
+  });
+
   test('enable() refuses schema validation once stacks exist, and an empty pack list', () => {
     const app = new App();
     new Stack(app, 'S');

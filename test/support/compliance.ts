@@ -29,7 +29,7 @@ export function complianceReport(scope: IConstruct, options: ComplianceOptions =
     if (previous === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = previous;
   }
-  const report = ComplianceReport.fromAssembly(app.outdir);
+  const report = ComplianceReport.fromAssembly(app.outdir, { requiredPacks: options.packs ?? Compliance.DEFAULT_PACKS });
   return Stack.isStack(scope) ? report.forStack(scope.node.path) : report;
 }
 

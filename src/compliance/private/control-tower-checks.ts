@@ -1,7 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import type { CfnGuardValidator, CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { loadPeer } from './packs';
+
+const VALIDATOR_PACKAGE = '@cdklabs/cdk-validator-cfnguard';
+
+/** The validator class, loaded on first use (never by `require('cdk-rampart')`). */
+function validatorClass(): new (props: CfnGuardValidatorProps) => CfnGuardValidator {
+  return loadPeer<{ CfnGuardValidator: new (props: CfnGuardValidatorProps) => CfnGuardValidator }>(VALIDATOR_PACKAGE, 'the Control Tower pack').CfnGuardValidator;
+}
+
+/** The directory of the Control Tower cfn-guard rule files shipped in the validator package. */
+export function controlTowerRulesDirectory(): string {
+  return path.join(path.dirname(require.resolve(`${VALIDATOR_PACKAGE}/package.json`)), 'rules', 'control-tower', 'cfn-guard');
+}
 
 const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
@@ -20,11 +33,12 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
   private readonly ruleFiles: ReadonlyMap<string, ReadonlySet<string>>;
 
   constructor() {
-    const all = new CfnGuardValidator({ controlTowerRulesEnabled: true });
+    const Validator = validatorClass();
+    const all = new Validator({ controlTowerRulesEnabled: true });
     this.name = all.name;
     this.version = all.version;
     this.ruleIds = all.ruleIds;
-    const rulesDir = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+    const rulesDir = controlTowerRulesDirectory();
     this.ruleFiles = new Map(guardFiles(rulesDir).map((f) => [f, new Set(fs.readFileSync(f, 'utf-8').match(RESOURCE_TYPE) ?? [])]));
   }
 
@@ -38,7 +52,8 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const rules = this.rulesFor(resourceTypesIn(context.templatePaths));
     if (rules.length === 0) return { success: true, violations: [] };
-    return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    const Validator = validatorClass();
+    return new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
   }
 }
 
