@@ -5,21 +5,21 @@ import type { EventColumn } from '../../src/stream';
  * added by EventArchive). No personal data: no names, document numbers or addresses.
  */
 export const ARCHIVE_COLUMNS: EventColumn[] = [
-  { name: 'event_id', type: 'string', comment: 'DynamoDB stream event id (unique per change; count distinct: delivery is at least once)' },
-  { name: 'event_type', type: 'string', comment: 'pass.applied, pass.approved, pass.rejected, pass.needs-review, pass.revoked, pass.checked' },
-  { name: 'occurred_at', type: 'string', comment: 'ISO-8601 time of the change' },
-  { name: 'count_day', type: 'string', comment: 'YYYY-MM-DD the event counts for: application day (passes), check day (checks)' },
-  { name: 'pass_id', type: 'string' },
-  { name: 'status', type: 'string' },
-  { name: 'previous_status', type: 'string' },
-  { name: 'reason', type: 'string' },
-  { name: 'from_district', type: 'string' },
-  { name: 'to_district', type: 'string' },
-  { name: 'start_time', type: 'string' },
-  { name: 'duration_minutes', type: 'int' },
-  { name: 'decided_by', type: 'string', comment: 'rules or reviewer' },
-  { name: 'check_result', type: 'string' },
-  { name: 'checkpoint', type: 'string' },
+  { name: 'event_id', dataType: 'string', comment: 'DynamoDB stream event id (unique per change; count distinct: delivery is at least once)' },
+  { name: 'event_type', dataType: 'string', comment: 'pass.applied, pass.approved, pass.rejected, pass.needs-review, pass.revoked, pass.checked' },
+  { name: 'occurred_at', dataType: 'string', comment: 'ISO-8601 time of the change' },
+  { name: 'count_day', dataType: 'string', comment: 'YYYY-MM-DD the event counts for: application day (passes), check day (checks)' },
+  { name: 'pass_id', dataType: 'string' },
+  { name: 'status', dataType: 'string' },
+  { name: 'previous_status', dataType: 'string' },
+  { name: 'reason', dataType: 'string' },
+  { name: 'from_district', dataType: 'string' },
+  { name: 'to_district', dataType: 'string' },
+  { name: 'start_time', dataType: 'string' },
+  { name: 'duration_minutes', dataType: 'int' },
+  { name: 'decided_by', dataType: 'string', comment: 'rules or reviewer' },
+  { name: 'check_result', dataType: 'string' },
+  { name: 'checkpoint', dataType: 'string' },
 ];
 
 const THIS_YEAR = 'year = CAST(year(current_date) AS varchar)';

@@ -161,7 +161,7 @@ export class PassApiStack extends Stack {
 
     this.rules = new ConfigParameter(this, 'Rules', {
       envName: PASS_ENV.RULES_PARAM,
-      type: ConfigParameterType.JSON,
+      valueType: ConfigParameterType.JSON,
       value: JSON.stringify(rules),
       description: 'Movement pass approval rules (JSON): auto-approve/reject reasons, duration limits, daily district quotas',
     });

@@ -26,7 +26,7 @@ export interface ConfigParameterProps {
    *
    * @default ConfigParameterType.STRING
    */
-  readonly type?: ConfigParameterType;
+  readonly valueType?: ConfigParameterType;
   /**
    * The parameter name (a path such as `/passes/rules`).
    *
@@ -57,7 +57,7 @@ const SSM_STANDARD_MAX_BYTES = 4096;
  * @example
  * const rules = new ConfigParameter(this, 'Rules', {
  *   envName: 'PASS_RULES_PARAM',
- *   type: ConfigParameterType.JSON,
+ *   valueType: ConfigParameterType.JSON,
  *   value: JSON.stringify({ maxHours: 4 }),
  * });
  * new TracedApi(this, 'Api', { routes, config: [rules] });
@@ -70,11 +70,11 @@ export class ConfigParameter extends Construct implements IConfigEntry {
   /** The environment variable carrying the name. */
   public readonly envName: string;
   /** How the value is typed. */
-  public readonly type: ConfigParameterType;
+  public readonly valueType: ConfigParameterType;
 
   constructor(scope: Construct, id: string, props: ConfigParameterProps) {
     super(scope, id);
-    const type = props.type ?? ConfigParameterType.STRING;
+    const valueType = props.valueType ?? ConfigParameterType.STRING;
 
     const problems = envNameProblems('envName', props.envName);
     if (!Token.isUnresolved(props.value)) {
@@ -82,11 +82,11 @@ export class ConfigParameter extends Construct implements IConfigEntry {
       if (Buffer.byteLength(props.value) > SSM_STANDARD_MAX_BYTES) {
         problems.push(`value: ${Buffer.byteLength(props.value)} bytes; a standard parameter holds at most ${SSM_STANDARD_MAX_BYTES}`);
       }
-      if (type === ConfigParameterType.JSON) {
+      if (valueType === ConfigParameterType.JSON) {
         try {
           JSON.parse(props.value);
         } catch (e) {
-          problems.push(`value: not JSON (${(e as Error).message}) but type is JSON`);
+          problems.push(`value: not JSON (${(e as Error).message}) but valueType is JSON`);
         }
       }
     }
@@ -98,8 +98,8 @@ export class ConfigParameter extends Construct implements IConfigEntry {
     }
 
     this.envName = props.envName;
-    this.type = type;
-    this.parameter = type === ConfigParameterType.STRING_LIST
+    this.valueType = valueType;
+    this.parameter = valueType === ConfigParameterType.STRING_LIST
       ? new ssm.StringListParameter(this, 'Parameter', {
         parameterName: props.parameterName,
         description: props.description,

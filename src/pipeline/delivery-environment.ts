@@ -1,6 +1,58 @@
 import { Environment, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
+/** What a `DeliveryConfigValue` holds. */
+export enum DeliveryConfigKind {
+  /** A string, read with `DeliveryEnvironment.stringValue`. */
+  STRING = 'STRING',
+  /** A number, read with `DeliveryEnvironment.numberValue`. */
+  NUMBER = 'NUMBER',
+  /** A boolean, read with `DeliveryEnvironment.booleanValue`. */
+  BOOLEAN = 'BOOLEAN',
+}
+
+/**
+ * One configuration value of a delivery environment: a string, a number or a boolean.
+ *
+ * @example
+ * const environments = [{ name: 'DEV', config: { initialCount: DeliveryConfigValue.fromNumber(10), label: DeliveryConfigValue.fromString('dev') } }];
+ */
+export class DeliveryConfigValue {
+  /** A string value. */
+  public static fromString(value: string): DeliveryConfigValue {
+    return new DeliveryConfigValue(DeliveryConfigKind.STRING, value);
+  }
+
+  /** A number value. */
+  public static fromNumber(value: number): DeliveryConfigValue {
+    return new DeliveryConfigValue(DeliveryConfigKind.NUMBER, value);
+  }
+
+  /** A boolean value. */
+  public static fromBoolean(value: boolean): DeliveryConfigValue {
+    return new DeliveryConfigValue(DeliveryConfigKind.BOOLEAN, value);
+  }
+
+  /** What the value holds. */
+  public readonly kind: DeliveryConfigKind;
+
+  /**
+   * The value itself.
+   * @internal
+   */
+  public readonly _value: string | number | boolean;
+
+  private constructor(kind: DeliveryConfigKind, value: string | number | boolean) {
+    this.kind = kind;
+    this._value = value;
+  }
+
+  /** The value as JSON text: `"shop"`, `3`, `true`. */
+  public toJson(): string {
+    return JSON.stringify(this._value);
+  }
+}
+
 /** One environment of a `DeliveryPipeline`: where its branch deploys, and its configuration. */
 export interface DeliveryEnvironmentProps {
   /**
@@ -47,11 +99,12 @@ export interface DeliveryEnvironmentProps {
 
   /**
    * Configuration values handed to this environment's stage, read with `stringValue`,
-   * `numberValue` and `booleanValue` of `DeliveryEnvironment`. Values must be strings, numbers or booleans.
+   * `numberValue` and `booleanValue` of `DeliveryEnvironment`, e.g.
+   * `{ initialCount: DeliveryConfigValue.fromNumber(10) }`.
    *
    * @default - no values
    */
-  readonly config?: { [key: string]: any };
+  readonly config?: { [key: string]: DeliveryConfigValue };
 }
 
 /**
@@ -90,7 +143,7 @@ export class DeliveryEnvironment {
   /** Why it deploys without approval, when PROD's approval is waived. */
   public readonly approvalWaiverReason?: string;
   /** The configuration values, as given. */
-  public readonly config: { [key: string]: any };
+  public readonly config: { [key: string]: DeliveryConfigValue };
   /**
    * Name of the ECR repository the image build pushes to, in the pipeline's account and region.
    * Undefined when the pipeline builds no image.
@@ -132,7 +185,7 @@ export class DeliveryEnvironment {
    * @param defaultValue returned when the key is absent; without it an absent key throws
    */
   public stringValue(key: string, defaultValue?: string): string {
-    return this.value(key, 'string', defaultValue) as string;
+    return this.value(key, DeliveryConfigKind.STRING, defaultValue) as string;
   }
 
   /**
@@ -142,7 +195,7 @@ export class DeliveryEnvironment {
    * @param defaultValue returned when the key is absent; without it an absent key throws
    */
   public numberValue(key: string, defaultValue?: number): number {
-    return this.value(key, 'number', defaultValue) as number;
+    return this.value(key, DeliveryConfigKind.NUMBER, defaultValue) as number;
   }
 
   /**
@@ -152,19 +205,19 @@ export class DeliveryEnvironment {
    * @param defaultValue returned when the key is absent; without it an absent key throws
    */
   public booleanValue(key: string, defaultValue?: boolean): boolean {
-    return this.value(key, 'boolean', defaultValue) as boolean;
+    return this.value(key, DeliveryConfigKind.BOOLEAN, defaultValue) as boolean;
   }
 
-  private value(key: string, type: string, defaultValue: unknown): unknown {
+  private value(key: string, kind: DeliveryConfigKind, defaultValue: unknown): unknown {
     const v = this.config[key];
     if (v === undefined) {
       if (defaultValue !== undefined) return defaultValue;
       throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is not set; set it in the environment's config (known keys: ${Object.keys(this.config).join(', ') || 'none'})`);
     }
-    if (typeof v !== type) {
-      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is ${JSON.stringify(v)} (${typeof v}); a ${type} is expected`);
+    if (v.kind !== kind) {
+      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is ${v.toJson()} (${typeof v._value}); a ${kind.toLowerCase()} is expected`);
     }
-    return v;
+    return v._value;
   }
 }
 
@@ -191,7 +244,7 @@ export interface DeliveryEnvironmentSettings {
    *
    * @default - none
    */
-  readonly config?: { [key: string]: any };
+  readonly config?: { [key: string]: DeliveryConfigValue };
   /**
    * The ECR repository name of the image build.
    *

@@ -12,7 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { DeliveryEnvironment, DeliveryEnvironmentProps, IDeliveryStageFactory } from './delivery-environment';
+import { DeliveryConfigValue, DeliveryEnvironment, DeliveryEnvironmentProps, IDeliveryStageFactory } from './delivery-environment';
 import { DeliverySource } from './delivery-source';
 import { Compliance, CompliancePack } from '../compliance';
 import { acknowledgePipelineResources } from './private/acknowledgements';
@@ -337,7 +337,7 @@ export class DeliveryPipeline extends Construct {
     this.pipelines = [];
     this.stages = [];
     this.environments.forEach((environment, i) => {
-      const source = props.source._forBranch(environment.branch);
+      const source = props.source.forBranch(environment.branch);
       const synth = new pipelines.ShellStep('Synth', {
         input: source,
         installCommands,
@@ -410,7 +410,7 @@ export class DeliveryPipeline extends Construct {
     const stack = Stack.of(this);
     acknowledgePipelineResources(this, {
       artifactBucketArn: nagResourceText(this, this.artifactBucket.bucketArn),
-      sourceBucketArn: source._bucketArn ? nagResourceText(this, source._bucketArn) : undefined,
+      sourceBucketArn: source.bucketArn ? nagResourceText(this, source.bucketArn) : undefined,
     });
     for (const project of this.node.findAll().filter((c): c is codebuild.CfnProject => c instanceof codebuild.CfnProject)) {
       if (Stage.of(project) === Stage.of(this) && stack.resolve(project.environment)?.privilegedMode === true && project.node.path.includes('/ImageBuild/')) {
@@ -432,7 +432,7 @@ export class DeliveryPipeline extends Construct {
     if (!stackHasAccount || Token.isUnresolved(stack.region)) {
       problems.push(`env: the stack '${stack.node.path}' holding DeliveryPipeline has no ${!stackHasAccount ? 'account' : 'region'}; allowed: a stack with env: { account: '111111111111', region: 'eu-west-1' } (CDK Pipelines deploys across accounts and regions)`);
     }
-    problems.push(...(props.source?._problems() ?? ['source: required; allowed: DeliverySource.connection(...) or DeliverySource.s3(...)']));
+    problems.push(...(props.source?.validate() ?? ['source: required; allowed: DeliverySource.connection(...) or DeliverySource.s3(...)']));
 
     const environments = props.environments ?? [];
     if (environments.length === 0) {
@@ -479,8 +479,8 @@ export class DeliveryPipeline extends Construct {
         problems.push(`${at}.approvalWaiverReason: set, but ${e.name} ${requiresApproval ? 'requires an approval' : 'needs no waiver'}; allowed: only with requireApproval: false on ${PRODUCTION}`);
       }
       for (const [key, value] of Object.entries(e.config ?? {})) {
-        if (!['string', 'number', 'boolean'].includes(typeof value)) {
-          problems.push(`${at}.config.${key}: ${JSON.stringify(value)} is a ${Array.isArray(value) ? 'list' : typeof value}; allowed: a string, number or boolean`);
+        if (!(value instanceof DeliveryConfigValue)) {
+          problems.push(`${at}.config.${key}: ${JSON.stringify(value)} is a ${Array.isArray(value) ? 'list' : typeof value}; allowed: DeliveryConfigValue.fromString(...), DeliveryConfigValue.fromNumber(...) or DeliveryConfigValue.fromBoolean(...)`);
         }
       }
     });

@@ -34,6 +34,9 @@ const REPOSITORY = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
 /**
  * Where a `DeliveryPipeline` takes its source: a Git repository through CodeConnections
  * (GitHub, GitLab, Bitbucket), or a zip per branch in S3 as a fallback.
+ *
+ * Extend it for any other source CDK Pipelines offers (e.g. `CodePipelineSource.ecr()` or an
+ * S3 layout of your own): implement `forBranch` and, when the source has options, `validate`.
  */
 export abstract class DeliverySource {
   /** A GitHub, GitLab or Bitbucket repository reached through a CodeConnections connection. */
@@ -46,38 +49,44 @@ export abstract class DeliverySource {
     return new S3Source(options);
   }
 
-  /** A short description for error messages. */
+  /** A short description for error messages, e.g. `connection owner/name`. */
   public abstract readonly description: string;
 
   /**
-   * The ARN of the source bucket, for an S3 source.
-   * @internal
+   * The ARN of the bucket the source reads, for a source in S3. The pipeline's acknowledgement
+   * of the wildcard object permissions CDK Pipelines grants on it names this bucket.
+   *
+   * @default - not an S3 source
    */
-  public abstract readonly _bucketArn?: string;
+  public abstract readonly bucketArn?: string;
 
   /**
-   * The problems with this source's options, each naming its option.
-   * @internal
+   * The problems with this source's options, each naming its option and what is allowed
+   * (e.g. `source.repository: 'x' is not a repository; allowed: 'owner/name'`). The pipeline
+   * refuses to synthesize while there is one. Skip values that are unresolved tokens.
+   *
+   * @returns an empty list when the options are valid
    */
-  public abstract _problems(): string[];
+  public abstract validate(): string[];
 
   /**
-   * The CDK Pipelines source for one branch.
-   * @internal
+   * The CDK Pipelines source of one branch; called once per environment of the pipeline.
+   *
+   * @param branch the branch the environment delivers, e.g. `main`
    */
-  public abstract _forBranch(branch: string): pipelines.CodePipelineSource;
+  public abstract forBranch(branch: string): pipelines.CodePipelineSource;
 }
 
 class ConnectionSource extends DeliverySource {
   public readonly description: string;
-  public readonly _bucketArn?: string = undefined;
+  public readonly bucketArn?: string = undefined;
 
   constructor(private readonly options: DeliveryConnectionSourceOptions) {
     super();
     this.description = `connection ${options.repository}`;
   }
 
-  public _problems(): string[] {
+  public validate(): string[] {
     const problems: string[] = [];
     const { connectionArn, repository } = this.options;
     if (!Token.isUnresolved(connectionArn) && !CONNECTION_ARN.test(connectionArn ?? '')) {
@@ -89,7 +98,7 @@ class ConnectionSource extends DeliverySource {
     return problems;
   }
 
-  public _forBranch(branch: string): pipelines.CodePipelineSource {
+  public forBranch(branch: string): pipelines.CodePipelineSource {
     return pipelines.CodePipelineSource.connection(this.options.repository, branch, {
       connectionArn: this.options.connectionArn,
       triggerOnPush: true,
@@ -99,15 +108,15 @@ class ConnectionSource extends DeliverySource {
 
 class S3Source extends DeliverySource {
   public readonly description: string;
-  public readonly _bucketArn?: string;
+  public readonly bucketArn?: string;
 
   constructor(private readonly options: DeliveryS3SourceOptions) {
     super();
     this.description = 's3';
-    this._bucketArn = options.bucket.bucketArn;
+    this.bucketArn = options.bucket.bucketArn;
   }
 
-  public _problems(): string[] {
+  public validate(): string[] {
     const prefix = this.options.keyPrefix;
     if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || /\s/.test(prefix))) {
       return [`source.keyPrefix: '${prefix}' must not start with '/' nor contain spaces; allowed: e.g. 'sources/'`];
@@ -115,7 +124,7 @@ class S3Source extends DeliverySource {
     return [];
   }
 
-  public _forBranch(branch: string): pipelines.CodePipelineSource {
+  public forBranch(branch: string): pipelines.CodePipelineSource {
     return pipelines.CodePipelineSource.s3(this.options.bucket, `${this.options.keyPrefix ?? ''}${branch}.zip`);
   }
 }

@@ -39,7 +39,7 @@ export interface EventColumn {
    * The Glue (Hive DDL) type, e.g. `string`, `bigint`, `timestamp`, `decimal(10,2)`,
    * `array<string>`, `struct<lat:double,lon:double>`.
    */
-  readonly type: string;
+  readonly dataType: string;
   /**
    * What the column holds.
    *
@@ -231,9 +231,9 @@ const FIREHOSE_CIDR_MAPPING = 'aws-kinesisfirehose.CidrBlocks';
  * @example
  * const archive = new EventArchive(this, 'Events', {
  *   columns: [
- *     { name: 'event_id', type: 'string' },
- *     { name: 'type', type: 'string' },
- *     { name: 'occurred_at', type: 'timestamp' },
+ *     { name: 'event_id', dataType: 'string' },
+ *     { name: 'type', dataType: 'string' },
+ *     { name: 'occurred_at', dataType: 'timestamp' },
  *   ],
  * });
  * archive.grantWrite(producer);
@@ -517,7 +517,7 @@ export class EventArchive extends Construct {
         },
         storageDescriptor: {
           location,
-          columns: columns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
+          columns: columns.map((c) => ({ name: c.name, type: c.dataType, comment: c.comment })),
           compressed: true,
           ...(parquet ? {
             inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -674,7 +674,7 @@ function validate(props: EventArchiveProps, r: ResolvedProps): void {
   if (props.columns.length === 0) problems.push('columns: empty; allowed: at least one column');
   const seen = new Set<string>();
   props.columns.forEach((c, i) => {
-    if (unresolved(c.name) || unresolved(c.type)) return;
+    if (unresolved(c.name) || unresolved(c.dataType)) return;
     if (!COLUMN_NAME.test(c.name)) {
       problems.push(`columns[${i}].name: '${c.name}'; allowed: 1-255 lowercase letters, digits and _, not starting with a digit`);
     } else if (PARTITION_KEYS.includes(c.name)) {
@@ -683,8 +683,8 @@ function validate(props: EventArchiveProps, r: ResolvedProps): void {
       problems.push(`columns[${i}].name: '${c.name}' appears twice; allowed: unique column names`);
     }
     seen.add(c.name);
-    const typeProblem = glueTypeProblem(c.type);
-    if (typeProblem) problems.push(`columns[${i}].type: '${c.type}' (column '${c.name}'): ${typeProblem}`);
+    const typeProblem = glueTypeProblem(c.dataType);
+    if (typeProblem) problems.push(`columns[${i}].dataType: '${c.dataType}' (column '${c.name}'): ${typeProblem}`);
     if (c.comment !== undefined && !unresolved(c.comment) && c.comment.length > 255) problems.push(`columns[${i}].comment: ${c.comment.length} characters; allowed: at most 255`);
   });
   if (!unresolved(r.firstYear) && (!Number.isInteger(r.firstYear) || r.firstYear < 1970 || r.firstYear > LAST_YEAR)) {

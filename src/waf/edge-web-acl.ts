@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { EdgeWebAclFunction } from './edge-web-acl-function';
+import { rulesToApiShape } from './private/api-shape';
 import { metricPrefixOf } from './private/plain-web-acl';
 import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
 import { secureKey } from '../private/kms-key';
@@ -156,7 +157,7 @@ export class EdgeWebAcl extends Construct {
         Name: name,
         Description: description.replace(/[^\w+=:#@/\-,. ]/g, ' ').slice(0, 256),
         MetricName: `${metricPrefix}WebAcl`,
-        Rules: WebAclRules.toApiShape(WebAclRules.rules(props, metricPrefix, placeholders)),
+        Rules: rulesToApiShape(WebAclRules.rules(props, metricPrefix, placeholders)),
         IpSets: ipSets.map((s) => ({ Key: s.key, IPAddressVersion: s.ipAddressVersion, Addresses: s.addresses })),
       },
     });

@@ -212,25 +212,4 @@ export class WebAclRules {
     }
     return rules;
   }
-
-  /**
-   * The rules in WAF API shape (PascalCase keys, `IPSetReferenceStatement` and `ARN`), as the
-   * WAFv2 API expects them.
-   */
-  public static toApiShape(rules: CfnWebACL.RuleProperty[]): any {
-    return toPascal(rules);
-  }
-}
-
-/** WAF API names that are not the camelCase name with its first letter raised (CloudFormation writes `Arn`, the API `ARN`). */
-const API_NAMES: Record<string, string> = { ipSetReferenceStatement: 'IPSetReferenceStatement', arn: 'ARN' };
-
-function toPascal(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toPascal);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [API_NAMES[k] ?? k.charAt(0).toUpperCase() + k.slice(1), toPascal(v)]));
-  }
-  return value;
 }

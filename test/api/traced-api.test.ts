@@ -151,7 +151,7 @@ describe('TracedApi', () => {
   test('existing functions, usage plan with API keys, configuration and reserved concurrency', () => {
     const stack = new Stack(new App(), 'Existing');
     const existing = new lambda.Function(stack, 'Existing', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: code() });
-    const rules = new ConfigParameter(stack, 'Rules', { envName: 'RULES_PARAM', type: ConfigParameterType.JSON, value: '{"max":4}' });
+    const rules = new ConfigParameter(stack, 'Rules', { envName: 'RULES_PARAM', valueType: ConfigParameterType.JSON, value: '{"max":4}' });
     const api = new TracedApi(stack, 'Items', {
       usagePlan: { apiKeyNames: ['partner-a'], quota: { limit: 1000, period: apigateway.Period.DAY } },
       config: [rules],

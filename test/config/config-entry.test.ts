@@ -11,8 +11,8 @@ const code = () => lambda.Code.fromAsset(path.join(__dirname, '..', 'api', 'fixt
 function fixture(app = new App()) {
   const stack = new Stack(app, 'Config');
   const fn = new TracedFunction(stack, 'Reader', { code: code(), handler: 'index.handler', serviceName: 'passes' });
-  const rules = new ConfigParameter(stack, 'Rules', { envName: 'PASS_RULES_PARAM', type: ConfigParameterType.JSON, value: '{"maxHours":4}', parameterName: '/passes/rules' });
-  const districts = new ConfigParameter(stack, 'Districts', { envName: 'DISTRICTS_PARAM', type: ConfigParameterType.STRING_LIST, value: 'north, south' });
+  const rules = new ConfigParameter(stack, 'Rules', { envName: 'PASS_RULES_PARAM', valueType: ConfigParameterType.JSON, value: '{"maxHours":4}', parameterName: '/passes/rules' });
+  const districts = new ConfigParameter(stack, 'Districts', { envName: 'DISTRICTS_PARAM', valueType: ConfigParameterType.STRING_LIST, value: 'north, south' });
   const signingKey = new ConfigSecret(stack, 'SigningKey', { envName: 'SIGNING_KEY_SECRET' });
   for (const entry of [rules, districts, signingKey]) entry.bind(fn.function);
   return { stack, fn };

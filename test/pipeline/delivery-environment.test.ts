@@ -1,6 +1,6 @@
-import { DeliveryEnvironment } from '../../src/pipeline';
+import { DeliveryConfigKind, DeliveryConfigValue, DeliveryEnvironment } from '../../src/pipeline';
 
-function environment(config: Record<string, unknown> = {}): DeliveryEnvironment {
+function environment(config: Record<string, DeliveryConfigValue> = {}): DeliveryEnvironment {
   return new DeliveryEnvironment({ name: 'UAT', branch: 'uat', account: '333333333333', region: 'eu-west-1', requiresApproval: false, config });
 }
 
@@ -10,7 +10,7 @@ describe('DeliveryEnvironment', () => {
   });
 
   test('typed configuration values, with defaults for absent keys', () => {
-    const e = environment({ initialCount: 100, label: 'uat', featureOn: true });
+    const e = environment({ initialCount: DeliveryConfigValue.fromNumber(100), label: DeliveryConfigValue.fromString('uat'), featureOn: DeliveryConfigValue.fromBoolean(true) });
     expect(e.numberValue('initialCount')).toBe(100);
     expect(e.stringValue('label')).toBe('uat');
     expect(e.booleanValue('featureOn')).toBe(true);
@@ -18,7 +18,7 @@ describe('DeliveryEnvironment', () => {
   });
 
   test('an absent key without default, and a value of the wrong type, name the key', () => {
-    const e = environment({ initialCount: '100' });
+    const e = environment({ initialCount: DeliveryConfigValue.fromString('100') });
     expect(() => e.numberValue('missing')).toThrow(/config\.missing is not set.*known keys: initialCount/);
     expect(() => e.numberValue('initialCount')).toThrow(/config\.initialCount is "100" \(string\); a number is expected/);
   });
@@ -37,9 +37,14 @@ describe('DeliveryEnvironment', () => {
   });
 
   test('config is a copy: changing the given object later changes nothing', () => {
-    const config: Record<string, unknown> = { initialCount: 1 };
+    const config: Record<string, DeliveryConfigValue> = { initialCount: DeliveryConfigValue.fromNumber(1) };
     const e = environment(config);
-    config.initialCount = 2;
+    config.initialCount = DeliveryConfigValue.fromNumber(2);
     expect(e.numberValue('initialCount')).toBe(1);
+  });
+
+  test('a DeliveryConfigValue says what it holds and prints as JSON', () => {
+    expect([DeliveryConfigValue.fromString('shop'), DeliveryConfigValue.fromNumber(3), DeliveryConfigValue.fromBoolean(false)].map((v) => [v.kind, v.toJson()]))
+      .toEqual([[DeliveryConfigKind.STRING, '"shop"'], [DeliveryConfigKind.NUMBER, '3'], [DeliveryConfigKind.BOOLEAN, 'false']]);
   });
 });

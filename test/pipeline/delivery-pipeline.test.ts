@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CONNECTION_ARN, PIPELINE_ACCOUNT, REGION, ShopStage, ShopStageFactory, pipelineStack, threeEnvironmentPipeline, threeEnvironmentProps } from './fixtures';
 import { Compliance, CompliancePack } from '../../src/compliance';
-import { DeliveryEnvironment, DeliveryPipeline, DeliverySource } from '../../src/pipeline';
+import { DeliveryConfigValue, DeliveryEnvironment, DeliveryPipeline, DeliverySource } from '../../src/pipeline';
 import { complianceReport, expectCompliant } from '../support/compliance';
 
 interface Action { Name: string; ActionTypeId: { Category: string; Provider: string }; RunOrder: number; Configuration?: any }
@@ -173,12 +173,12 @@ describe('DeliveryPipeline shape', () => {
 
   test('an environment without account or region deploys to the pipeline stack\'s', () => {
     const factory = new ShopStageFactory();
-    threeEnvironmentPipeline({ stageFactory: factory, environments: [{ name: 'DEV', config: { initialCount: 1 } }] });
+    threeEnvironmentPipeline({ stageFactory: factory, environments: [{ name: 'DEV', config: { initialCount: DeliveryConfigValue.fromNumber(1) } }] });
     expect(factory.calls[0].env).toEqual({ account: PIPELINE_ACCOUNT, region: REGION });
   });
 
   test('typed configuration values: wrong type, missing key and defaults', () => {
-    const env = new DeliveryEnvironment({ name: 'DEV', branch: 'dev', account: PIPELINE_ACCOUNT, region: REGION, requiresApproval: false, config: { count: 3, name: 'shop', on: true } });
+    const env = new DeliveryEnvironment({ name: 'DEV', branch: 'dev', account: PIPELINE_ACCOUNT, region: REGION, requiresApproval: false, config: { count: DeliveryConfigValue.fromNumber(3), name: DeliveryConfigValue.fromString('shop'), on: DeliveryConfigValue.fromBoolean(true) } });
     expect([env.numberValue('count'), env.stringValue('name'), env.booleanValue('on')]).toEqual([3, 'shop', true]);
     expect(env.numberValue('absent', 7)).toBe(7);
     expect(() => env.stringValue('count')).toThrow(/DeliveryEnvironment DEV: config.count is 3 \(number\); a string is expected/);
@@ -401,8 +401,10 @@ describe('DeliveryPipeline validation', () => {
     expect(() => threeEnvironmentPipeline({ environments: withEnv({ branch: 'main branch' }) })).toThrow(/environments\[2\].branch: 'main branch' is not a branch name/);
   });
 
-  test('configuration values that are not strings, numbers or booleans', () => {
-    expect(() => threeEnvironmentPipeline({ environments: withEnv({ config: { initialCount: 1000, hosts: ['a', 'b'] } }) })).toThrow(/environments\[2\].config.hosts: \["a","b"\] is a list; allowed: a string, number or boolean/);
+  test('configuration values that are not DeliveryConfigValues (from JavaScript, where nothing checks types)', () => {
+    const config = { initialCount: DeliveryConfigValue.fromNumber(1000), hosts: ['a', 'b'], retries: 3 } as unknown as Record<string, DeliveryConfigValue>;
+    expect(() => threeEnvironmentPipeline({ environments: withEnv({ config }) })).toThrow(/environments\[2\].config.hosts: \["a","b"\] is a list; allowed: DeliveryConfigValue.fromString\(...\), DeliveryConfigValue.fromNumber\(...\) or DeliveryConfigValue.fromBoolean\(...\)/);
+    expect(() => threeEnvironmentPipeline({ environments: withEnv({ config }) })).toThrow(/environments\[2\].config.retries: 3 is a number; allowed: DeliveryConfigValue/);
   });
 
   test('image build, commands, packs, e-mails, subnets and the S3 key prefix', () => {
@@ -431,7 +433,7 @@ describe('DeliveryPipeline validation', () => {
   });
 
   test('pipelineFor an unknown environment', () => {
-    const { delivery } = threeEnvironmentPipeline({ environments: [{ name: 'DEV', account: '222222222222', config: { initialCount: 1 } }] });
+    const { delivery } = threeEnvironmentPipeline({ environments: [{ name: 'DEV', account: '222222222222', config: { initialCount: DeliveryConfigValue.fromNumber(1) } }] });
     expect(() => delivery.pipelineFor('PROD')).toThrow(/name 'PROD' is not one of this pipeline's environments; allowed: DEV/);
   });
 });

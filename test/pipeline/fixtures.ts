@@ -1,7 +1,7 @@
 import { App, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { DeliveryEnvironment, DeliveryPipeline, DeliveryPipelineProps, DeliverySource, IDeliveryStageFactory } from '../../src/pipeline';
+import { DeliveryConfigValue, DeliveryEnvironment, DeliveryPipeline, DeliveryPipelineProps, DeliverySource, IDeliveryStageFactory } from '../../src/pipeline';
 
 export const PIPELINE_ACCOUNT = '111111111111';
 export const REGION = 'eu-west-1';
@@ -31,8 +31,8 @@ export class ShopStageFactory implements IDeliveryStageFactory {
   }
 }
 
-export function pipelineStack(app = new App()): Stack {
-  return new Stack(app, 'Delivery', { env: { account: PIPELINE_ACCOUNT, region: REGION } });
+export function pipelineStack(app = new App(), id = 'Delivery'): Stack {
+  return new Stack(app, id, { env: { account: PIPELINE_ACCOUNT, region: REGION } });
 }
 
 /** Three environments in three accounts, one region. */
@@ -40,9 +40,9 @@ export function threeEnvironmentProps(overrides: Partial<DeliveryPipelineProps> 
   return {
     source: DeliverySource.connection({ connectionArn: CONNECTION_ARN, repository: 'shop/camera-counter' }),
     environments: [
-      { name: 'DEV', account: '222222222222', config: { initialCount: 10 } },
-      { name: 'UAT', account: '333333333333', config: { initialCount: 100 } },
-      { name: 'PROD', account: '444444444444', config: { initialCount: 1000 } },
+      { name: 'DEV', account: '222222222222', config: { initialCount: DeliveryConfigValue.fromNumber(10) } },
+      { name: 'UAT', account: '333333333333', config: { initialCount: DeliveryConfigValue.fromNumber(100) } },
+      { name: 'PROD', account: '444444444444', config: { initialCount: DeliveryConfigValue.fromNumber(1000) } },
     ],
     stageFactory: new ShopStageFactory(),
     ...overrides,

@@ -325,7 +325,7 @@ describe('EventArchive: Glue and Athena', () => {
         StorageDescriptor: {
           Location: location(''),
           Compressed: true,
-          Columns: COLUMNS.map((c) => (c.comment ? { Name: c.name, Type: c.type, Comment: c.comment } : { Name: c.name, Type: c.type })),
+          Columns: COLUMNS.map((c) => (c.comment ? { Name: c.name, Type: c.dataType, Comment: c.comment } : { Name: c.name, Type: c.dataType })),
           InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', Parameters: { 'ignore.malformed.json': 'true' } },
@@ -464,19 +464,19 @@ describe('EventArchive: validation', () => {
 
   test('columns: invalid names, duplicates, date partition names, invalid Glue types, none at all', () => {
     expect(invalid({ columns: [] })).toThrow(/columns: empty; allowed: at least one column/);
-    expect(invalid({ columns: [{ name: 'EventId', type: 'string' }] })).toThrow(/columns\[0\].name: 'EventId'; allowed: 1-255 lowercase letters/);
-    expect(invalid({ columns: [{ name: '1st', type: 'string' }] })).toThrow(/columns\[0\].name: '1st'/);
-    expect(invalid({ columns: [{ name: 'a', type: 'string' }, { name: 'a', type: 'int' }] })).toThrow(/columns\[1\].name: 'a' appears twice; allowed: unique column names/);
-    expect(invalid({ columns: [{ name: 'day', type: 'string' }] })).toThrow(/columns\[0\].name: 'day' is a date partition of the table/);
-    expect(invalid({ columns: [{ name: 'a', type: 'text' }] })).toThrow(/columns\[0\].type: 'text' \(column 'a'\): 'text' is not a Glue type; allowed: boolean/);
-    expect(invalid({ columns: [{ name: 'a', type: 'INT' }] })).toThrow(/columns\[0\].type: 'INT'/);
-    expect(invalid({ columns: [{ name: 'a', type: 'decimal(40,2)' }] })).toThrow(/decimal precision 40 is outside 1-38/);
-    expect(invalid({ columns: [{ name: 'a', type: 'decimal(5,6)' }] })).toThrow(/decimal scale 6 is larger than its precision 5/);
-    expect(invalid({ columns: [{ name: 'a', type: 'varchar(0)' }] })).toThrow(/varchar length 0 is outside 1-65535/);
-    expect(invalid({ columns: [{ name: 'a', type: 'array<string' }] })).toThrow(/'>' expected at position 12/);
-    expect(invalid({ columns: [{ name: 'a', type: 'map<array<int>,string>' }] })).toThrow(/a map key must be a primitive type/);
-    expect(invalid({ columns: [{ name: 'a', type: 'struct<x:int,x:int>' }] })).toThrow(/struct field 'x' appears twice/);
-    expect(invalid({ columns: [{ name: 'a', type: 'string, b int' }] })).toThrow(/unexpected ', b int' at position 6/);
+    expect(invalid({ columns: [{ name: 'EventId', dataType: 'string' }] })).toThrow(/columns\[0\].name: 'EventId'; allowed: 1-255 lowercase letters/);
+    expect(invalid({ columns: [{ name: '1st', dataType: 'string' }] })).toThrow(/columns\[0\].name: '1st'/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'string' }, { name: 'a', dataType: 'int' }] })).toThrow(/columns\[1\].name: 'a' appears twice; allowed: unique column names/);
+    expect(invalid({ columns: [{ name: 'day', dataType: 'string' }] })).toThrow(/columns\[0\].name: 'day' is a date partition of the table/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'text' }] })).toThrow(/columns\[0\].dataType: 'text' \(column 'a'\): 'text' is not a Glue type; allowed: boolean/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'INT' }] })).toThrow(/columns\[0\].dataType: 'INT'/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'decimal(40,2)' }] })).toThrow(/decimal precision 40 is outside 1-38/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'decimal(5,6)' }] })).toThrow(/decimal scale 6 is larger than its precision 5/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'varchar(0)' }] })).toThrow(/varchar length 0 is outside 1-65535/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'array<string' }] })).toThrow(/'>' expected at position 12/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'map<array<int>,string>' }] })).toThrow(/a map key must be a primitive type/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'struct<x:int,x:int>' }] })).toThrow(/struct field 'x' appears twice/);
+    expect(invalid({ columns: [{ name: 'a', dataType: 'string, b int' }] })).toThrow(/unexpected ', b int' at position 6/);
   });
 
   test('columns: every Glue type spelling the table allows is accepted', () => {
@@ -485,7 +485,7 @@ describe('EventArchive: validation', () => {
       'decimal(10,2)', 'char(2)', 'varchar(255)', 'array<string>', 'map<string,bigint>', 'array<struct<lat:double,lon:double>>',
       'struct<reason:string,tags:array<string>,extra:map<string,string>>',
     ];
-    expect(() => archiveStack({ columns: types.map((type, i) => ({ name: `c${i}`, type })) })).not.toThrow();
+    expect(() => archiveStack({ columns: types.map((type, i) => ({ name: `c${i}`, dataType: type })) })).not.toThrow();
   });
 
   test('Glue names and the first projected year', () => {
@@ -509,12 +509,12 @@ describe('EventArchive: validation', () => {
   test('one error lists every problem', () => {
     let message = '';
     try {
-      archiveStack({ bytesScannedCutoffPerQuery: 1, bufferingInterval: Duration.seconds(901), columns: [{ name: 'Bad', type: 'nope' }] });
+      archiveStack({ bytesScannedCutoffPerQuery: 1, bufferingInterval: Duration.seconds(901), columns: [{ name: 'Bad', dataType: 'nope' }] });
     } catch (e) {
       message = (e as Error).message;
     }
     expect(message).toMatch(/^EventArchive 'Stack\/Events' has invalid props:/);
-    for (const prop of ['bufferingInterval', 'columns\\[0\\].name', 'columns\\[0\\].type', 'bytesScannedCutoffPerQuery']) {
+    for (const prop of ['bufferingInterval', 'columns\\[0\\].name', 'columns\\[0\\].dataType', 'bytesScannedCutoffPerQuery']) {
       expect(message).toMatch(new RegExp(`\\n  - ${prop}: `));
     }
   });

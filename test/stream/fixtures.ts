@@ -3,11 +3,11 @@ import { EventArchive, EventArchiveProps, EventColumn } from '../../src/stream';
 
 /** The columns of a small event: enough to exercise the table, nothing more. */
 export const COLUMNS: EventColumn[] = [
-  { name: 'event_id', type: 'string', comment: 'Unique per event' },
-  { name: 'event_type', type: 'string' },
-  { name: 'occurred_at', type: 'timestamp' },
-  { name: 'district', type: 'string' },
-  { name: 'detail', type: 'struct<reason:string,duration_minutes:int>' },
+  { name: 'event_id', dataType: 'string', comment: 'Unique per event' },
+  { name: 'event_type', dataType: 'string' },
+  { name: 'occurred_at', dataType: 'timestamp' },
+  { name: 'district', dataType: 'string' },
+  { name: 'detail', dataType: 'struct<reason:string,duration_minutes:int>' },
 ];
 
 /** An app (schema check off, as in unit tests) with one stack holding one archive. */

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { WebAclRules } from '../../src/waf';
+import { rulesToApiShape } from '../../src/waf/private/api-shape';
 
 describe('WebAclRules', () => {
   test('default rules: rate limit per IP, then the default AWS managed groups, in priority order with metrics on', () => {
@@ -26,8 +27,8 @@ describe('WebAclRules', () => {
     expect(rules[0].statement).toEqual({ orStatement: { statements: [{ ipSetReferenceStatement: { arn: 'arn:deny4' } }, { ipSetReferenceStatement: { arn: 'arn:deny6' } }] } });
   });
 
-  test('toApiShape raises keys to the WAF API\'s PascalCase, spelling IPSetReferenceStatement and ARN as the API does', () => {
-    const api = WebAclRules.toApiShape(WebAclRules.rules({ ipDenyList: ['198.51.100.0/24'] }, 'P', { DenyIPv4: 'arn:deny4' }));
+  test('rulesToApiShape raises keys to the WAF API\'s PascalCase, spelling IPSetReferenceStatement and ARN as the API does', () => {
+    const api = rulesToApiShape(WebAclRules.rules({ ipDenyList: ['198.51.100.0/24'] }, 'P', { DenyIPv4: 'arn:deny4' }));
     expect(api[0]).toEqual({
       Name: 'IpDenyList',
       Priority: 0,
