@@ -24,6 +24,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   minNodeVersion: '20.0.0',
+  // Handler sources are bundled into assets/ by esbuild; compiled into lib/ they would be dead code
+  // requiring packages the library does not depend on (e.g. @aws-sdk/client-wafv2).
+  excludeTypescript: ['src/**/*.lambda.ts'],
+  tsconfig: {
+    // No inline source maps in lib/: they doubled its size and point at src/, which is not published.
+    compilerOptions: { inlineSourceMap: false, inlineSources: false },
+  },
   // CDK constructs that are part of our public API must be peers so users share one copy.
   peerDeps: [
     `cdk-nag@^${CDK_NAG_VERSION}`,
@@ -108,13 +115,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
-for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/', '/.ci/', '/docs/']) {
+for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/', '/.ci/', '/docs/', '/cdk.out/', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(p);
 }
 
+// The published package is an allow-list: lib/ (JavaScript and declarations), the prebuilt
+// handler assets, the jsii assembly and its translated samples, API.md (npm adds package.json,
+// README.md and LICENSE). Whatever else a working copy holds (cdk.out/, examples, dev configs)
+// stays out; test/package/package-content.test.ts checks the tarball.
+const packageJson = project.tryFindObjectFile('package.json')!;
+packageJson.addOverride('files', ['lib/**/*.js', 'lib/**/*.d.ts', '!lib/**/*.lambda.*', 'assets/**', '.jsii', '.jsii.tabl.json', 'API.md']);
+
 // Jest: transpile-only with SWC (type checking happens once, in the `typecheck` task), our setup
 // files, local engines started once per run, and a closing `N passed, N failed` line for CI.
-const packageJson = project.tryFindObjectFile('package.json')!;
+// The library's tsconfig leaves the handlers out (see excludeTypescript): eslint lints them with
+// its default project.
+project.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.projectService.allowDefaultProject', ['.projenrc.ts', 'src/*/*.lambda.ts']);
 project.jest!.config.transform = { '^.+\\.[tj]sx?$': new javascript.Transform('@swc/jest') };
 // jose 6 ships ES modules only, which jest's CommonJS runtime cannot load: SWC transforms it too.
 packageJson.addOverride('jest.transformIgnorePatterns', ['/node_modules/(?!jose/)']);
@@ -134,6 +150,13 @@ packageJson.addOverride('jest.reporters', [
   ['jest-junit', { outputDirectory: 'test-reports', addFileAttribute: 'true' }],
   '<rootDir>/test/support/summary-reporter.js',
 ]);
+
+// jsii: no silenced warnings (props named after reserved words are renamed instead: `type` trips
+// Go), and warnings fail the compile. lib/ is rebuilt from scratch, so nothing stale is published.
+project.compileTask.reset('rm -rf lib');
+project.compileTask.exec('jsii --fail-on-warnings');
+project.tasks.tryFind('watch')!.reset('jsii -w');
+project.gitignore.exclude('.jsii.tabl.json');
 
 // projen's default `package` task packages every jsii language outside CI. Only JavaScript can be
 // packaged here; the other languages are packaged by the release workflow (see README "Release").
