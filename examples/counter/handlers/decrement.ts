@@ -8,5 +8,5 @@ import { dynamoDbIdempotency } from '../../shared/handler-kit/idempotency';
  * sent again with the same `Idempotency-Key` (a retry after a lost answer) is counted once.
  */
 export const handler = counterRoute('POST', (store) => decrementCounter(store), {
-  idempotency: dynamoDbIdempotency(process.env[COUNTER_ENV.IDEMPOTENCY_TABLE]),
+  idempotency: dynamoDbIdempotency(() => process.env[COUNTER_ENV.IDEMPOTENCY_TABLE]),
 });

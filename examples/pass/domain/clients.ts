@@ -4,7 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ApprovalQueue } from './passes';
 import { PASS_ENV } from './settings';
 import type { EventSink } from './stats';
-import { tracer } from '../../shared/handler-kit';
+import { bounded, sdkClientConfig, tracer } from '../../shared/handler-kit';
 
 let sqs: SQSClient | undefined;
 let kinesis: KinesisClient | undefined;
@@ -13,7 +13,7 @@ let kinesis: KinesisClient | undefined;
 export function approvalQueue(): ApprovalQueue {
   const queueUrl = process.env[PASS_ENV.QUEUE_URL];
   if (!queueUrl) throw new Error(`${PASS_ENV.QUEUE_URL} is not set`);
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  sqs ??= tracer.captureAWSv3Client(bounded(new SQSClient(sdkClientConfig())));
   return { client: sqs, queueUrl };
 }
 
@@ -23,8 +23,11 @@ export function eventSink(): EventSink | undefined {
   if (!streamName) return undefined;
   if (!kinesis) {
     const endpoint = process.env[PASS_ENV.KINESIS_ENDPOINT];
-    // kinesalite (local runs, tests) needs HTTP/1.1; in Lambda the SDK's defaults apply.
-    kinesis = tracer.captureAWSv3Client(new KinesisClient(endpoint ? { endpoint, requestHandler: new NodeHttpHandler() } : {}));
+    // kinesalite (local runs, tests) needs HTTP/1.1; in Lambda the client's own (HTTP/2) handler applies.
+    // Both with the handlers' SDK limits.
+    const config = sdkClientConfig(endpoint);
+    const local = endpoint ? { requestHandler: new NodeHttpHandler(config.requestHandler) } : {};
+    kinesis = tracer.captureAWSv3Client(bounded(new KinesisClient({ ...config, ...local })));
   }
   return { client: kinesis, streamName };
 }

@@ -29,3 +29,16 @@ export class ConflictError extends HttpError {
 export class UnprocessableError extends HttpError {
   constructor(message: string, details?: unknown) { super(422, 'Unprocessable', message, details); }
 }
+
+/**
+ * A dependency is throttling, down or too slow: come back after `retryAfterSeconds` (503 with
+ * `Retry-After`). The handler kit answers every such SDK error with it (see `isUnavailable`).
+ */
+export class ServiceUnavailableError extends HttpError {
+  constructor(message = 'The service is busy or a dependency is unavailable; please try again shortly', readonly retryAfterSeconds = RETRY_AFTER_SECONDS) {
+    super(503, 'ServiceUnavailable', message);
+  }
+}
+
+/** Seconds a client waits before retrying a 503 (or 429). */
+export const RETRY_AFTER_SECONDS = 2;

@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { safeParse, type $ZodType as ZodType, type output } from 'zod/v4/core';
-import { ForbiddenError, HttpError, BadRequestError } from './errors';
+import { isUnavailable, sdkLimits, withRequestBudget } from './aws';
+import { ForbiddenError, HttpError, BadRequestError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from './errors';
 import { logger, metrics } from './observability';
 
 /** What a route's domain code receives: the validated body and path parameters, and the raw event. */
@@ -46,8 +47,8 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-function json(statusCode: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -91,9 +92,17 @@ function callerOf(event: APIGatewayProxyEvent): string {
 }
 
 function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+  if (!(error instanceof HttpError) && isUnavailable(error)) {
+    logger.warn('A dependency is unavailable', error as Error);
+    metrics.addMetric('DependencyUnavailable', MetricUnit.Count, 1);
+    error = new ServiceUnavailableError();
+  }
   if (error instanceof HttpError) {
     logger.info('Request refused', { statusCode: error.statusCode, code: error.code, reason: error.message });
-    return json(error.statusCode, { error: error.code, message: error.message, details: error.details, requestId });
+    const retryAfter: Record<string, string> = error.statusCode === 503 || error.statusCode === 429
+      ? { 'Retry-After': String((error as Partial<ServiceUnavailableError>).retryAfterSeconds ?? RETRY_AFTER_SECONDS) }
+      : {};
+    return json(error.statusCode, { error: error.code, message: error.message, details: error.details, requestId }, retryAfter);
   }
   logger.error('Unhandled error', error as Error);
   metrics.addMetric('UnhandledError', MetricUnit.Count, 1);
@@ -123,6 +132,17 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     logger.addContext(context);
     logger.appendKeys({ requestId, route: `${event.httpMethod} ${event.resource}` });
+    // Every AWS call of this request fits in one budget, well under the function's timeout.
+    const budgetMs = Math.min(sdkLimits().requestBudgetMs, Math.max(0, (context.getRemainingTimeInMillis?.() ?? Infinity) - 1_000));
+    try {
+      return await withRequestBudget(budgetMs, () => answer(event, context, requestId));
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+
+  async function answer(event: APIGatewayProxyEvent, context: Context, requestId: string): Promise<APIGatewayProxyResult> {
     try {
       checkGroups(event);
       const key = header(event, 'Idempotency-Key');
@@ -137,9 +157,6 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: Ro
       // Powertools wraps errors from the idempotent function; answer with the original.
       const cause = (error as { cause?: unknown })?.cause;
       return errorResponse(error instanceof HttpError || !(cause instanceof HttpError) ? error : cause, requestId);
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
     }
-  };
+  }
 }

@@ -2,6 +2,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { bounded, sdkClientConfig } from './aws';
 import { ConflictError, HttpError, UnprocessableError } from './errors';
 import type { Idempotency, IdempotentCall } from './http';
 
@@ -11,25 +12,39 @@ import type { Idempotency, IdempotentCall } from './http';
  * first answer back, the same key with another body answers 422, a repeat while the first still
  * runs answers 409.
  *
+ * `tableName` is the table's name, or a function giving it (e.g. `() => process.env.MY_TABLE`),
+ * read on the first request rather than when the handler module loads: a handler loaded before its
+ * environment is set (a local run, a test) still gets idempotency. Without a table name
+ * idempotency is off: a plain name that is undefined returns undefined; a function answering
+ * undefined on the first request runs every request as is.
+ *
  * A module of its own so that routes without idempotency do not carry Powertools idempotency and
- * its JMESPath engine in their bundles. Returns undefined without a table name (idempotency off).
+ * its JMESPath engine in their bundles.
  */
-export function dynamoDbIdempotency(tableName: string | undefined): Idempotency | undefined {
-  if (!tableName) return undefined;
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
+export function dynamoDbIdempotency(tableName: string | undefined | (() => string | undefined)): Idempotency | undefined {
+  if (tableName === undefined || tableName === '') return undefined;
+  const tableNameOf = typeof tableName === 'function' ? tableName : () => tableName;
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'key',
     payloadValidationJmesPath: 'body',
     expiresAfterSeconds: 24 * 3600,
   });
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName,
-    awsSdkV3Client: new DynamoDBClient(endpoint ? { endpoint } : {}),
-  });
   return {
     wrap(run: (call: IdempotentCall) => Promise<APIGatewayProxyResult>) {
-      const once = makeIdempotent(run, { persistenceStore, config });
+      let once: ((call: IdempotentCall) => Promise<APIGatewayProxyResult>) | undefined;
       return (call: IdempotentCall, context: Context) => {
+        if (!once) {
+          const name = tableNameOf();
+          once = name
+            ? makeIdempotent(run, {
+              persistenceStore: new DynamoDBPersistenceLayer({
+                tableName: name,
+                awsSdkV3Client: bounded(new DynamoDBClient(sdkClientConfig(process.env.DYNAMODB_ENDPOINT))),
+              }),
+              config,
+            })
+            : run;
+        }
         config.registerLambdaContext(context);
         return once(call);
       };
