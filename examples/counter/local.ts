@@ -8,7 +8,7 @@
  * DynamoDB instead of starting DynamoDB Local), COUNTER_API_KEY (the reset key; random otherwise).
  */
 import { counterLocalOptions } from './local-options';
-import { runLocal } from '../shared/local';
+import { PortInUseError, runLocal } from '../shared/local';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
@@ -19,6 +19,7 @@ runLocal(counterLocalOptions({
   dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
   apiKey: process.env.COUNTER_API_KEY,
 })).catch((error) => {
-  console.error(error);
+  // A taken port is an everyday mistake: its message says what to do; anything else keeps its stack.
+  console.error(error instanceof PortInUseError ? error.message : error);
   process.exit(1);
 });

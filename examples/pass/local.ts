@@ -8,7 +8,7 @@
  * DYNAMODB_ENDPOINT (use a running DynamoDB instead of starting DynamoDB Local).
  */
 import { startPassLocal } from './local-options';
-import { stopOnSignals } from '../shared/local';
+import { PortInUseError, stopOnSignals } from '../shared/local';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
@@ -16,7 +16,7 @@ const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?
 startPassLocal({ port, dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }).then(
   (running) => stopOnSignals('the movement pass', running),
   (error) => {
-    console.error(error);
+    console.error(error instanceof PortInUseError ? error.message : error);
     process.exit(1);
   },
 );

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { compilePath, ExampleRoute, LocalExample, startLocal, tokenIdentity } from '../../examples/shared/local';
+import { compilePath, ExampleRoute, LocalExample, MAX_REQUEST_BYTES, PortInUseError, startLocal, tokenIdentity } from '../../examples/shared/local';
 import { HttpMethod, RouteAuthorization } from '../../src/api';
 import { canConnect } from '../support/engines/_process';
 
@@ -161,6 +161,33 @@ describe('startLocal (in-process)', () => {
     expect((await fetch(local.url, { method: 'POST' })).status).toBe(405);
   });
 
+  test('a malformed percent-encoding in the path answers a JSON 400, as API Gateway does, and the server keeps serving', async () => {
+    for (const bad of ['/items/%zz', '/items/%', '/items/a%E0%A4%A']) {
+      const res = await call(bad);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(await res.json()).toEqual({ message: expect.stringMatching(/percent-encoding/), requestId: expect.any(String) });
+    }
+    expect((await call('/items/1')).status).toBe(200);
+  });
+
+  test('a body over API Gateway\'s 10 MB answers a JSON 413 without reaching the handler; 1 MB passes', async () => {
+    const headers = { 'authorization': 'Bearer staff-token', 'content-type': 'application/octet-stream' };
+    const big = await call('/files/a.bin', { method: 'POST', headers, body: Buffer.alloc(MAX_REQUEST_BYTES + 1, 1) });
+    expect(big.status).toBe(413);
+    expect(big.headers.get('content-type')).toBe('application/json');
+    expect((await big.json()).message).toMatch(/Too Large/);
+    const ok = await call('/files/a.bin', { method: 'POST', headers, body: Buffer.alloc(1024 * 1024, 1) });
+    expect(ok.status).toBe(200);
+  });
+
+  test('a port already in use fails with a clear message naming the port and what to do', async () => {
+    const port = Number(new URL(local.url).port);
+    const attempt = startLocal({ example: 'echo', routes: ROUTES, handlersDir: path.join(FIXTURE, 'handlers'), port, log: false });
+    await expect(attempt).rejects.toThrow(PortInUseError);
+    await expect(attempt).rejects.toThrow(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
+  });
+
   test('a route table naming a missing handler fails before anything starts', async () => {
     await expect(startLocal({
       example: 'echo',
@@ -219,6 +246,24 @@ describe('stop', () => {
     expect(await (await fetch(`${web[1]}v1/counter`)).json()).toEqual({ value: 1000 });
     expect(await (await fetch(`${web[1]}v1/decrement`, { method: 'POST' })).json()).toEqual({ value: 999 });
     expect((await fetch(`${web[1]}v1/reset`, { method: 'PUT' })).status).toBe(403);
+    // A sale retried with its Idempotency-Key counts once in the local run, as deployed.
+    const retried = () => fetch(`${web[1]}v1/decrement`, { method: 'POST', headers: { 'Idempotency-Key': 'local-sale-0001' } });
+    expect(await (await retried()).json()).toEqual({ value: 998 });
+    expect(await (await retried()).json()).toEqual({ value: 998 });
+    expect(await (await fetch(`${web[1]}v1/counter`)).json()).toEqual({ value: 998 });
+
+    // A second run on the same port says so in one line and exits 1, without a stack trace.
+    const second = spawn(process.execPath, [require.resolve('ts-node/dist/bin'), '--swc', 'examples/counter/local.ts', '--port', web[2]], {
+      cwd: ROOT,
+      env: { ...process.env, DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamo[1]}`, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let secondOutput = '';
+    second.stdout.on('data', (d) => { secondOutput += d; });
+    second.stderr.on('data', (d) => { secondOutput += d; });
+    expect(await new Promise<number | null>((resolve) => second.on('exit', (code) => resolve(code)))).toBe(1);
+    expect(secondOutput).toContain(`Port ${web[2]} on 127.0.0.1 is already in use`);
+    expect(secondOutput).not.toMatch(/^\s+at /m);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

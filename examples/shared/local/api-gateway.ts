@@ -179,7 +179,15 @@ function routeContext(route: ExampleRoute, requestId: string, timeoutMs: number)
  */
 export async function answerApi(routes: LoadedRoute[], request: ApiRequest, settings: ApiSettings): Promise<LocalResponse> {
   const requestId = randomUUID();
-  const match = findRoutes(routes, request.path).find((m) => m.route.route.method === request.method || m.route.route.method === 'ANY');
+  let found: ReturnType<typeof findRoutes>;
+  try {
+    found = findRoutes(routes, request.path);
+  } catch (error) {
+    // A path parameter with a malformed percent-encoding (`%zz`, a lone `%`): refused as API Gateway does.
+    if (error instanceof URIError) return gatewayError(400, 'Bad request: the path holds a malformed percent-encoding', requestId, { errorType: 'BadRequestException' });
+    throw error;
+  }
+  const match = found.find((m) => m.route.route.method === request.method || m.route.route.method === 'ANY');
   if (!match) return gatewayError(403, 'Missing Authentication Token', requestId, { errorType: 'MissingAuthenticationTokenException' });
   const route = match.route.route;
 

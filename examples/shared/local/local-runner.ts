@@ -89,15 +89,38 @@ export const LOCAL_SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'strict-origin-when-cross-origin',
 };
 
-function loadRoutes(handlersDir: string, routes: ExampleRoute[]): LoadedRoute[] {
+/** The handler file of each route; fails on a route whose file is missing (before anything starts). */
+function handlerFiles(handlersDir: string, routes: ExampleRoute[]): string[] {
   return routes.map((route) => {
     const file = path.join(handlersDir, `${route.handlerName}.ts`);
     if (!fs.existsSync(file)) throw new Error(`Route ${route.method} ${route.path}: handler file ${path.relative(REPO_ROOT, file)} does not exist`);
+    return file;
+  });
+}
+
+/**
+ * Loads the handlers. Called once the functions' environment (table names, endpoints,
+ * `environment`) is set, as Lambda sets it before it loads a function: a handler that reads its
+ * configuration when its module loads sees the same values locally as deployed.
+ */
+function loadRoutes(files: string[], routes: ExampleRoute[]): LoadedRoute[] {
+  return routes.map((route, i) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the route table names the handler files
-    const handler = require(file).handler as LocalHandler;
-    if (typeof handler !== 'function') throw new Error(`Route ${route.method} ${route.path}: ${path.relative(REPO_ROOT, file)} has no exported 'handler' function`);
+    const handler = require(files[i]).handler as LocalHandler;
+    if (typeof handler !== 'function') throw new Error(`Route ${route.method} ${route.path}: ${path.relative(REPO_ROOT, files[i])} has no exported 'handler' function`);
     return { route, handler, ...compilePath(route.path) };
   });
+}
+
+/** API Gateway's payload limit: a larger request body is refused with 413. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+/** The port is taken: a clear message instead of the listen error's stack trace. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} on 127.0.0.1 is already in use (another local run?). Stop that process, or choose another port: --port <n> or PORT=<n> (0 picks a free one).`);
+    this.name = 'PortInUseError';
+  }
 }
 
 /** Ids of this process's child processes (Linux /proc; empty elsewhere). */
@@ -118,13 +141,40 @@ function childPids(): number[] {
   return found;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/**
+ * The request body, or undefined as soon as it exceeds `MAX_REQUEST_BYTES` (declared or sent): the
+ * rest is never held in memory.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+      req.resume();
+      resolve(undefined);
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_REQUEST_BYTES) {
+        chunks.push(c);
+        return;
+      }
+      chunks.length = 0;
+      req.off('data', onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function jsonAnswer(res: http.ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
 }
 
 /**
@@ -152,7 +202,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
 
   for (const [k, v] of Object.entries(FAKE_AWS_ENV)) process.env[k] ??= v;
   // Fail on a bad route table before starting anything.
-  const routes = loadRoutes(handlersDir, options.routes);
+  const files = handlerFiles(handlersDir, options.routes);
 
   try {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `rampart-${options.example}-`));
@@ -196,10 +246,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
       }
     }
     for (const [k, v] of Object.entries(options.environment ?? {})) process.env[k] = v;
+    const routes = loadRoutes(files, options.routes);
 
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0) : error));
       server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     cleanups.push(() => new Promise<void>((resolve) => {
@@ -217,6 +268,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
       void (async () => {
         const parsed = new URL(req.url ?? '/', url);
         const body = await readBody(req);
+        if (body === undefined) {
+          // As API Gateway: the payload limit is 10 MB. The rest of the upload is not read.
+          jsonAnswer(res, 413, { message: `Request Entity Too Large: the body exceeds ${MAX_REQUEST_BYTES} bytes` }, { connection: 'close' });
+          if (log) console.log(`[local] ${req.method} ${parsed.pathname} -> 413`);
+          return;
+        }
         if (parsed.pathname === stagePrefix || parsed.pathname.startsWith(`${stagePrefix}/`)) {
           const answer = await answerApi(routes, {
             method: req.method ?? 'GET',
@@ -233,8 +290,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
         serveStatic(res, req.method ?? 'GET', parsed.pathname, [configDir, webDir], LOCAL_SECURITY_HEADERS);
       })().catch((error) => {
         console.error('[local] request failed', error);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end('Internal error\n');
+        if (!res.headersSent) jsonAnswer(res, 500, { message: 'Internal server error' });
+        else res.end();
       });
     });
 
