@@ -215,11 +215,11 @@ export class TracedFunction extends Construct {
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
     const syncReason = props.synchronousInvocationReason
       ?? 'Invoked synchronously by API Gateway: the caller receives the error, and Lambda never queues the event, so a dead-letter queue or on-failure destination would never receive anything.';
-    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'PCI.DSS.321-LambdaDLQ', 'Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
+    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
       Compliance.acknowledge(fn, rule, syncReason);
     }
     if (props.reservedConcurrentExecutions === undefined) {
-      for (const rule of ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency', 'PCI.DSS.321-LambdaConcurrency']) {
+      for (const rule of ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency']) {
         Compliance.acknowledge(fn, rule,
           'No reserved concurrency by default: a reservation takes capacity from every other function in the account; the API stage throttle (rate and burst) bounds the concurrency traffic can cause. Set reservedConcurrentExecutions to cap it.');
       }

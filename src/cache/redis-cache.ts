@@ -234,7 +234,7 @@ export class RedisCache extends Construct {
     this.authToken = secret;
     Compliance.acknowledge(secret, 'AwsSolutions-SMG4',
       'The ElastiCache AUTH token has no AWS-provided rotation function; rotating it needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, run as a documented operation (docs: README RedisCache).');
-    for (const rule of ['NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled']) {
+    for (const rule of ['NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled']) {
       Compliance.acknowledge(secret, rule,
         'The ElastiCache AUTH token has no AWS-provided rotation function; it is rotated with ModifyReplicationGroup (ROTATE then SET) as a documented operation. The secret is KMS-encrypted and readable only by principals given grantConnect.');
     }

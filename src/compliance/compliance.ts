@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ControlTowerChecks } from './private/control-tower-checks';
 import { GatedPack } from './private/gated-pack';
 import { nagPack } from './private/packs';
+import { checkRuleId } from './private/rule-ids';
 
 /**
  * A rule pack that `Compliance` can register as a policy-validation plugin.
@@ -54,10 +55,6 @@ export interface ComplianceOptions {
 }
 
 const SCHEMA_VALIDATION_CONTEXT = '@aws-cdk/core:validateAgainstDefaultRules';
-const NAG_RULE_ID = /^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-[A-Za-z0-9]+(\[.+\])?$/;
-const GUARD_RULE_ID = /^[a-z0-9]+(_[a-z0-9]+)+$/;
-const SCHEMA_RULE_ID = /^[EFIW]\d{4}$/;
-const SCHEMA_NAMESPACE = 'CloudFormation-Validate';
 
 /**
  * Compliance checks for a CDK app: cdk-nag packs and Control Tower proactive controls registered as
@@ -104,7 +101,8 @@ export class Compliance {
    * @param ruleId the rule id as the report prints it, e.g. `AwsSolutions-S1`,
    *   `AwsSolutions-IAM5[Resource::*]`, `NIST.800.53.R5-LambdaInsideVPC` or a Control Tower rule name
    *   such as `s3_bucket_object_lock_enabled_check`, or a CloudFormation schema rule such as `F3002`; a namespaced id (`AwsSolutions::AwsSolutions-S1`)
-   *   is accepted as is
+   *   is accepted as is. It is checked against the rule catalogue of the packs: an id no pack has is
+   *   refused, naming the closest real ids
    * @param reason why the finding is acceptable here: required, not blank
    */
   public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
@@ -112,17 +110,15 @@ export class Compliance {
     if (App.isApp(scope) || Stage.isStage(scope) || Stack.isStack(scope)) {
       problems.push(`scope: '${scope.node.path || '<app>'}' is an app, stage or stack; acknowledge the finding on the one construct that holds it`);
     }
-    const namespaced = Compliance.namespacedRuleId(ruleId);
-    if (!namespaced) {
-      problems.push(`ruleId: '${ruleId}' is not a rule id; use one as the report prints it, e.g. 'AwsSolutions-S1', 'NIST.800.53.R5-LambdaInsideVPC' or 's3_bucket_object_lock_enabled_check'`);
-    }
+    const rule = checkRuleId(ruleId);
+    if (rule.problem !== undefined) problems.push(rule.problem);
     if (typeof reason !== 'string' || reason.trim().length === 0) {
       problems.push('reason: must say why the finding is acceptable here; an empty reason is refused');
     }
     if (problems.length > 0) {
       throw new Error(`Compliance.acknowledge at '${scope.node.path}':\n  - ${problems.join('\n  - ')}`);
     }
-    Validations.of(scope).acknowledge({ id: namespaced!, reason: reason.trim() });
+    Validations.of(scope).acknowledge({ id: rule.namespaced!, reason: reason.trim() });
   }
 
   /**
@@ -140,26 +136,6 @@ export class Compliance {
     const packs = resolvePacks(options.packs);
     const nagProps = { verbose: options.verbose ?? false };
     return packs.map((pack) => new GatedPack(pack === CompliancePack.CONTROL_TOWER ? new ControlTowerChecks() : nagPack(pack, scope, nagProps)));
-  }
-
-  /** The id under which CDK's validation report files an acknowledgement of `ruleId`. */
-  private static namespacedRuleId(ruleId: string): string | undefined {
-    if (typeof ruleId !== 'string') return undefined;
-    const id = ruleId.trim();
-    // `Pack::Rule[Finding::detail]`: only a `::` before the finding bracket separates a namespace.
-    const m = /^([^[]+?)::(.+)$/.exec(id);
-    const [namespace, rest] = m && !m[1].includes('[') ? [m[1], m[2]] : [undefined, id];
-    if (NAG_RULE_ID.test(rest)) {
-      const pack = rest.slice(0, rest.indexOf('-'));
-      return namespace === undefined || namespace === pack ? `${pack}::${rest}` : undefined;
-    }
-    if (SCHEMA_RULE_ID.test(rest)) {
-      return namespace === undefined || namespace === SCHEMA_NAMESPACE ? `${SCHEMA_NAMESPACE}::${rest}` : undefined;
-    }
-    if (GUARD_RULE_ID.test(rest)) {
-      return namespace === undefined || namespace === CompliancePack.CONTROL_TOWER ? `${CompliancePack.CONTROL_TOWER}::${rest}` : undefined;
-    }
-    return undefined;
   }
 
   private constructor(private readonly stage: Stage) {}

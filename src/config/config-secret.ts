@@ -93,7 +93,7 @@ export class ConfigSecret extends Construct implements IConfigEntry {
     });
     this.secretName = this.secret.secretName;
 
-    for (const rule of ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled', 'PCI.DSS.321-SecretsManagerRotationEnabled']) {
+    for (const rule of ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled']) {
       Compliance.acknowledge(this.secret.node.defaultChild!, rule, noRotationReason);
     }
   }

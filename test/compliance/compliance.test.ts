@@ -128,8 +128,32 @@ describe('Compliance validation', () => {
 
   test('acknowledge refuses what is not a rule id', () => {
     const bucket = new s3.Bucket(new Stack(new App(), 'S'), 'B');
-    expect(() => Compliance.acknowledge(bucket, 'S1', 'because')).toThrow(/ruleId: 'S1' is not a rule id/);
-    expect(() => Compliance.acknowledge(bucket, 'Serverless::AwsSolutions-S1', 'because')).toThrow(/ruleId: 'Serverless::AwsSolutions-S1' is not a rule id/);
+    expect(() => Compliance.acknowledge(bucket, 'S1', 'because')).toThrow(/ruleId: 'S1' is not a rule id of any pack; closest: /);
+    expect(() => Compliance.acknowledge(bucket, 'Serverless::AwsSolutions-S1', 'because'))
+      .toThrow(/ruleId: 'Serverless::AwsSolutions-S1' puts a AwsSolutions rule under the namespace 'Serverless'; use 'AwsSolutions::AwsSolutions-S1'/);
+    expect(() => Compliance.acknowledge(bucket, '', 'because')).toThrow(/ruleId: '' is empty/);
+  });
+
+  test('acknowledge checks ids against the rule catalogue and names the closest real ids', () => {
+    const bucket = new s3.Bucket(new Stack(new App(), 'S'), 'B');
+    const refused = (id: string) => {
+      try {
+        Compliance.acknowledge(bucket, id, 'Fixture.');
+      } catch (e) {
+        return String((e as Error).message);
+      }
+      throw new Error(`${id} was accepted`);
+    };
+    expect(refused('AwsSolutions-XYZ')).toMatch(/ruleId: 'AwsSolutions-XYZ' is not a rule of the AwsSolutions pack; closest: 'AwsSolutions-/);
+    expect(refused('AwsSolutions-S11')).toMatch(/closest: .*'AwsSolutions-S1', 'AwsSolutions-S10'/);
+    expect(refused('AwsSolutions-IAM55[Resource::*]')).toMatch(/is not a rule of the AwsSolutions pack; closest: 'AwsSolutions-IAM5'/);
+    expect(refused('PCI.DSS.321-LambdaDLQ')).toMatch(/is not a rule of the PCI.DSS.321 pack/);
+    expect(refused('Serverless-LambdaDefaultMemory')).toMatch(/closest: 'Serverless-LambdaDefaultMemorySize'/);
+    expect(refused('s3_bucket_object_lock_enable_check')).toMatch(/is not a Control Tower rule name; closest: 's3_bucket_object_lock_enabled_check'/);
+    expect(refused('CT.S3.PR.9')).toMatch(/is a Control Tower control id; acknowledge the rule name its findings carry: 's3_bucket_object_lock_enabled_check'/);
+    expect(refused('F3999')).toMatch(/is not a CloudFormation schema rule id; closest: '[EFIW]\d{4}'/);
+    expect(refused('cdk-validator-cfnguard::F3002')).toMatch(/use 'CloudFormation-Validate::F3002' or just 'F3002'/);
+    expect(refused('AwsSolutions-IAM5[Resource::*')).toMatch(/malformed finding part/);
   });
 
   test('acknowledge lists every problem in one error', () => {
