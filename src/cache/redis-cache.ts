@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
+import { known, Validation } from '../private/validation';
 
 /** The engine a `RedisCache` runs. Both speak the Redis protocol; clients do not change. */
 export enum RedisCacheEngine {
@@ -36,6 +37,14 @@ const NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const SNAPSHOT_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
 const ENGINE_VERSION = /^\d+(\.\d+){0,2}$/;
+/**
+ * The versions ElastiCache runs for node-based replication groups that deliver the slow log to
+ * CloudWatch Logs (Redis OSS 6.0 and later; every Valkey version). Redis OSS ends at 7.1 on ElastiCache.
+ */
+const ENGINE_VERSIONS: Record<RedisCacheEngine, string[]> = {
+  [RedisCacheEngine.VALKEY]: ['7.2', '8.0', '8.1', '8.2', '9.0', '9.1'],
+  [RedisCacheEngine.REDIS]: ['6.0', '6.2', '7.0', '7.1'],
+};
 
 /** Properties of a `RedisCache`. */
 export interface RedisCacheProps {
@@ -57,7 +66,8 @@ export interface RedisCacheProps {
   readonly engine?: RedisCacheEngine;
 
   /**
-   * The engine version, e.g. `8.0` for Valkey or `7.1` for Redis OSS.
+   * The engine version: for Valkey `7.2`, `8.0`, `8.1`, `8.2`, `9.0` or `9.1`; for Redis OSS `6.0`,
+   * `6.2`, `7.0` or `7.1` (the slow log delivery needs 6.0 or later).
    *
    * @default - `8.0` for Valkey, `7.1` for Redis OSS
    */
@@ -197,7 +207,9 @@ export class RedisCache extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const vpcSubnets = props.vpcSubnets ?? defaultSubnets(props.vpc);
 
-    const problems = validate(props, {
+    const v = new Validation('RedisCache', this);
+    validate(v, props, {
+      engine,
       engineVersion,
       cacheNodeType,
       replicas,
@@ -208,9 +220,7 @@ export class RedisCache extends Construct {
       maintenanceWindow,
       vpcSubnets,
     });
-    if (problems.length > 0) {
-      throw new Error(`RedisCache '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    v.throwIfInvalid();
     const subnets = props.vpc.selectSubnets(vpcSubnets!);
     // CloudWatch Logs encrypts the slow log group with the key, also with a key of the user's.
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', {
@@ -340,6 +350,7 @@ function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection | undefined {
 }
 
 interface Resolved {
+  readonly engine: RedisCacheEngine;
   readonly engineVersion: string;
   readonly cacheNodeType: string;
   readonly replicas: number;
@@ -351,50 +362,81 @@ interface Resolved {
   readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
-function validate(props: RedisCacheProps, r: Resolved): string[] {
-  const problems: string[] = [];
-  const known = (v: unknown) => !Token.isUnresolved(v);
+function validate(v: Validation, props: RedisCacheProps, r: Resolved): void {
   if (!r.vpcSubnets) {
-    problems.push(`vpc: '${props.vpc.node.path}' has no private subnets (isolated or with egress); allowed: a VPC with private subnets, the cache never sits in public ones`);
+    v.fail('vpc', props.vpc, 'a VPC with private subnets, the cache never sits in public ones', 'has no private subnets (isolated or with egress)');
   } else {
     const publicIds = new Set(props.vpc.publicSubnets.map((s) => s.subnetId));
     let selected: ec2.SelectedSubnets | undefined;
     try {
       selected = props.vpc.selectSubnets(r.vpcSubnets);
     } catch (e) {
-      problems.push(`vpcSubnets: selects no subnets of the VPC (${(e as Error).message}); allowed: private subnets of the VPC`);
+      v.fail('vpcSubnets', r.vpcSubnets, 'private subnets of the VPC', `selects no subnets of the VPC (${(e as Error).message})`);
     }
     if (selected) {
       const pub = selected.subnetIds.filter((id) => publicIds.has(id));
-      if (pub.length > 0) problems.push(`vpcSubnets: selects ${pub.length} public subnet(s); allowed: private (isolated or with egress) subnets only`);
-      if (selected.subnetIds.length === 0) {problems.push('vpcSubnets: selects no subnets; allowed: at least one private subnet');} else if (r.automaticFailover && r.replicas >= 1 && new Set(selected.availabilityZones).size < 2) {
-        problems.push(`vpcSubnets: spans ${new Set(selected.availabilityZones).size} Availability Zone; allowed: at least 2 with automaticFailover (Multi-AZ)`);
+      if (pub.length > 0) v.fail('vpcSubnets', r.vpcSubnets, 'private (isolated or with egress) subnets only', `selects ${pub.length} public subnet(s)`);
+      if (selected.subnetIds.length === 0) {
+        v.fail('vpcSubnets', r.vpcSubnets, 'at least one private subnet', 'selects no subnets');
+      } else if (r.automaticFailover && r.replicas >= 1 && new Set(selected.availabilityZones).size < 2) {
+        v.fail('vpcSubnets', r.vpcSubnets, 'at least 2 with automaticFailover (Multi-AZ)', `spans ${new Set(selected.availabilityZones).size} Availability Zone`);
       }
     }
   }
-  if (known(r.cacheNodeType) && !NODE_TYPE.test(r.cacheNodeType)) {
-    problems.push(`cacheNodeType: '${r.cacheNodeType}' is not a cache node type; allowed: 'cache.<family>.<size>', e.g. 'cache.t4g.small', 'cache.r7g.large'`);
+  v.matches('cacheNodeType', r.cacheNodeType, NODE_TYPE, "'cache.<family>.<size>', e.g. 'cache.t4g.small', 'cache.r7g.large'", 'is not a cache node type');
+  if (v.matches('engineVersion', r.engineVersion, ENGINE_VERSION, "e.g. '8.0' (Valkey) or '7.1' (Redis OSS)", 'is not a version')) {
+    v.oneOf('engineVersion', known(r.engineVersion) ? r.engineVersion : undefined, ENGINE_VERSIONS[r.engine], `is not an ElastiCache ${r.engine === RedisCacheEngine.VALKEY ? 'Valkey' : 'Redis OSS'} version this cache can run`);
   }
-  if (known(r.engineVersion) && !ENGINE_VERSION.test(r.engineVersion)) {
-    problems.push(`engineVersion: '${r.engineVersion}' is not a version; allowed: e.g. '8.0' (Valkey) or '7.1' (Redis OSS)`);
+  if (v.integer('replicas', r.replicas, 0, MAX_REPLICAS) && known(r.replicas) && r.automaticFailover && r.replicas < 1) {
+    v.fail('replicas', r.replicas, 'at least 1 replica to fail over to, or automaticFailover: false', 'with automaticFailover on');
   }
-  if (known(r.replicas) && (!Number.isInteger(r.replicas) || r.replicas < 0 || r.replicas > MAX_REPLICAS)) {
-    problems.push(`replicas: ${r.replicas}; allowed: an integer from 0 to ${MAX_REPLICAS}`);
-  } else if (known(r.replicas) && r.automaticFailover && r.replicas < 1) {
-    problems.push(`replicas: ${r.replicas} with automaticFailover on; allowed: at least 1 replica to fail over to, or automaticFailover: false`);
+  v.integer('port', r.port, 1024, 65535);
+  v.integer('snapshotRetentionDays', r.snapshotRetentionDays, 1, MAX_SNAPSHOT_RETENTION_DAYS);
+  const snapshot = v.matches('snapshotWindow', r.snapshotWindow, SNAPSHOT_WINDOW, "'hh:mm-hh:mm' in UTC, e.g. '03:00-04:00'") && known(r.snapshotWindow)
+    ? dailyWindow(r.snapshotWindow) : undefined;
+  const maintenance = v.matches('maintenanceWindow', r.maintenanceWindow, MAINTENANCE_WINDOW, "'ddd:hh:mm-ddd:hh:mm' in UTC, e.g. 'sun:05:00-sun:06:00'") && known(r.maintenanceWindow)
+    ? weeklyWindow(r.maintenanceWindow) : undefined;
+  if (snapshot && snapshot.length === 0) v.fail('snapshotWindow', r.snapshotWindow, "a window that ends after it starts, e.g. '03:00-04:00'", 'is empty');
+  if (maintenance && maintenance.length < 60) {
+    v.fail('maintenanceWindow', r.maintenanceWindow, "at least 60 minutes (ElastiCache's minimum), e.g. 'sun:05:00-sun:06:00'", `is ${maintenance.length} minutes long`);
   }
-  if (known(r.port) && (!Number.isInteger(r.port) || r.port < 1024 || r.port > 65535)) {
-    problems.push(`port: ${r.port}; allowed: an integer from 1024 to 65535`);
+  if (snapshot && maintenance && snapshot.length > 0 && overlaps(snapshot, maintenance)) {
+    v.fail('snapshotWindow', r.snapshotWindow, 'a daily window that never overlaps the weekly maintenance window', `overlaps maintenanceWindow '${r.maintenanceWindow}'`);
   }
-  const days = r.snapshotRetentionDays;
-  if (known(days) && (!Number.isInteger(days) || days < 1 || days > MAX_SNAPSHOT_RETENTION_DAYS)) {
-    problems.push(`snapshotRetentionDays: ${r.snapshotRetentionDays}; allowed: an integer from 1 to ${MAX_SNAPSHOT_RETENTION_DAYS}`);
+}
+
+/** A window as its start (minutes from the start of the day or week) and its length in minutes; it may wrap. */
+interface Window {
+  readonly start: number;
+  readonly length: number;
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAY = 24 * 60;
+const WEEK = 7 * DAY;
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+function dailyWindow(text: string): Window {
+  const [from, to] = text.split('-').map(minutes);
+  return { start: from, length: (to - from + DAY) % DAY };
+}
+
+function weeklyWindow(text: string): Window {
+  const [from, to] = text.split('-').map((t) => DAYS.indexOf(t.slice(0, 3)) * DAY + minutes(t.slice(4)));
+  return { start: from, length: (to - from + WEEK) % WEEK };
+}
+
+/** Whether the daily snapshot window meets the weekly maintenance window on any day of the week. */
+function overlaps(daily: Window, weekly: Window): boolean {
+  for (let day = 0; day < 8; day++) {
+    const s = day * DAY + daily.start - DAY;
+    for (const m of [weekly.start - WEEK, weekly.start, weekly.start + WEEK]) {
+      if (s < m + weekly.length && m < s + daily.length) return true;
+    }
   }
-  if (known(r.snapshotWindow) && !SNAPSHOT_WINDOW.test(r.snapshotWindow)) {
-    problems.push(`snapshotWindow: '${r.snapshotWindow}'; allowed: 'hh:mm-hh:mm' in UTC, e.g. '03:00-04:00'`);
-  }
-  if (known(r.maintenanceWindow) && !MAINTENANCE_WINDOW.test(r.maintenanceWindow)) {
-    problems.push(`maintenanceWindow: '${r.maintenanceWindow}'; allowed: 'ddd:hh:mm-ddd:hh:mm' in UTC, e.g. 'sun:05:00-sun:06:00'`);
-  }
-  return problems;
+  return false;
 }

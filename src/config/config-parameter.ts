@@ -1,9 +1,9 @@
-import { Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { IConfigEntry } from './config-entry';
-import { envNameProblems } from './private/env-name';
+import { known, show, Validation } from '../private/validation';
+import { validateEnvName } from './private/env-name';
 
 /** How a handler should read a `ConfigParameter`'s value. */
 export enum ConfigParameterType {
@@ -76,26 +76,37 @@ export class ConfigParameter extends Construct implements IConfigEntry {
     super(scope, id);
     const valueType = props.valueType ?? ConfigParameterType.STRING;
 
-    const problems = envNameProblems('envName', props.envName);
-    if (!Token.isUnresolved(props.value)) {
-      if (props.value.length === 0) problems.push('value: empty; SSM refuses an empty parameter value');
-      if (Buffer.byteLength(props.value) > SSM_STANDARD_MAX_BYTES) {
-        problems.push(`value: ${Buffer.byteLength(props.value)} bytes; a standard parameter holds at most ${SSM_STANDARD_MAX_BYTES}`);
-      }
+    const v = new Validation('ConfigParameter', this);
+    validateEnvName(v, 'envName', props.envName);
+    if (known(props.value)) {
+      if (props.value.length === 0) v.fail('value', props.value, 'a value of at least one character (SSM refuses an empty one)', 'is empty');
+      const bytes = Buffer.byteLength(props.value);
+      if (bytes > SSM_STANDARD_MAX_BYTES) v.fail('value', props.value, `at most ${SSM_STANDARD_MAX_BYTES} bytes (a standard parameter)`, `is ${bytes} bytes`);
       if (valueType === ConfigParameterType.JSON) {
         try {
           JSON.parse(props.value);
         } catch (e) {
-          problems.push(`value: not JSON (${(e as Error).message}) but valueType is JSON`);
+          v.fail('value', props.value, 'a JSON document, as valueType is JSON', `is not JSON (${(e as Error).message})`);
         }
       }
     }
-    if (props.parameterName && !Token.isUnresolved(props.parameterName) && !/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(props.parameterName)) {
-      problems.push(`parameterName: '${props.parameterName}' is not allowed; use A-Z a-z 0-9 _ . - and / for the hierarchy`);
+    if (props.parameterName !== undefined && v.matches('parameterName', props.parameterName, /^\/?[A-Za-z0-9_.\-/]{1,1011}$/, 'A-Z a-z 0-9 _ . - and / for the hierarchy')) {
+      v.check('parameterName', props.parameterName, !/^\/?(aws|ssm)/i.test(props.parameterName), "a name not starting with 'aws' or 'ssm' (SSM reserves them)");
     }
-    if (problems.length > 0) {
-      throw new Error(`ConfigParameter ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
+    if (props.allowedPattern !== undefined && known(props.allowedPattern)) {
+      let pattern: RegExp | undefined;
+      try {
+        pattern = new RegExp(props.allowedPattern);
+      } catch (e) {
+        v.fail('allowedPattern', props.allowedPattern, 'a regular expression', `is not a regular expression (${(e as Error).message})`);
+      }
+      const values = valueType === ConfigParameterType.STRING_LIST ? props.value.split(',').map((item) => item.trim()) : [props.value];
+      const refused = pattern && known(props.value) ? values.filter((item) => !pattern!.test(item)) : [];
+      if (refused.length > 0) {
+        v.fail('value', valueType === ConfigParameterType.STRING_LIST ? refused : props.value, `a value matching allowedPattern ${show(props.allowedPattern)} (SSM refuses it otherwise)`, 'does not match allowedPattern');
+      }
     }
+    v.throwIfInvalid();
 
     this.envName = props.envName;
     this.valueType = valueType;
@@ -103,7 +114,7 @@ export class ConfigParameter extends Construct implements IConfigEntry {
       ? new ssm.StringListParameter(this, 'Parameter', {
         parameterName: props.parameterName,
         description: props.description,
-        stringListValue: props.value.split(',').map((v) => v.trim()),
+        stringListValue: props.value.split(',').map((item) => item.trim()),
         allowedPattern: props.allowedPattern,
       })
       : new ssm.StringParameter(this, 'Parameter', {

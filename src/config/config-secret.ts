@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
 import { IConfigEntry } from './config-entry';
 import { secureKey } from '../private/kms-key';
-import { envNameProblems } from './private/env-name';
+import { Validation } from '../private/validation';
+import { validateEnvName } from './private/env-name';
 
 /** Properties of a `ConfigSecret`. */
 export interface ConfigSecretProps {
@@ -71,16 +72,16 @@ export class ConfigSecret extends Construct implements IConfigEntry {
     const noRotationReason = props.noRotationReason
       ?? 'Holds a value issued by a third party (an API key) or a signing key; its owner rotates it with the issuer and updates the secret, because only they can change it where it is used. Add a rotation schedule when a rotation function exists.';
 
-    const problems = envNameProblems('envName', props.envName);
-    if (!Token.isUnresolved(generatedLength) && (!Number.isInteger(generatedLength) || generatedLength < 16 || generatedLength > 4096)) {
-      problems.push(`generatedLength: ${generatedLength} is not allowed; use 16 to 4096 characters`);
-    }
+    const v = new Validation('ConfigSecret', this);
+    validateEnvName(v, 'envName', props.envName);
+    v.integer('generatedLength', generatedLength, 16, 4096, 'characters');
     if (props.noRotationReason !== undefined && props.noRotationReason.trim() === '') {
-      problems.push('noRotationReason: empty; say why the secret is not rotated, or leave it unset');
+      v.fail('noRotationReason', props.noRotationReason, 'a sentence saying why the secret is not rotated, or leave it unset', 'is empty');
     }
-    if (problems.length > 0) {
-      throw new Error(`ConfigSecret ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
+    if (props.secretName !== undefined) {
+      v.matches('secretName', props.secretName, /^[A-Za-z0-9/_+=.@-]{1,512}$/, '1-512 of A-Z a-z 0-9 / _ + = . @ -');
     }
+    v.throwIfInvalid();
 
     this.envName = props.envName;
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });

@@ -1,9 +1,10 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { secureKey } from '../private/kms-key';
+import { ARN, described, known, Validation } from '../private/validation';
 
 /** Who holds the key that encrypts a `DataTable` at rest. */
 export enum DataTableEncryption {
@@ -131,7 +132,6 @@ export interface DataTableProps {
 
 const MAX_GSIS = 20;
 const INDEX_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** Actions that read items by key or by query: no Scan (a full-table read is rarely what a handler needs). */
 const READ_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -261,7 +261,8 @@ export class DataTable extends Construct {
   /** Read the table's stream (for a Lambda event source or a pipe). */
   public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
     if (!this.hasStream) {
-      throw new Error(`DataTable ${this.node.path}: grantStreamRead needs a table with a stream; set the 'stream' prop`);
+      new Validation('DataTable', this, 'props for grantStreamRead')
+        .fail('stream', described('not set'), 'a stream (set the stream prop) to grant reading it').throwIfInvalid();
     }
     // Lambda's event source mapping lists the table's streams; ListStreams has no resource-level permissions.
     iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:ListStreams'], resourceArns: ['*'] });
@@ -287,69 +288,73 @@ export class DataTable extends Construct {
     replicaRegions: string[],
     indexes: DataTableIndex[],
   ): void {
-    const problems: string[] = [];
+    const v = new Validation('DataTable', this);
     const stackRegion = Stack.of(this).region;
 
-    if (!Token.isUnresolved(pitrDays) && (!Number.isInteger(pitrDays) || pitrDays < 1 || pitrDays > 35)) {
-      problems.push(`pointInTimeRecoveryDays: ${pitrDays} is not allowed; use a whole number of days from 1 to 35`);
-    }
-    if (encryption === DataTableEncryption.CUSTOMER_MANAGED && Token.isUnresolved(stackRegion)) {
-      problems.push('encryption: CUSTOMER_MANAGED needs a stack with an explicit region (env: { region }): a global table names its key per region; this stack is region-agnostic');
+    v.integer('pointInTimeRecoveryDays', pitrDays, 1, 35, 'days');
+    if (encryption === DataTableEncryption.CUSTOMER_MANAGED && !known(stackRegion)) {
+      v.fail('encryption', encryption, 'a stack with an explicit region (env: { region }): a global table names its key per region', 'in a region-agnostic stack');
     }
     if (props.encryptionKey && encryption !== DataTableEncryption.CUSTOMER_MANAGED) {
-      problems.push(`encryptionKey: given with encryption ${encryption}; set encryption to CUSTOMER_MANAGED to use it`);
+      v.fail('encryptionKey', props.encryptionKey, 'encryption CUSTOMER_MANAGED to use it', `given with encryption ${encryption}`);
     }
     if (indexes.length > MAX_GSIS) {
-      problems.push(`globalSecondaryIndexes: ${indexes.length} indexes; DynamoDB allows at most ${MAX_GSIS}`);
+      v.fail('globalSecondaryIndexes', described(`${indexes.length} indexes`), `at most ${MAX_GSIS} (DynamoDB's limit)`);
     }
     const seen = new Set<string>();
-    for (const index of indexes) {
-      if (Token.isUnresolved(index.indexName)) continue;
-      if (seen.has(index.indexName)) {
-        problems.push(`globalSecondaryIndexes: index name '${index.indexName}' is repeated; each index needs its own name`);
-      }
+    indexes.forEach((index, i) => {
+      if (!known(index.indexName)) return;
+      const at = `globalSecondaryIndexes[${i}]`;
+      if (seen.has(index.indexName)) v.fail(`${at}.indexName`, index.indexName, 'a name of its own for each index', 'is repeated');
       seen.add(index.indexName);
-      if (!INDEX_NAME.test(index.indexName)) {
-        problems.push(`globalSecondaryIndexes: index name '${index.indexName}' is not allowed; use 3-255 of A-Z a-z 0-9 _ - .`);
-      }
+      v.matches(`${at}.indexName`, index.indexName, INDEX_NAME, '3-255 of A-Z a-z 0-9 _ - .');
       if (index.nonKeyAttributes?.length && (index.projectionType ?? dynamodb.ProjectionType.ALL) !== dynamodb.ProjectionType.INCLUDE) {
-        problems.push(`globalSecondaryIndexes: index '${index.indexName}' lists nonKeyAttributes but its projectionType is not INCLUDE`);
+        v.fail(`${at}.nonKeyAttributes`, index.nonKeyAttributes, 'projectionType INCLUDE, or no nonKeyAttributes', `given with projectionType ${index.projectionType ?? dynamodb.ProjectionType.ALL}`);
       }
-    }
+    });
     const ttl = props.timeToLiveAttribute;
-    if (ttl !== undefined && !Token.isUnresolved(ttl)) {
+    if (ttl !== undefined && known(ttl)) {
       const keys = [props.partitionKey, props.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]
         .filter((k): k is dynamodb.Attribute => k !== undefined)
         .map((k) => k.name);
       if (keys.includes(ttl)) {
-        problems.push(`timeToLiveAttribute: '${ttl}' is also a key attribute; TTL needs a separate Number attribute holding epoch seconds`);
+        v.fail('timeToLiveAttribute', ttl, 'a separate Number attribute holding epoch seconds', 'is also a key attribute');
       }
-      if (ttl.trim() === '') problems.push('timeToLiveAttribute: empty; give the attribute name or leave it unset');
+      if (ttl.trim() === '') v.fail('timeToLiveAttribute', ttl, 'the attribute name, or leave it unset', 'is empty');
     }
     if (replicaRegions.length > 0) {
-      if (Token.isUnresolved(stackRegion)) {
-        problems.push(`replicaRegions: [${replicaRegions.join(', ')}] need a stack with an explicit region (env: { region }); this stack is region-agnostic`);
+      if (!known(stackRegion)) {
+        v.fail('replicaRegions', replicaRegions, 'a stack with an explicit region (env: { region })', 'in a region-agnostic stack');
       }
       const regions = new Set<string>();
-      for (const region of replicaRegions) {
-        if (Token.isUnresolved(region)) {
-          problems.push('replicaRegions: a region is an unresolved token; list literal region names');
-          continue;
+      replicaRegions.forEach((region, i) => {
+        if (!known(region)) {
+          v.fail(`replicaRegions[${i}]`, described('an unresolved token'), "a literal region name such as 'eu-west-2'");
+          return;
         }
-        if (!REGION.test(region)) problems.push(`replicaRegions: '${region}' is not a region name such as 'eu-west-1'`);
-        if (region === stackRegion) problems.push(`replicaRegions: '${region}' is the stack's own region; list only other regions`);
-        if (regions.has(region)) problems.push(`replicaRegions: '${region}' is repeated`);
+        if (v.region(`replicaRegions[${i}]`, region)) {
+          v.check(`replicaRegions[${i}]`, region, region !== stackRegion, 'only regions other than the stack\'s', "is the stack's own region");
+        }
+        if (regions.has(region)) v.fail(`replicaRegions[${i}]`, region, 'each region once', 'is repeated');
         regions.add(region);
         if (encryption === DataTableEncryption.CUSTOMER_MANAGED && !props.replicaKeyArns?.[region]) {
-          problems.push(`replicaKeyArns: no key ARN for replica region '${region}'; a customer managed key is regional, so give one per replica region`);
+          v.fail('replicaKeyArns', described(`no key ARN for replica region '${region}'`), 'a key ARN per replica region (a customer managed key is regional)');
+        }
+      });
+    }
+    if (props.replicaKeyArns && encryption !== DataTableEncryption.CUSTOMER_MANAGED) {
+      v.fail('replicaKeyArns', props.replicaKeyArns, 'replicaKeyArns with encryption CUSTOMER_MANAGED only', `given with encryption ${encryption}`);
+    } else if (props.replicaKeyArns) {
+      for (const [region, arn] of Object.entries(props.replicaKeyArns)) {
+        if (!known(region)) continue;
+        if (!replicaRegions.includes(region)) {
+          v.fail(`replicaKeyArns['${region}']`, arn, `keys for the replicaRegions only (${replicaRegions.join(', ') || 'none'})`, 'names a region that is not a replica region');
+        } else if (v.arn(`replicaKeyArns['${region}']`, arn, 'kms', `arn:aws:kms:${region}:111111111111:key/<id>`, /^(key|alias)\/.+$/) && known(arn)) {
+          const keyRegion = ARN.exec(arn)![3];
+          v.check(`replicaKeyArns['${region}']`, arn, keyRegion === region, `a key in ${region}`, `is in ${keyRegion}`);
         }
       }
     }
-    if (props.replicaKeyArns && encryption !== DataTableEncryption.CUSTOMER_MANAGED) {
-      problems.push(`replicaKeyArns: given with encryption ${encryption}; they apply to CUSTOMER_MANAGED only`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`DataTable ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    v.throwIfInvalid();
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { known, Validation } from '../private/validation';
 
 /** How `DnsFailover` answers. */
 export enum DnsRoutingPolicy {
@@ -33,7 +34,11 @@ export interface DnsEndpoint {
 export interface DnsFailoverProps {
   /** The hosted zone the record goes into. */
   readonly zone: route53.IHostedZone;
-  /** The record name, relative to the zone (e.g. `api`) or fully qualified. */
+  /**
+   * The record name, relative to the zone (e.g. `api`) or fully qualified (`api.example.com`, or
+   * `api.example.com.`), inside the zone. The zone apex (the zone's own name) needs an `aliasTarget`
+   * on every endpoint, as a CNAME cannot sit there.
+   */
   readonly recordName: string;
   /**
    * The endpoints, primary first. Two for `FAILOVER`; two or more, in different regions, for `LATENCY`.
@@ -121,8 +126,9 @@ export class DnsFailover extends Construct {
     const failureThreshold = props.failureThreshold ?? 3;
     const ttl = props.ttl ?? Duration.seconds(60);
 
-    const problems = validate(props, { routing, healthCheckPath, healthCheckPort, interval, failureThreshold, ttl });
-    if (problems.length > 0) throw new Error(`DnsFailover '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+    const v = new Validation('DnsFailover', this);
+    validate(v, props, { routing, healthCheckPath, healthCheckPort, interval, failureThreshold, ttl });
+    v.throwIfInvalid();
 
     props.endpoints.forEach((endpoint, i) => {
       const role = routing === DnsRoutingPolicy.FAILOVER ? (i === 0 ? 'Primary' : 'Secondary') : `Region${i + 1}`;
@@ -179,47 +185,75 @@ interface Resolved {
   readonly ttl: Duration;
 }
 
-function validate(props: DnsFailoverProps, r: Resolved): string[] {
-  const problems: string[] = [];
-  const known = (v: unknown) => !Token.isUnresolved(v);
+function zoneNameOf(zone: route53.IHostedZone): string | undefined {
+  try {
+    return zone.zoneName.replace(/\.$/, '');
+  } catch {
+    return undefined; // HostedZone.fromHostedZoneId: the name is not known
+  }
+}
+
+const RECORD_NAME = /^(\*\.)?([A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?$/;
+
+function validateRecordName(v: Validation, props: DnsFailoverProps): void {
+  const name = props.recordName;
+  if (!known(name)) return;
+  const zone = zoneNameOf(props.zone);
+  const zoneText = zone && known(zone) ? zone : undefined;
+  const example = `'api'${zoneText ? `, 'api.${zoneText}', or '${zoneText}' for the zone apex with an aliasTarget on every endpoint` : ''}`;
+  if (name.trim() === '' || name === '.') {
+    v.fail('recordName', name, `a name in the zone, e.g. ${example}`, 'is empty (the records would sit at the zone apex under the name \'.<zone>\')');
+    return;
+  }
+  if (!v.matches('recordName', name, RECORD_NAME, `DNS labels of A-Z a-z 0-9 - _ separated by '.', e.g. ${example}`, 'is not a DNS name')) return;
+  if (!zoneText) return;
+  const bare = name.replace(/\.$/, '').toLowerCase();
+  const z = zoneText.toLowerCase();
+  const inZone = bare === z || bare.endsWith(`.${z}`);
+  if (name.endsWith('.') && !inZone) {
+    v.fail('recordName', name, `a name in the zone '${zoneText}', e.g. ${example}`, `is outside the zone '${zoneText}'`);
+  } else if (!inZone && bare.includes('.') && bare.split('.').pop() === z.split('.').pop()) {
+    v.fail('recordName', name, `a name in the zone '${zoneText}', e.g. ${example}; end a fully qualified name with '.'`,
+      `looks like a name outside the zone '${zoneText}' (it would become '${bare}.${zoneText}')`);
+  } else if (bare === z) {
+    const cnames = props.endpoints.map((e, i) => (e.aliasTarget ? -1 : i)).filter((i) => i >= 0);
+    if (cnames.length > 0) {
+      v.fail('recordName', name, "an aliasTarget on every endpoint (a CNAME cannot sit at the zone apex), or a name below the apex such as 'api'",
+        `is the zone apex, where endpoints ${JSON.stringify(cnames)} would be CNAME records`);
+    }
+  }
+}
+
+function validate(v: Validation, props: DnsFailoverProps, r: Resolved): void {
   const n = props.endpoints.length;
   if (r.routing === DnsRoutingPolicy.FAILOVER && n !== 2) {
-    problems.push(`endpoints: ${n} given for FAILOVER routing; allowed: exactly 2, primary first`);
+    v.fail('endpoints', n, 'exactly 2, primary first', 'given for FAILOVER routing');
   }
   if (r.routing === DnsRoutingPolicy.LATENCY && n < 2) {
-    problems.push(`endpoints: ${n} given for LATENCY routing; allowed: 2 or more, one per region`);
+    v.fail('endpoints', n, '2 or more, one per region', 'given for LATENCY routing');
   }
   const regions = props.endpoints.map((e) => e.region).filter(known);
   const duplicates = regions.filter((region, i) => regions.indexOf(region) !== i);
   if (duplicates.length > 0) {
-    problems.push(`endpoints: region '${duplicates[0]}' appears twice; allowed: one endpoint per region (a DR pair needs two regions)`);
+    v.fail('endpoints', regions, 'one endpoint per region (a DR pair needs two regions)', `repeat region '${duplicates[0]}'`);
   }
+  validateRecordName(v, props);
+  const zone = zoneNameOf(props.zone);
+  const own = known(props.recordName) && zone && known(zone) ? fullyQualified(props.recordName, zone).toLowerCase() : undefined;
   props.endpoints.forEach((e, i) => {
-    if (known(e.region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(e.region)) {
-      problems.push(`endpoints[${i}].region: '${e.region}'; allowed: a region name, e.g. 'eu-west-1'`);
-    }
-    if (known(e.domainName) && !/^(?=.{1,253}$)([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}\.?$/.test(e.domainName)) {
-      problems.push(`endpoints[${i}].domainName: '${e.domainName}'; allowed: a DNS name the health checkers can resolve`);
+    v.region(`endpoints[${i}].region`, e.region);
+    v.matches(`endpoints[${i}].domainName`, e.domainName, /^(?=.{1,253}$)([a-zA-Z0-9-]{1,63}\.)+[a-zA-Z]{2,63}\.?$/, 'a DNS name the health checkers can resolve');
+    if (own && known(e.domainName) && e.domainName.replace(/\.$/, '').toLowerCase() === own) {
+      v.fail(`endpoints[${i}].domainName`, e.domainName, 'the regional endpoint\'s own name', 'is the failover record itself (a CNAME loop)');
     }
   });
-  if (known(r.healthCheckPath) && !/^\/\S*$/.test(r.healthCheckPath)) {
-    problems.push(`healthCheckPath: '${r.healthCheckPath}'; allowed: a path starting with '/'`);
+  v.matches('healthCheckPath', r.healthCheckPath, /^\/\S*$/, "a path starting with '/'");
+  v.integer('healthCheckPort', r.healthCheckPort, 1, 65535);
+  v.duration('healthCheckInterval', r.interval, { oneOf: [Duration.seconds(10), Duration.seconds(30)], allowed: '10 or 30 seconds' });
+  v.integer('failureThreshold', r.failureThreshold, 1, 10);
+  v.duration('ttl', r.ttl, { min: Duration.seconds(1), max: Duration.seconds(300), allowed: '1 to 300 seconds (a longer TTL delays failover)' });
+  const search = props.healthCheckSearchString;
+  if (search !== undefined && known(search) && (search.length === 0 || search.length > 255)) {
+    v.fail('healthCheckSearchString', search, '1 to 255 characters', `is ${search.length} characters`);
   }
-  if (known(r.healthCheckPort) && (!Number.isInteger(r.healthCheckPort) || r.healthCheckPort < 1 || r.healthCheckPort > 65535)) {
-    problems.push(`healthCheckPort: ${r.healthCheckPort}; allowed: an integer from 1 to 65535`);
-  }
-  if (!r.interval.isUnresolved() && ![10, 30].includes(r.interval.toSeconds())) {
-    problems.push(`healthCheckInterval: ${r.interval.toSeconds()} seconds; allowed: 10 or 30 seconds`);
-  }
-  if (known(r.failureThreshold) && (!Number.isInteger(r.failureThreshold) || r.failureThreshold < 1 || r.failureThreshold > 10)) {
-    problems.push(`failureThreshold: ${r.failureThreshold}; allowed: an integer from 1 to 10`);
-  }
-  if (!r.ttl.isUnresolved() && (r.ttl.toSeconds() < 1 || r.ttl.toSeconds() > 300)) {
-    problems.push(`ttl: ${r.ttl.toSeconds()} seconds; allowed: 1 to 300 seconds (a longer TTL delays failover)`);
-  }
-  if (props.healthCheckSearchString !== undefined && known(props.healthCheckSearchString)
-    && (props.healthCheckSearchString.length === 0 || props.healthCheckSearchString.length > 255)) {
-    problems.push(`healthCheckSearchString: ${props.healthCheckSearchString.length} characters; allowed: 1 to 255`);
-  }
-  return problems;
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, S3_REPLICATION_RULES } from '../private/nag-id';
+import { BUCKET_NAME, known, Validation } from '../private/validation';
 
 /**
  * Where a `ReplicatedBucket` copies its objects: plain strings, so that the primary stack never
@@ -71,14 +72,14 @@ export class RecoveryBucket extends Construct {
     const bucketName = props.bucketName ?? Fn.join('-', ['rampart-dr', hash, Aws.ACCOUNT_ID, stack.region]);
     const aliasName = `alias/rampart-dr/${Names.uniqueResourceName(this, { maxLength: 200 })}`;
 
-    const problems: string[] = [];
-    if (Token.isUnresolved(stack.region)) {
-      problems.push(`stack '${stack.stackName}': region is not set; allowed: a recovery stack with an explicit env.region (its region is written into the primary stack)`);
+    const v = new Validation('RecoveryBucket', this);
+    if (!known(stack.region)) {
+      v.fail('stack', stack, 'a recovery stack with an explicit env.region (its region is written into the primary stack)', 'has no region');
     }
-    if (props.bucketName !== undefined && !Token.isUnresolved(props.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) {
-      problems.push(`bucketName: '${props.bucketName}'; allowed: 3-63 lowercase letters, digits, dots and hyphens`);
+    if (props.bucketName !== undefined) {
+      v.check('bucketName', props.bucketName, BUCKET_NAME.test(props.bucketName) && !props.bucketName.includes('..'), '3-63 lowercase letters, digits, dots and hyphens');
     }
-    if (problems.length > 0) throw new Error(`RecoveryBucket '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+    v.throwIfInvalid();
 
     this.encryptionKey = secureKey(this, 'Key', { description: `Encrypts the disaster-recovery replicas of ${this.node.path}` });
     this.keyAlias = this.encryptionKey.addAlias(aliasName);

@@ -8,9 +8,8 @@ import { RecoveryBucket, ReplicationDestination } from './recovery-bucket';
 import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { nagResourceText } from '../private/nag-id';
+import { ACCOUNT_ID, ARN, BUCKET_NAME, described, known, REGION, Validation } from '../private/validation';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ACCOUNT = /^\d{12}$/;
 
 /** Properties of a `ReplicatedBucket`. */
 export interface ReplicatedBucketProps {
@@ -111,8 +110,9 @@ export class ReplicatedBucket extends Construct {
     const replicationMetrics = props.replicationMetrics ?? replicationTimeControl;
     const deleteMarkerReplication = props.deleteMarkerReplication ?? false;
 
-    const problems = validate(this, props, destination, replicationTimeControl, replicationMetrics);
-    if (problems.length > 0) throw new Error(`ReplicatedBucket '${this.node.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+    const v = new Validation('ReplicatedBucket', this);
+    validate(v, this, props, destination, replicationTimeControl);
+    v.throwIfInvalid();
     this.destination = destination!;
     const crossAccount = destination!.account !== undefined && !Token.isUnresolved(destination!.account)
       && !Token.isUnresolved(stack.account) && destination!.account !== stack.account;
@@ -219,42 +219,40 @@ function replicaKeyStatement(destination: ReplicationDestination, destinationArn
 }
 
 function validate(
+  v: Validation,
   scope: Construct,
   props: ReplicatedBucketProps,
   destination: ReplicationDestination | undefined,
   replicationTimeControl: boolean,
-  replicationMetrics: boolean,
-): string[] {
-  const problems: string[] = [];
+): void {
   const stack = Stack.of(scope);
   if (props.recoveryBucket && props.destination) {
-    problems.push('recoveryBucket, destination: both given; allowed: exactly one of them');
+    v.fail('recoveryBucket, destination', described('both given'), 'exactly one of them');
   } else if (!destination) {
-    problems.push('recoveryBucket, destination: neither given; allowed: a RecoveryBucket of this app, or a ReplicationDestination');
+    v.fail('recoveryBucket, destination', described('neither given'), 'a RecoveryBucket of this app, or a ReplicationDestination');
   }
   if (destination) {
     const prop = props.recoveryBucket ? 'recoveryBucket' : 'destination';
-    if (Token.isUnresolved(destination.region) || !REGION.test(destination.region)) {
-      problems.push(`${prop}.region: '${destination.region}'; allowed: a region name known at synth time, e.g. 'eu-central-1'`);
-    } else if (!Token.isUnresolved(stack.region) && stack.region === destination.region) {
-      problems.push(`${prop}.region: '${destination.region}' is the primary stack's region; allowed: another region (a copy in the same region does not survive a region loss)`);
+    if (!known(destination.region) || !REGION.test(destination.region)) {
+      v.fail(`${prop}.region`, destination.region, "a region name known at synth time, e.g. 'eu-central-1'");
+    } else if (known(stack.region) && stack.region === destination.region) {
+      v.fail(`${prop}.region`, destination.region, 'another region (a copy in the same region does not survive a region loss)', "is the primary stack's region");
     }
-    if (destination.account !== undefined && !Token.isUnresolved(destination.account) && !ACCOUNT.test(destination.account)) {
-      problems.push(`${prop}.account: '${destination.account}'; allowed: a 12-digit account id`);
-    } else if (props.destination?.account !== undefined && Token.isUnresolved(stack.account)) {
-      problems.push(`destination.account: '${props.destination.account}' but the primary stack has no env.account; allowed: an explicit env.account on the primary stack for cross-account replication`);
+    if (destination.account !== undefined && known(destination.account) && !ACCOUNT_ID.test(destination.account)) {
+      v.fail(`${prop}.account`, destination.account, 'a 12-digit account id');
+    } else if (props.destination?.account !== undefined && !known(stack.account)) {
+      v.fail('destination.account', props.destination.account, 'an explicit env.account on the primary stack for cross-account replication', 'but the primary stack has no env.account');
     }
-    if (!Token.isUnresolved(destination.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(destination.bucketName)) {
-      problems.push(`${prop}.bucketName: '${destination.bucketName}'; allowed: 3-63 lowercase letters, digits, dots and hyphens`);
-    }
-    if (destination.kmsKeyArn !== undefined && !Token.isUnresolved(destination.kmsKeyArn)
-      && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(destination.kmsKeyArn)) {
-      problems.push(`${prop}.kmsKeyArn: '${destination.kmsKeyArn}'; allowed: a KMS key ARN or alias ARN in the destination region`);
+    v.check(`${prop}.bucketName`, destination.bucketName, BUCKET_NAME.test(destination.bucketName) && !destination.bucketName.includes('..'),
+      '3-63 lowercase letters, digits, dots and hyphens');
+    if (v.arn(`${prop}.kmsKeyArn`, destination.kmsKeyArn, 'kms', 'arn:aws:kms:eu-central-1:111111111111:alias/replicas', /^(key|alias)\/.+$/)
+      && destination.kmsKeyArn !== undefined && known(destination.kmsKeyArn) && known(destination.region)) {
+      const keyRegion = ARN.exec(destination.kmsKeyArn)![3];
+      v.check(`${prop}.kmsKeyArn`, destination.kmsKeyArn, keyRegion === destination.region,
+        `a KMS key ARN or alias ARN in the destination region ${destination.region}`, `is in ${keyRegion}`);
     }
   }
   if (props.replicationMetrics === false && replicationTimeControl) {
-    problems.push('replicationMetrics: false with replicationTimeControl on; allowed: true (S3 requires metrics with Replication Time Control)');
+    v.fail('replicationMetrics', false, 'true (S3 requires metrics with Replication Time Control)', 'with replicationTimeControl on');
   }
-  void replicationMetrics;
-  return problems;
 }

@@ -5,7 +5,9 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { EdgeWebAcl } from './edge-web-acl';
 import { metricPrefixOf, plainWebAcl } from './private/plain-web-acl';
-import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
+import { validateWebAclRules } from './private/rules-validation';
+import { WebAclRulesProps } from './web-acl-rules';
+import { Validation } from '../private/validation';
 
 /** Props of `CloudFrontWebAcl`. */
 export interface CloudFrontWebAclProps extends WebAclRulesProps {
@@ -50,13 +52,10 @@ export class CloudFrontWebAcl extends Construct {
   constructor(scope: Construct, id: string, props: CloudFrontWebAclProps = {}) {
     super(scope, id);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const problems = WebAclRules.validate(props);
-    if ((logRetention as number) === 0 || logRetention === logs.RetentionDays.INFINITE) {
-      problems.push(`logRetention: ${logRetention} keeps logs forever; allowed: a logs.RetentionDays value with a limit`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`CloudFrontWebAcl '${this.node.path}': invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    const v = new Validation('CloudFrontWebAcl', this);
+    validateWebAclRules(v, props);
+    v.retention('logRetention', logRetention);
+    v.throwIfInvalid();
 
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region === 'us-east-1') {

@@ -8,8 +8,10 @@ import { Compliance } from '../compliance';
 import { EdgeWebAclFunction } from './edge-web-acl-function';
 import { rulesToApiShape } from './private/api-shape';
 import { metricPrefixOf } from './private/plain-web-acl';
+import { validateWebAclRules } from './private/rules-validation';
 import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
 import { secureKey } from '../private/kms-key';
+import { Validation } from '../private/validation';
 
 /** Props of `EdgeWebAcl`. */
 export interface EdgeWebAclProps extends WebAclRulesProps {
@@ -72,13 +74,10 @@ export class EdgeWebAcl extends Construct {
     const handlerLogRetention = props.handlerLogRetention ?? logs.RetentionDays.ONE_YEAR;
     const description = props.description ?? `WebACL of ${this.node.path}`;
 
-    const problems = WebAclRules.validate(props);
-    if ((handlerLogRetention as number) === 0 || handlerLogRetention === logs.RetentionDays.INFINITE) {
-      problems.push(`handlerLogRetention: ${handlerLogRetention} keeps logs forever; allowed: a logs.RetentionDays value with a limit`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`EdgeWebAcl '${this.node.path}': invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    const v = new Validation('EdgeWebAcl', this);
+    validateWebAclRules(v, props);
+    v.retention('handlerLogRetention', handlerLogRetention);
+    v.throwIfInvalid();
 
     // One WebACL per stack region: the same stack in two regions of an account must not share it.
     const baseName = Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });

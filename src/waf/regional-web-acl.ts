@@ -3,7 +3,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { metricPrefixOf, plainWebAcl } from './private/plain-web-acl';
-import { WebAclRules, WebAclRulesProps } from './web-acl-rules';
+import { validateWebAclRules } from './private/rules-validation';
+import { WebAclRulesProps } from './web-acl-rules';
+import { Validation } from '../private/validation';
 
 /** Props of `RegionalWebAcl`. */
 export interface RegionalWebAclProps extends WebAclRulesProps {
@@ -42,13 +44,10 @@ export class RegionalWebAcl extends Construct {
   constructor(scope: Construct, id: string, props: RegionalWebAclProps = {}) {
     super(scope, id);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const problems = WebAclRules.validate(props);
-    if ((logRetention as number) === 0 || (logRetention as number) === logs.RetentionDays.INFINITE) {
-      problems.push(`logRetention: ${logRetention} keeps logs forever; allowed: a logs.RetentionDays value with a limit`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`RegionalWebAcl '${this.node.path}': invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    const v = new Validation('RegionalWebAcl', this);
+    validateWebAclRules(v, props);
+    v.retention('logRetention', logRetention);
+    v.throwIfInvalid();
     const acl = plainWebAcl(this, 'REGIONAL', props, metricPrefixOf(this), {
       retention: logRetention,
       encryptionKey: props.logEncryptionKey,

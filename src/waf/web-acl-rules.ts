@@ -1,5 +1,7 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
+import { validateWebAclRules } from './private/rules-validation';
+import { Validation } from '../private/validation';
 
 /**
  * The rules every rampart WebACL is built from: AWS managed rule groups, a rate-based rule per
@@ -8,7 +10,9 @@ import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
  */
 export interface WebAclRulesProps {
   /**
-   * AWS managed rule groups (vendor `AWS`) to evaluate, in this order, e.g. `AWSManagedRulesSQLiRuleSet`.
+   * AWS managed rule groups (vendor `AWS`) to evaluate, in this order, e.g. `AWSManagedRulesSQLiRuleSet`:
+   * the groups usable by name (baseline, use-case and IP reputation groups). Bot Control, ATP, ACFP
+   * and Anti-DDoS need a configuration a name cannot carry, so they are refused here.
    *
    * @default - `WebAclRules.DEFAULT_MANAGED_RULE_GROUPS`: the common rule set, known bad inputs and
    * the Amazon IP reputation list
@@ -31,7 +35,7 @@ export interface WebAclRulesProps {
   readonly rateLimitWindow?: Duration;
 
   /**
-   * Only these countries (ISO 3166 alpha-2 codes, e.g. `GB`) may reach the resource; every other
+   * Only these countries (ISO 3166-1 alpha-2 codes, e.g. `GB`; WAF also knows `XK`) may reach the resource; every other
    * request is blocked. Mutually exclusive with `geoDenyList`.
    *
    * @default - no country restriction
@@ -39,7 +43,7 @@ export interface WebAclRulesProps {
   readonly geoAllowList?: string[];
 
   /**
-   * Requests from these countries (ISO 3166 alpha-2 codes) are blocked. Mutually exclusive with `geoAllowList`.
+   * Requests from these countries (ISO 3166-1 alpha-2 codes) are blocked. Mutually exclusive with `geoAllowList`.
    *
    * @default - no country restriction
    */
@@ -70,10 +74,6 @@ export interface WebAclIpSetSpec {
   readonly addresses: string[];
 }
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+(\/(12[0-8]|1[01]\d|[1-9]?\d))$/;
-const COUNTRY = /^[A-Z]{2}$/;
-const MANAGED_GROUP_NAME = /^[0-9A-Za-z_-]{1,128}$/;
 
 /**
  * Builds and validates the rules shared by every rampart WebACL. Pure: no constructs are created.
@@ -103,46 +103,9 @@ export class WebAclRules {
    * Unresolved tokens are skipped.
    */
   public static validate(props: WebAclRulesProps): string[] {
-    const problems: string[] = [];
-    const groups = props.managedRuleGroups;
-    if (groups !== undefined && !Token.isUnresolved(groups)) {
-      const bad = groups.filter((g) => !Token.isUnresolved(g) && !MANAGED_GROUP_NAME.test(g));
-      if (bad.length > 0) {
-        problems.push(`managedRuleGroups: ${JSON.stringify(bad)} are not rule group names; allowed: AWS managed rule group names such as 'AWSManagedRulesSQLiRuleSet'`);
-      }
-      const dup = groups.filter((g, i) => groups.indexOf(g) !== i);
-      if (dup.length > 0) problems.push(`managedRuleGroups: ${JSON.stringify(dup)} appear more than once; allowed: each group once`);
-    }
-    const limit = props.rateLimit;
-    if (limit !== undefined && !Token.isUnresolved(limit)
-      && (!Number.isInteger(limit) || limit < WebAclRules.MIN_RATE_LIMIT || limit > WebAclRules.MAX_RATE_LIMIT)) {
-      problems.push(`rateLimit: ${limit} is outside WAF's range; allowed: an integer from ${WebAclRules.MIN_RATE_LIMIT} to ${WebAclRules.MAX_RATE_LIMIT}`);
-    }
-    const window = props.rateLimitWindow;
-    if (window !== undefined && !window.isUnresolved()) {
-      const seconds = window.toSeconds({ integral: false });
-      if (!WebAclRules.RATE_LIMIT_WINDOWS_SECONDS.includes(seconds)) {
-        problems.push(`rateLimitWindow: ${seconds} seconds is not a WAF evaluation window; allowed: 1, 2, 5 or 10 minutes`);
-      }
-    }
-    if (props.geoAllowList !== undefined && props.geoDenyList !== undefined) {
-      problems.push('geoAllowList, geoDenyList: both given; allowed: one of them (an allow list already blocks every other country)');
-    }
-    for (const [name, list] of [['geoAllowList', props.geoAllowList], ['geoDenyList', props.geoDenyList]] as const) {
-      if (list === undefined || Token.isUnresolved(list)) continue;
-      if (list.length === 0) problems.push(`${name}: empty; allowed: at least one ISO 3166 alpha-2 country code, or leave it out`);
-      const bad = list.filter((c) => !Token.isUnresolved(c) && !COUNTRY.test(c));
-      if (bad.length > 0) problems.push(`${name}: ${JSON.stringify(bad)} are not country codes; allowed: ISO 3166 alpha-2 codes in upper case, e.g. 'GB'`);
-    }
-    for (const [name, list] of [['ipAllowList', props.ipAllowList], ['ipDenyList', props.ipDenyList]] as const) {
-      if (list === undefined || Token.isUnresolved(list)) continue;
-      if (list.length === 0) problems.push(`${name}: empty; allowed: at least one CIDR range, or leave it out`);
-      const bad = list.filter((c) => !Token.isUnresolved(c) && !IPV4_CIDR.test(c) && !IPV6_CIDR.test(c));
-      if (bad.length > 0) problems.push(`${name}: ${JSON.stringify(bad)} are not CIDR ranges; allowed: IPv4 or IPv6 CIDR such as '203.0.113.0/24' or '2001:db8::/32'`);
-    }
-    const overlap = (props.ipAllowList ?? []).filter((c) => (props.ipDenyList ?? []).includes(c));
-    if (overlap.length > 0) problems.push(`ipAllowList, ipDenyList: ${JSON.stringify(overlap)} are in both; allowed: each range in one list`);
-    return problems;
+    const v = new Validation('WebAclRules', 'rules');
+    validateWebAclRules(v, props);
+    return v.problems.map((p) => `${p.prop}: ${p.value}; allowed: ${p.allowed}`);
   }
 
   /** The IP sets the rules need, IPv4 and IPv6 apart (a WAF IP set holds one version). */

@@ -232,13 +232,13 @@ describe('RedisCache validation', () => {
     expect(invalid({}, [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }])).toThrow(/vpc: 'Network\/Vpc' has no private subnets/);
   });
   test('public subnets selected', () => {
-    expect(invalid({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/vpcSubnets: selects 2 public subnet\(s\)/);
+    expect(invalid({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(/vpcSubnets: \{"subnetType":"Public"\} selects 2 public subnet\(s\)/);
   });
   test('one Availability Zone with automatic failover', () => {
     const { vpc, stack } = stacks();
     const oneAz = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: [vpc.availabilityZones[0]] };
     expect(() => new RedisCache(stack, 'Cache', { vpc, vpcSubnets: oneAz }))
-      .toThrow(/vpcSubnets: spans 1 Availability Zone; allowed: at least 2 with automaticFailover/);
+      .toThrow(/vpcSubnets: \{.*\} spans 1 Availability Zone; allowed: at least 2 with automaticFailover/);
     expect(() => new RedisCache(stack, 'Single', { vpc, vpcSubnets: oneAz, replicas: 0, automaticFailover: false })).not.toThrow();
   });
   test('replicas < 1 with failover on', () => {
@@ -258,6 +258,25 @@ describe('RedisCache validation', () => {
   });
   test('an engine version that is not a version', () => {
     expect(invalid({ engineVersion: 'latest' })).toThrow(/engineVersion: 'latest' is not a version/);
+  });
+  test('an engine version the engine does not have', () => {
+    expect(invalid({ engineVersion: '6.0' })).toThrow(/engineVersion: '6.0' is not an ElastiCache Valkey version this cache can run; allowed: one of '7.2', '8.0'/);
+    expect(invalid({ engine: RedisCacheEngine.REDIS, engineVersion: '7.2' })).toThrow(/engineVersion: '7.2' is not an ElastiCache Redis OSS version .*; allowed: one of '6.0', '6.2', '7.0', '7.1'/);
+    expect(invalid({ engine: RedisCacheEngine.REDIS, engineVersion: '5.0.6' })).toThrow(/engineVersion: '5.0.6'/);
+    expect(invalid({ engine: RedisCacheEngine.REDIS, engineVersion: '6.2' })).not.toThrow();
+    expect(invalid({ engineVersion: '7.2' })).not.toThrow();
+  });
+  test('a snapshot window overlapping the maintenance window', () => {
+    expect(invalid({ snapshotWindow: '05:30-06:30' })).toThrow(/snapshotWindow: '05:30-06:30' overlaps maintenanceWindow 'sun:05:00-sun:06:00'; allowed: a daily window that never overlaps/);
+    // the daily window wraps midnight into Monday's maintenance
+    expect(invalid({ snapshotWindow: '23:30-00:30', maintenanceWindow: 'mon:00:00-mon:01:00' })).toThrow(/snapshotWindow: '23:30-00:30' overlaps/);
+    // the weekly window wraps from Sunday into Monday
+    expect(invalid({ snapshotWindow: '00:30-01:00', maintenanceWindow: 'sun:23:00-mon:01:00' })).toThrow(/snapshotWindow/);
+    expect(invalid({ snapshotWindow: '04:00-05:00' })).not.toThrow();
+  });
+  test('a maintenance window shorter than an hour, or an empty snapshot window', () => {
+    expect(invalid({ maintenanceWindow: 'sun:05:00-sun:05:30' })).toThrow(/maintenanceWindow: 'sun:05:00-sun:05:30' is 30 minutes long; allowed: at least 60 minutes/);
+    expect(invalid({ snapshotWindow: '03:00-03:00' })).toThrow(/snapshotWindow: '03:00-03:00' is empty/);
   });
   test('a port out of range', () => {
     expect(invalid({ port: 80 })).toThrow(/port: 80; allowed: an integer from 1024 to 65535/);

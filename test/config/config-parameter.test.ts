@@ -11,11 +11,15 @@ describe('ConfigParameter', () => {
 
   test('validation names every bad prop', () => {
     const stack = new Stack(new App(), 'Bad');
-    expect(() => new ConfigParameter(stack, 'A', { envName: 'lower', value: 'x' })).toThrow(/envName: 'lower' is not allowed/);
+    expect(() => new ConfigParameter(stack, 'A', { envName: 'lower', value: 'x' })).toThrow(/envName: 'lower' is not an environment variable name; allowed: A-Z 0-9 _/);
     expect(() => new ConfigParameter(stack, 'B', { envName: 'AWS_REGION_PARAM', value: 'x' })).toThrow(/envName: 'AWS_REGION_PARAM'/);
-    expect(() => new ConfigParameter(stack, 'C', { envName: 'OK', valueType: ConfigParameterType.JSON, value: '{nope' })).toThrow(/value: not JSON/);
-    expect(() => new ConfigParameter(stack, 'D', { envName: 'OK', value: '' })).toThrow(/value: empty/);
-    expect(() => new ConfigParameter(stack, 'E', { envName: 'OK', value: 'x'.repeat(5000) })).toThrow(/value: 5000 bytes/);
+    expect(() => new ConfigParameter(stack, 'C', { envName: 'OK', valueType: ConfigParameterType.JSON, value: '{nope' })).toThrow(/value: '\{nope' is not JSON .*; allowed: a JSON document/);
+    expect(() => new ConfigParameter(stack, 'D', { envName: 'OK', value: '' })).toThrow(/value: '' is empty; allowed/);
+    expect(() => new ConfigParameter(stack, 'E', { envName: 'OK', value: 'x'.repeat(5000) })).toThrow(/value: 'x+…' \(5000 characters\) is 5000 bytes; allowed: at most 4096 bytes/);
     expect(() => new ConfigParameter(stack, 'F', { envName: 'OK', value: 'x', parameterName: 'bad name' })).toThrow(/parameterName: 'bad name'/);
+    expect(() => new ConfigParameter(stack, 'G', { envName: 'OK', value: 'x', parameterName: '/aws/mine' })).toThrow(/parameterName: '\/aws\/mine'; allowed: a name not starting with 'aws' or 'ssm'/);
+    expect(() => new ConfigParameter(stack, 'H', { envName: 'OK', value: 'abc', allowedPattern: '^[0-9]+$' })).toThrow(/value: 'abc' does not match allowedPattern; allowed: a value matching allowedPattern '\^\[0-9\]\+\$'/);
+    expect(() => new ConfigParameter(stack, 'I', { envName: 'OK', value: '1', allowedPattern: '([' })).toThrow(/allowedPattern: '\(\[' is not a regular expression/);
+    expect(() => new ConfigParameter(stack, 'J', { envName: 'OK', value: '12', allowedPattern: '^[0-9]+$' })).not.toThrow();
   });
 });

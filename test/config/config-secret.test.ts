@@ -17,8 +17,8 @@ describe('ConfigSecret', () => {
 
   test('validation names every bad prop', () => {
     const stack = new Stack(new App(), 'Bad');
-    expect(() => new ConfigSecret(stack, 'A', { envName: 'lower' })).toThrow(/envName: 'lower' is not allowed/);
-    expect(() => new ConfigSecret(stack, 'G', { envName: 'OK', generatedLength: 4 })).toThrow(/generatedLength: 4/);
-    expect(() => new ConfigSecret(stack, 'H', { envName: 'OK', noRotationReason: ' ' })).toThrow(/noRotationReason: empty/);
+    expect(() => new ConfigSecret(stack, 'A', { envName: 'lower' })).toThrow(/envName: 'lower' is not an environment variable name/);
+    expect(() => new ConfigSecret(stack, 'G', { envName: 'OK', generatedLength: 4 })).toThrow(/generatedLength: 4; allowed: an integer from 16 to 4096 characters/);
+    expect(() => new ConfigSecret(stack, 'H', { envName: 'OK', noRotationReason: ' ' })).toThrow(/noRotationReason: ' ' is empty; allowed/);
   });
 });

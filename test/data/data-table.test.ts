@@ -86,26 +86,32 @@ describe('DataTable', () => {
     expect(actions.filter((a: string) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain('/index/*');
     expect(JSON.stringify(statements)).toContain('/index/byStatus');
-    expect(() => table.grantStreamRead(reader)).toThrow(/grantStreamRead needs a table with a stream/);
+    expect(() => table.grantStreamRead(reader)).toThrow(/DataTable '.*' has invalid props for grantStreamRead:\n  - stream: not set; allowed: a stream/);
   });
 
   test('validation names every bad prop', () => {
     const bad = (props: Partial<DataTableProps>, env?: { region: string }) => () => build(props, env);
     const gsi = (indexName: string, key = 'status') => ({ indexName, partitionKey: { name: key, type: dynamodb.AttributeType.STRING } });
-    expect(bad({ globalSecondaryIndexes: [gsi('byStatus'), gsi('byStatus', 'other')] })).toThrow(/globalSecondaryIndexes: index name 'byStatus' is repeated/);
+    expect(bad({ globalSecondaryIndexes: [gsi('byStatus'), gsi('byStatus', 'other')] })).toThrow(/globalSecondaryIndexes\[1\].indexName: 'byStatus' is repeated/);
     expect(bad({ timeToLiveAttribute: 'pk' })).toThrow(/timeToLiveAttribute: 'pk' is also a key attribute/);
     expect(bad({ timeToLiveAttribute: 'status', globalSecondaryIndexes: [gsi('byStatus')] })).toThrow(/timeToLiveAttribute: 'status' is also a key/);
     expect(bad({ pointInTimeRecoveryDays: 36 })).toThrow(/pointInTimeRecoveryDays: 36/);
     expect(bad({ replicaRegions: ['eu-west-2'] })).toThrow(/replicaRegions: .* region-agnostic/);
-    expect(bad({ replicaRegions: ['eu-west-1'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions: 'eu-west-1' is the stack's own region/);
-    expect(bad({ replicaRegions: ['eu-west-2', 'eu-west-2'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions: 'eu-west-2' is repeated/);
-    expect(bad({ replicaRegions: ['mars'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions: 'mars' is not a region name/);
+    expect(bad({ replicaRegions: ['eu-west-1'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions\[0\]: 'eu-west-1' is the stack's own region/);
+    expect(bad({ replicaRegions: ['eu-west-2', 'eu-west-2'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions\[1\]: 'eu-west-2' is repeated/);
+    expect(bad({ replicaRegions: ['mars'] }, { region: 'eu-west-1' })).toThrow(/replicaRegions\[0\]: 'mars' is not a region; allowed: a region name/);
     expect(bad({ encryption: DataTableEncryption.CUSTOMER_MANAGED, replicaRegions: ['eu-west-2'] }, { region: 'eu-west-1' }))
-      .toThrow(/replicaKeyArns: no key ARN for replica region 'eu-west-2'/);
-    expect(bad({ encryption: DataTableEncryption.CUSTOMER_MANAGED })).toThrow(/encryption: CUSTOMER_MANAGED needs a stack with an explicit region/);
-    expect(bad({ encryptionKey: {} as any })).toThrow(/encryptionKey: given with encryption AWS_MANAGED/);
-    expect(bad({ globalSecondaryIndexes: [{ ...gsi('byStatus'), nonKeyAttributes: ['a'] }] })).toThrow(/nonKeyAttributes but its projectionType is not INCLUDE/);
-    expect(bad({ globalSecondaryIndexes: Array.from({ length: 21 }, (_, i) => gsi(`index${i}`, `k${i}`)) })).toThrow(/at most 20/);
+      .toThrow(/replicaKeyArns: no key ARN for replica region 'eu-west-2'; allowed/);
+    const cmk = { encryption: DataTableEncryption.CUSTOMER_MANAGED, replicaRegions: ['eu-west-2'] };
+    expect(bad({ ...cmk, replicaKeyArns: { 'eu-west-2': 'arn:aws:kms:eu-west-1:111111111111:key/abc' } }, { region: 'eu-west-1' }))
+      .toThrow(/replicaKeyArns\['eu-west-2'\]: 'arn:aws:kms:eu-west-1:111111111111:key\/abc' is in eu-west-1; allowed: a key in eu-west-2/);
+    expect(bad({ ...cmk, replicaKeyArns: { 'eu-west-2': 'arn:aws:kms:eu-west-2:111111111111:key/abc', 'us-east-1': 'arn:aws:kms:us-east-1:111111111111:key/abc' } }, { region: 'eu-west-1' }))
+      .toThrow(/replicaKeyArns\['us-east-1'\]: .* names a region that is not a replica region; allowed: keys for the replicaRegions only \(eu-west-2\)/);
+    expect(bad({ ...cmk, replicaKeyArns: { 'eu-west-2': 'my-key' } }, { region: 'eu-west-1' })).toThrow(/replicaKeyArns\['eu-west-2'\]: 'my-key' is not a kms ARN/);
+    expect(bad({ encryption: DataTableEncryption.CUSTOMER_MANAGED })).toThrow(/encryption: 'CUSTOMER_MANAGED' in a region-agnostic stack; allowed: a stack with an explicit region/);
+    expect(bad({ encryptionKey: {} as any })).toThrow(/encryptionKey: .* given with encryption AWS_MANAGED/);
+    expect(bad({ globalSecondaryIndexes: [{ ...gsi('byStatus'), nonKeyAttributes: ['a'] }] })).toThrow(/globalSecondaryIndexes\[0\].nonKeyAttributes: \["a"\] given with projectionType ALL; allowed: projectionType INCLUDE/);
+    expect(bad({ globalSecondaryIndexes: Array.from({ length: 21 }, (_, i) => gsi(`index${i}`, `k${i}`)) })).toThrow(/globalSecondaryIndexes: 21 indexes; allowed: at most 20/);
   });
 
   test('default and customer-managed tables pass every compliance pack', () => {

@@ -117,7 +117,7 @@ describe('DnsFailover validation', () => {
     expect(invalid({ routing: DnsRoutingPolicy.LATENCY, endpoints: [EU_WEST] })).toThrow(/endpoints: 1 given for LATENCY routing; allowed: 2 or more/);
   });
   test('two endpoints in one region', () => {
-    expect(invalid({ endpoints: [EU_WEST, { ...EU_CENTRAL, region: 'eu-west-1' }] })).toThrow(/endpoints: region 'eu-west-1' appears twice/);
+    expect(invalid({ endpoints: [EU_WEST, { ...EU_CENTRAL, region: 'eu-west-1' }] })).toThrow(/endpoints: \["eu-west-1","eu-west-1"\] repeat region 'eu-west-1'; allowed: one endpoint per region/);
   });
   test('a bad region or domain name', () => {
     expect(invalid({ endpoints: [EU_WEST, { ...EU_CENTRAL, region: 'Frankfurt' }] })).toThrow(/endpoints\[1\].region: 'Frankfurt'/);
@@ -134,8 +134,26 @@ describe('DnsFailover validation', () => {
   });
   test('a port, a TTL or a search string out of range', () => {
     expect(invalid({ healthCheckPort: 0 })).toThrow(/healthCheckPort: 0/);
-    expect(invalid({ ttl: Duration.minutes(10) })).toThrow(/ttl: 600 seconds; allowed: 1 to 300 seconds/);
-    expect(invalid({ healthCheckSearchString: '' })).toThrow(/healthCheckSearchString: 0 characters/);
+    expect(invalid({ ttl: Duration.minutes(10) })).toThrow(/ttl: 10 minutes; allowed: 1 to 300 seconds/);
+    expect(invalid({ healthCheckSearchString: '' })).toThrow(/healthCheckSearchString: '' is 0 characters; allowed: 1 to 255 characters/);
+  });
+  test('an empty record name (the zone apex under the name ".example.com")', () => {
+    expect(invalid({ recordName: '' })).toThrow(/recordName: '' is empty .*; allowed: a name in the zone, e.g. 'api', 'api.example.com', or 'example.com' for the zone apex/);
+  });
+  test('the zone apex with CNAME endpoints', () => {
+    expect(invalid({ recordName: 'example.com' })).toThrow(/recordName: 'example.com' is the zone apex, where endpoints \[0,1\] would be CNAME records; allowed: an aliasTarget on every endpoint/);
+    const alias = route53.RecordTarget.fromValues('192.0.2.1');
+    expect(invalid({ recordName: 'example.com', endpoints: [{ ...EU_WEST, aliasTarget: alias }, { ...EU_CENTRAL, aliasTarget: alias }] })).not.toThrow();
+  });
+  test('a record name outside the zone', () => {
+    expect(invalid({ recordName: 'api.example.org.' })).toThrow(/recordName: 'api.example.org.' is outside the zone 'example.com'; allowed: a name in the zone 'example.com'/);
+    expect(invalid({ recordName: 'api.other.com' })).toThrow(/recordName: 'api.other.com' looks like a name outside the zone 'example.com' \(it would become 'api.other.com.example.com'\)/);
+    expect(invalid({ recordName: 'not a name' })).toThrow(/recordName: 'not a name' is not a DNS name/);
+    expect(invalid({ recordName: 'api.example.com.' })).not.toThrow();
+    expect(invalid({ recordName: 'api.eu' })).not.toThrow();
+  });
+  test('an endpoint that is the failover name itself', () => {
+    expect(invalid({ endpoints: [{ ...EU_WEST, domainName: 'api.example.com' }, EU_CENTRAL] })).toThrow(/endpoints\[0\].domainName: 'api.example.com' is the failover record itself/);
   });
   test('every problem in one error; tokens are not validated', () => {
     expect(invalid({ failureThreshold: 0, healthCheckPath: 'x' })).toThrow(/healthCheckPath: 'x'.*\n.*failureThreshold: 0/);

@@ -48,7 +48,7 @@ describe('RecoveryBucket (recovery region)', () => {
 
   test('validation: the recovery stack needs a region, and a bucket name must be valid', () => {
     const app = new App();
-    expect(() => new RecoveryBucket(new Stack(app, 'Agnostic'), 'B')).toThrow(/stack 'Agnostic': region is not set; allowed: a recovery stack with an explicit env.region/);
+    expect(() => new RecoveryBucket(new Stack(app, 'Agnostic'), 'B')).toThrow(/stack: 'Agnostic' has no region; allowed: a recovery stack with an explicit env.region/);
     expect(() => new RecoveryBucket(new Stack(app, 'R', { env: { region: RECOVERY } }), 'B', { bucketName: 'Bad_Name' }))
       .toThrow(/bucketName: 'Bad_Name'; allowed: 3-63 lowercase/);
   });

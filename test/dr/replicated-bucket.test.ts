@@ -149,9 +149,9 @@ describe('ReplicatedBucket validation', () => {
   const dest = { bucketName: 'dr-images', region: RECOVERY };
 
   test('neither or both destinations', () => {
-    expect(() => new ReplicatedBucket(primaryStack(), 'B', {})).toThrow(/recoveryBucket, destination: neither given/);
+    expect(() => new ReplicatedBucket(primaryStack(), 'B', {})).toThrow(/recoveryBucket, destination: neither given; allowed: a RecoveryBucket/);
     const { replica, primary } = pair();
-    expect(() => new ReplicatedBucket(primary, 'B2', { recoveryBucket: replica, destination: dest })).toThrow(/recoveryBucket, destination: both given/);
+    expect(() => new ReplicatedBucket(primary, 'B2', { recoveryBucket: replica, destination: dest })).toThrow(/recoveryBucket, destination: both given; allowed: exactly one/);
   });
   test('the destination in the primary region', () => {
     expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, region: PRIMARY } }))
@@ -163,7 +163,10 @@ describe('ReplicatedBucket validation', () => {
   test('a bad bucket name, account or key ARN', () => {
     expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, bucketName: 'X' } })).toThrow(/destination.bucketName: 'X'/);
     expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, account: '12' } })).toThrow(/destination.account: '12'; allowed: a 12-digit account id/);
-    expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, kmsKeyArn: 'my-key' } })).toThrow(/destination.kmsKeyArn: 'my-key'/);
+    expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, kmsKeyArn: 'my-key' } })).toThrow(/destination.kmsKeyArn: 'my-key' is not a kms ARN/);
+    expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias/dr' } }))
+      .toThrow(/destination.kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:alias\/dr' is in eu-west-1; allowed: a KMS key ARN or alias ARN in the destination region eu-central-1/);
+    expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, bucketName: 'dr..images' } })).toThrow(/destination.bucketName: 'dr..images'/);
   });
   test('a cross-account destination from a primary stack without an account', () => {
     expect(() => new ReplicatedBucket(primaryStack(), 'B', { destination: { ...dest, account: '222222222222' } }))

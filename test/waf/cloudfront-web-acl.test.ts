@@ -33,7 +33,7 @@ describe('CloudFrontWebAcl', () => {
 
   test('validates', () => {
     expect(() => new CloudFrontWebAcl(new Stack(new App(), 'S'), 'Waf', { geoAllowList: ['uk'], logRetention: 9999 }))
-      .toThrow(/CloudFrontWebAcl 'S\/Waf': invalid props:\n  - geoAllowList: \["uk"\].*\n  - logRetention: 9999/);
+      .toThrow(/CloudFrontWebAcl 'S\/Waf' has invalid props:\n  - geoAllowList: \["uk"\].*\n  - logRetention: 9999/);
   });
 
   test('passes every compliance pack in us-east-1 with no acknowledgement', () => {

@@ -74,7 +74,7 @@ describe('EdgeWebAcl', () => {
   test('validates its rules and log retention', () => {
     const stack = new Stack(new App(), 'Site');
     expect(() => new EdgeWebAcl(stack, 'Waf', { rateLimit: 5, handlerLogRetention: 9999 }))
-      .toThrow(/EdgeWebAcl 'Site\/Waf': invalid props:\n  - rateLimit: 5 .*\n  - handlerLogRetention: 9999/);
+      .toThrow(/EdgeWebAcl 'Site\/Waf' has invalid props:\n  - rateLimit: 5 .*\n  - handlerLogRetention: 9999/);
   });
 
   test('passes every compliance pack with default props, with the handler acknowledgements only', () => {

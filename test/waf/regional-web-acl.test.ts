@@ -113,15 +113,19 @@ describe('RegionalWebAcl', () => {
     [{ rateLimit: 9 }, /rateLimit: 9 is outside WAF's range; allowed: an integer from 10 to 2000000000/],
     [{ rateLimit: 2_000_000_001 }, /rateLimit: 2000000001/],
     [{ rateLimit: 100.5 }, /rateLimit: 100.5/],
-    [{ rateLimitWindow: Duration.minutes(3) }, /rateLimitWindow: 180 seconds .*allowed: 1, 2, 5 or 10 minutes/],
+    [{ rateLimitWindow: Duration.minutes(3) }, /rateLimitWindow: 3 minutes; allowed: 1, 2, 5 or 10 minutes/],
     [{ geoAllowList: ['GB'], geoDenyList: ['FR'] }, /geoAllowList, geoDenyList: both given/],
     [{ geoDenyList: ['gb', 'GBR'] }, /geoDenyList: \["gb","GBR"\] are not country codes/],
-    [{ geoAllowList: [] }, /geoAllowList: empty/],
+    [{ geoAllowList: [] }, /geoAllowList: \[\]; allowed: at least one ISO 3166-1 alpha-2 country code/],
     [{ ipAllowList: ['10.0.0.0/33'] }, /ipAllowList: \["10.0.0.0\/33"\] are not CIDR ranges/],
     [{ ipDenyList: ['not-an-ip'] }, /ipDenyList: \["not-an-ip"\]/],
-    [{ ipDenyList: [] }, /ipDenyList: empty/],
+    [{ ipDenyList: [] }, /ipDenyList: \[\]; allowed: at least one CIDR range/],
     [{ ipAllowList: ['10.0.0.0/8'], ipDenyList: ['10.0.0.0/8'] }, /ipAllowList, ipDenyList: \["10.0.0.0\/8"\] are in both/],
-    [{ managedRuleGroups: ['bad name!'] }, /managedRuleGroups: \["bad name!"\] are not rule group names/],
+    [{ managedRuleGroups: ['bad name!'] }, /managedRuleGroups: \["bad name!"\] are not AWS managed rule groups/],
+    [{ managedRuleGroups: ['NotARealGroup'] }, /managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups; allowed: AWS managed rule group names: AWSManagedRulesCommonRuleSet, /],
+    [{ managedRuleGroups: ['AWSManagedRulesATPRuleSet'] }, /managedRuleGroups: \["AWSManagedRulesATPRuleSet"\] need a ManagedRuleGroupConfigs entry/],
+    [{ geoDenyList: ['XX'] }, /geoDenyList: \["XX"\] are not country codes; allowed: ISO 3166-1 alpha-2 codes/],
+    [{ geoDenyList: ['KP', 'KP'] }, /geoDenyList: \["KP"\] appear more than once/],
     [{ managedRuleGroups: ['AWSManagedRulesSQLiRuleSet', 'AWSManagedRulesSQLiRuleSet'] }, /managedRuleGroups: .* appear more than once/],
     [{ logRetention: 9999 }, /logRetention: 9999 keeps logs forever/],
   ])('rejects %j', (props, message) => {
@@ -129,7 +133,7 @@ describe('RegionalWebAcl', () => {
   });
 
   test('reports every problem at once', () => {
-    expect(() => synth({ rateLimit: 1, geoDenyList: [] })).toThrow(/rateLimit: 1.*\n.*geoDenyList: empty/s);
+    expect(() => synth({ rateLimit: 1, geoDenyList: [] })).toThrow(/rateLimit: 1.*\n.*geoDenyList: \[\]/s);
   });
 
   test('passes every compliance pack with default props', () => {

@@ -49,7 +49,7 @@ describe('WebAclRules', () => {
       ipDenyList: ['10.0.0.0/8'],
     });
     for (const prop of [/^managedRuleGroups: \["bad name"\]/, /^managedRuleGroups: \["AWSManagedRulesSQLiRuleSet"\] appear more than once/, /^rateLimit: 5/,
-      /^rateLimitWindow: 180 seconds/, /^geoAllowList, geoDenyList: both given/, /^geoAllowList: \["uk"\]/, /^geoDenyList: empty/,
+      /^rateLimitWindow: 3 minutes/, /^geoAllowList, geoDenyList: both given/, /^geoAllowList: \["uk"\]/, /^geoDenyList: \[\]; allowed/,
       /^ipAllowList: \["nope"\]/, /^ipAllowList, ipDenyList: \["10.0.0.0\/8"\] are in both/]) {
       expect(problems).toContainEqual(expect.stringMatching(prop));
     }

@@ -1,0 +1,41 @@
+/**
+ * The officially assigned ISO 3166-1 alpha-2 country codes (249), and `XK` (Kosovo, a user-assigned
+ * code), which is the list AWS WAF's geo match statement accepts.
+ */
+export const COUNTRY_CODES: ReadonlySet<string> = new Set((''
+  + 'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS '
+  + 'BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE '
+  + 'EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM '
+  + 'HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC '
+  + 'LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA '
+  + 'NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW '
+  + 'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO '
+  + 'TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW '
+  + 'XK').split(' '));
+
+/**
+ * The AWS managed rule groups (vendor `AWS`) a WebACL can evaluate by name alone. The intelligent
+ * threat mitigation groups are not among them: they need a `ManagedRuleGroupConfigs` entry (login or
+ * registration paths, inspection level, challenge settings) that a name cannot carry.
+ */
+export const AWS_MANAGED_RULE_GROUPS: readonly string[] = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesAdminProtectionRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+  'AWSManagedRulesLinuxRuleSet',
+  'AWSManagedRulesUnixRuleSet',
+  'AWSManagedRulesWindowsRuleSet',
+  'AWSManagedRulesPHPRuleSet',
+  'AWSManagedRulesWordPressRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesAnonymousIpList',
+];
+
+/** AWS managed rule groups that need a configuration besides their name. */
+export const CONFIGURED_RULE_GROUPS: readonly string[] = [
+  'AWSManagedRulesBotControlRuleSet',
+  'AWSManagedRulesATPRuleSet',
+  'AWSManagedRulesACFPRuleSet',
+  'AWSManagedRulesAntiDDoSRuleSet',
+];
