@@ -12,6 +12,8 @@ import { IConfigEntry } from '../config/config-entry';
 import { RegionalWebAcl, RegionalWebAclProps } from '../waf/regional-web-acl';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
+import { described, known, Validation } from '../private/validation';
+import { validateWebAclRules } from '../waf/private/rules-validation';
 
 /** HTTP methods a `TracedApiRoute` can answer. */
 export enum HttpMethod {
@@ -457,8 +459,12 @@ export class TracedApi extends Construct {
   /** The function of a route. Throws when the API has no such route. */
   public functionFor(method: HttpMethod, path: string): lambda.IFunction {
     const fn = this.functions[TracedApi.routeKey(method, path)];
-    if (!fn) throw new Error(`TracedApi ${this.node.path}: no route ${TracedApi.routeKey(method, path)}; routes: ${Object.keys(this.functions).join(', ')}`);
-    return fn;
+    if (!fn) {
+      new Validation('TracedApi', this, 'arguments of functionFor')
+        .fail('method, path', described(TracedApi.routeKey(method, path)), `a route of this API: ${Object.keys(this.functions).join(', ')}`, 'is not a route')
+        .throwIfInvalid();
+    }
+    return fn!;
   }
 
   private routeFunction(
@@ -600,101 +606,145 @@ export class TracedApi extends Construct {
     wafEnabled: boolean;
     accountConcurrency: number;
   }): void {
-    const problems: string[] = [];
+    const v = new Validation('TracedApi', this);
     if (!props.routes || props.routes.length === 0) {
-      problems.push('routes: empty; give at least one route');
+      v.fail('routes', props.routes ?? [], 'at least one route');
     }
-    if (!Token.isUnresolved(resolved.stageName) && !STAGE_NAME.test(resolved.stageName)) {
-      problems.push(`stageName: '${resolved.stageName}' is not allowed; use 1-128 of A-Z a-z 0-9 _ -`);
-    }
-    problems.push(...validateThrottle('throttle', resolved.throttle));
+    v.matches('stageName', resolved.stageName, STAGE_NAME, '1-128 of A-Z a-z 0-9 _ -');
+    validateThrottle(v, 'throttle', resolved.throttle);
     if (props.waf && !resolved.wafEnabled) {
-      problems.push('waf: given with wafEnabled false; drop one of them');
+      v.fail('waf', props.waf, 'waf settings only with wafEnabled true (drop one of them)', 'given with wafEnabled false');
+    } else if (props.waf) {
+      v.within('waf.', (w) => {
+        validateWebAclRules(w, props.waf!);
+        w.retention('logRetention', props.waf!.logRetention);
+      });
     }
     if (props.vpcSubnets && !props.vpc) {
-      problems.push('vpcSubnets: given without vpc; set vpc too');
+      v.fail('vpcSubnets', props.vpcSubnets, 'vpcSubnets together with vpc', 'given without vpc');
     }
     const acc = resolved.accountConcurrency;
-    if (!Token.isUnresolved(acc) && (!Number.isInteger(acc) || acc < 100)) {
-      problems.push(`accountConcurrency: ${acc} is not allowed; use the account's Lambda concurrency quota (at least 100)`);
-    }
+    v.check('accountConcurrency', acc, Number.isInteger(acc) && acc >= 100, "the account's Lambda concurrency quota (at least 100)");
+    validateCors(v, props.cors);
     if (props.usagePlan) {
-      if (props.usagePlan.apiKeyNames.length === 0) problems.push('usagePlan.apiKeyNames: empty; name at least one API key');
-      if (props.usagePlan.throttle) problems.push(...validateThrottle('usagePlan.throttle', props.usagePlan.throttle));
-      const keys = props.usagePlan.apiKeyNames.map((n) => n.replace(/[^A-Za-z0-9]/g, ''));
-      if (new Set(keys).size !== keys.length) problems.push(`usagePlan.apiKeyNames: [${props.usagePlan.apiKeyNames.join(', ')}] repeat a name (ignoring punctuation)`);
+      const plan = props.usagePlan;
+      v.nonEmpty('usagePlan.apiKeyNames', plan.apiKeyNames, 'at least one API key name');
+      if (plan.throttle) validateThrottle(v, 'usagePlan.throttle', plan.throttle);
+      const keys = plan.apiKeyNames.map((n) => n.replace(/[^A-Za-z0-9]/g, ''));
+      if (new Set(keys).size !== keys.length) {
+        v.fail('usagePlan.apiKeyNames', plan.apiKeyNames, 'distinct names (ignoring punctuation)', 'repeat a name');
+      }
+      if (plan.quota?.limit !== undefined) v.integer('usagePlan.quota.limit', plan.quota.limit, 1, Number.MAX_SAFE_INTEGER, 'requests');
+      if ((props.routes ?? []).length > 0 && !props.routes.some((r) => r.apiKeyRequired)) {
+        v.fail('usagePlan', described('given'), 'apiKeyRequired on the routes the plan meters, or leave usagePlan out',
+          'but no route sets apiKeyRequired (its quota and throttle would never apply)');
+      }
     }
 
     const seen = new Set<string>();
     (props.routes ?? []).forEach((route, i) => {
       const at = `routes[${i}]`;
       const key = TracedApi.routeKey(route.method, route.path);
-      if (seen.has(key)) problems.push(`${at}: ${key} is declared twice; each method and path once`);
+      if (seen.has(key)) v.fail(at, described(key), 'each method and path once', 'is declared twice');
       seen.add(key);
-      if (!Object.values(HttpMethod).includes(route.method)) {
-        problems.push(`${at}.method: '${route.method}' is not allowed; use one of ${Object.values(HttpMethod).join(', ')}`);
-      }
-      if (!Token.isUnresolved(route.path)) {
+      v.oneOf(`${at}.method`, route.method, Object.values(HttpMethod));
+      if (known(route.path)) {
         if (!route.path.startsWith('/')) {
-          problems.push(`${at}.path: '${route.path}' must start with '/'`);
+          v.fail(`${at}.path`, route.path, "a path starting with '/'");
         } else if (route.path !== '/') {
           const segments = route.path.slice(1).split('/');
-          const bad = segments.filter((s) => !PATH_SEGMENT.test(s));
+          const bad = segments.filter((seg) => !PATH_SEGMENT.test(seg));
           if (bad.length > 0) {
-            problems.push(`${at}.path: '${route.path}' has invalid segment(s) ${bad.map((b) => `'${b}'`).join(', ')}; allowed: A-Z a-z 0-9 . _ ~ - or {param} / {param+} (last only), no empty segment or trailing '/'`);
-          } else if (segments.slice(0, -1).some((s) => s.endsWith('+}'))) {
-            problems.push(`${at}.path: '${route.path}' has a greedy {param+} before the last segment; only the last may be greedy`);
+            v.fail(`${at}.path`, route.path, "segments of A-Z a-z 0-9 . _ ~ - or {param} / {param+} (last only), no empty segment or trailing '/'",
+              `has invalid segment(s) ${bad.map((b) => `'${b}'`).join(', ')}`);
+          } else if (segments.slice(0, -1).some((seg) => seg.endsWith('+}'))) {
+            v.fail(`${at}.path`, route.path, 'a greedy {param+} as the last segment only', 'has a greedy {param+} before the last segment');
           }
         }
       }
       const hasCode = route.code !== undefined || route.handler !== undefined;
       if (route.existingFunction && hasCode) {
-        problems.push(`${at}: existingFunction and code/handler are both given; give exactly one of them`);
+        v.fail(at, described('existingFunction and code/handler are both given'), 'exactly one of them');
       } else if (!route.existingFunction && (route.code === undefined || route.handler === undefined)) {
-        problems.push(`${at}: give exactly one of existingFunction, or code together with handler`);
+        v.fail(at, described(`code ${route.code ? 'given' : 'not set'}, handler ${route.handler ? 'given' : 'not set'}`), 'exactly one of existingFunction, or code together with handler');
       }
       if (route.existingFunction && route.functionOptions) {
-        problems.push(`${at}.functionOptions: apply to functions TracedApi creates; configure existingFunction yourself`);
+        v.fail(`${at}.functionOptions`, route.functionOptions, 'functionOptions for functions TracedApi creates; configure existingFunction yourself', 'given with existingFunction');
       }
-      if (route.functionOptions) problems.push(...validateTracedFunctionOptions(route.functionOptions, `${at}.functionOptions`, resolved.accountConcurrency));
+      if (route.functionOptions) v.within(`${at}.functionOptions.`, (w) => validateTracedFunctionOptions(w, route.functionOptions!, resolved.accountConcurrency));
+      const timeout = route.existingFunction instanceof lambda.Function ? route.existingFunction.timeout : route.functionOptions?.timeout;
+      const timeoutProp = route.existingFunction ? `${at}.existingFunction.timeout` : `${at}.functionOptions.timeout`;
+      if (timeout !== undefined) {
+        v.duration(timeoutProp, timeout, {
+          max: API_INTEGRATION_TIMEOUT,
+          allowed: "at most 29 seconds, API Gateway's integration timeout (the caller gets a 504 while the function runs on)",
+        });
+      }
       const authorization = route.authorization ?? resolved.defaultAuthorization;
       if (authorization === RouteAuthorization.COGNITO && !props.userPool) {
-        problems.push(`${at}.authorization: COGNITO needs the userPool prop; give the user pool or choose IAM / NONE`);
+        v.fail(`${at}.authorization`, authorization, 'the userPool prop with COGNITO, or IAM / NONE', 'without userPool');
       }
       if (authorization !== RouteAuthorization.COGNITO && (route.authorizationScopes?.length || route.requiredGroups?.length)) {
-        problems.push(`${at}.authorizationScopes/requiredGroups: apply to COGNITO routes only; this route is ${authorization}`);
+        v.fail(`${at}.authorizationScopes/requiredGroups`, [...route.authorizationScopes ?? [], ...route.requiredGroups ?? []],
+          'scopes and groups on COGNITO routes only', `given on a ${authorization} route`);
       }
       if (route.requiredGroups?.length && route.existingFunction && !(route.existingFunction instanceof lambda.Function)) {
-        problems.push(`${at}.requiredGroups: the function enforces the groups from its environment; existingFunction must be a lambda.Function (not an imported one)`);
+        v.fail(`${at}.requiredGroups`, route.requiredGroups, 'a lambda.Function as existingFunction (not an imported one): the function enforces the groups from its environment',
+          'given with an imported function');
       }
       if ((route.config?.length || props.config?.length) && route.existingFunction && !(route.existingFunction instanceof lambda.Function)) {
-        problems.push(`${at}.config: configuration is passed through environment variables; existingFunction must be a lambda.Function (not an imported one)`);
+        v.fail(`${at}.config`, described(`${(route.config ?? []).length + (props.config ?? []).length} entries`),
+          'a lambda.Function as existingFunction (not an imported one): configuration is passed through environment variables', 'given with an imported function');
       }
-      if (route.throttle) problems.push(...validateThrottle(`${at}.throttle`, route.throttle));
+      if (route.apiKeyRequired && !props.usagePlan) {
+        v.fail(`${at}.apiKeyRequired`, true, 'a usagePlan with API keys, or apiKeyRequired false', 'without usagePlan (every call would be refused with 403)');
+      }
+      if (route.throttle) validateThrottle(v, `${at}.throttle`, route.throttle);
       if (route.requestSchema) {
-        const s = route.requestSchema;
-        if (s.type !== apigateway.JsonSchemaType.OBJECT || s.ref !== undefined) {
-          problems.push(`${at}.requestSchema: type is ${s.ref ? `$ref ${s.ref}` : JSON.stringify(s.type)}; a request body schema must be an object schema (type: JsonSchemaType.OBJECT) with its properties`);
+        const schema = route.requestSchema;
+        if (schema.type !== apigateway.JsonSchemaType.OBJECT || schema.ref !== undefined) {
+          v.fail(`${at}.requestSchema`, described(`type ${schema.ref ? `$ref ${schema.ref}` : JSON.stringify(schema.type)}`),
+            'an object schema (type: JsonSchemaType.OBJECT) with its properties for a request body');
         }
         if (route.method === HttpMethod.GET || route.method === HttpMethod.HEAD) {
-          problems.push(`${at}.requestSchema: ${route.method} requests carry no body; validate query parameters in the handler`);
+          v.fail(`${at}.requestSchema`, described(`given on ${route.method}`), 'a body schema on methods with a body (validate query parameters in the handler)');
         }
       }
     });
-    if (problems.length > 0) {
-      throw new Error(`TracedApi ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    v.throwIfInvalid();
   }
 }
 
-function validateThrottle(name: string, t: ApiThrottle): string[] {
-  const problems: string[] = [];
+/** API Gateway stops waiting for a Lambda integration after 29 seconds. */
+const API_INTEGRATION_TIMEOUT = Duration.seconds(29);
+const ORIGIN = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+function validateCors(v: Validation, cors: apigateway.CorsOptions | undefined): void {
+  if (!cors) return;
+  const origins = cors.allowOrigins;
+  if (!known(origins)) return;
+  if (!v.nonEmpty('cors.allowOrigins', origins, "apigateway.Cors.ALL_ORIGINS or origins such as 'https://app.example.com'")) return;
+  const wildcard = origins.includes('*');
+  if (wildcard && origins.length > 1) {
+    v.fail('cors.allowOrigins', origins, "either ['*'] alone or a list of origins", "mixes '*' with origins");
+  }
+  if (wildcard && cors.allowCredentials) {
+    v.fail('cors.allowOrigins', origins, "origins such as 'https://app.example.com' with allowCredentials, or allowCredentials false",
+      "is '*' with allowCredentials true (browsers refuse credentials for a wildcard origin)");
+  }
+  const bad = origins.filter((o) => o !== '*' && known(o) && !ORIGIN.test(o));
+  if (bad.length > 0) {
+    v.fail('cors.allowOrigins', bad, "origins as browsers send them: scheme://host[:port], no path or trailing '/', e.g. 'https://app.example.com'", 'are not origins');
+  }
+  if (cors.maxAge !== undefined) v.duration('cors.maxAge', cors.maxAge, { min: Duration.seconds(0), max: Duration.days(1), allowed: 'up to 1 day (browsers cap it lower)' });
+}
+
+function validateThrottle(v: Validation, name: string, t: ApiThrottle): void {
   const rate = t.rateLimit;
   const burst = t.burstLimit;
-  if (!Token.isUnresolved(rate) && !(rate >= 0)) problems.push(`${name}.rateLimit: ${rate} is not allowed; use 0 or more requests per second`);
-  if (!Token.isUnresolved(burst) && (!Number.isInteger(burst) || burst < 0)) problems.push(`${name}.burstLimit: ${burst} is not allowed; use a whole number of 0 or more`);
-  if (!Token.isUnresolved(rate) && !Token.isUnresolved(burst) && burst < rate) {
-    problems.push(`${name}.burstLimit: ${burst} is below rateLimit ${rate}; a burst must allow at least one second of the steady rate`);
+  v.check(`${name}.rateLimit`, rate, rate >= 0, '0 or more requests per second');
+  v.check(`${name}.burstLimit`, burst, Number.isInteger(burst) && burst >= 0, 'a whole number of 0 or more');
+  if (known(rate) && known(burst) && burst < rate) {
+    v.fail(`${name}.burstLimit`, burst, 'at least rateLimit: a burst must allow at least one second of the steady rate', `is below rateLimit ${rate}`);
   }
-  return problems;
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import { Compliance } from '../compliance';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { described, Validation } from '../private/validation';
 
 /** Settings of a function that callers may override; the rest follows the team defaults. */
 export interface TracedFunctionOptions {
@@ -145,19 +146,14 @@ export class TracedFunction extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const metricsNamespace = props.metricsNamespace ?? props.serviceName;
 
-    const problems = validateTracedFunctionOptions(props, '', props.accountConcurrency ?? LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY);
-    if (!Token.isUnresolved(props.serviceName) && !/^[A-Za-z0-9_.\-/]{1,128}$/.test(props.serviceName)) {
-      problems.push(`serviceName: '${props.serviceName}' is not allowed; use 1-128 of A-Z a-z 0-9 _ . - /`);
-    }
-    if (!Token.isUnresolved(props.handler) && !/^[^\s]+\.[A-Za-z_$][\w$]*$/.test(props.handler)) {
-      problems.push(`handler: '${props.handler}' is not allowed; use 'file.export', e.g. 'index.handler'`);
-    }
+    const v = new Validation('TracedFunction', this);
+    validateTracedFunctionOptions(v, props, props.accountConcurrency ?? LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY);
+    v.matches('serviceName', props.serviceName, /^[A-Za-z0-9_.\-/]{1,128}$/, '1-128 of A-Z a-z 0-9 _ . - /');
+    v.matches('handler', props.handler, /^[^\s]+\.[A-Za-z_$][\w$]*$/, "'file.export', e.g. 'index.handler'");
     if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
-      problems.push('vpcSubnets/securityGroups: given without vpc; set vpc too');
+      v.fail('vpcSubnets/securityGroups', described('given'), 'them together with vpc', 'without vpc');
     }
-    if (problems.length > 0) {
-      throw new Error(`TracedFunction ${this.node.path}: invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    v.throwIfInvalid();
 
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the logs and environment of ${this.node.path}`, forLogs: true });
     this.logGroup = new logs.LogGroup(this, 'Logs', {

@@ -172,27 +172,42 @@ describe('TracedApi', () => {
   test('validation names every bad prop in one error', () => {
     const bad = (props: Partial<TracedApiProps>) => () => new TracedApi(new Stack(new App(), 'Bad'), 'Api', { routes: routes(), ...props });
     const r = (extra: Partial<TracedApiRoute>): TracedApiRoute[] => [{ method: HttpMethod.POST, path: '/x', code: code(), handler: 'index.handler', ...extra }];
-    expect(bad({ routes: [...routes(), routes()[0]] })).toThrow(/routes\[2\]: POST \/items is declared twice/);
-    expect(bad({ routes: r({ path: 'items' }) })).toThrow(/routes\[0\]\.path: 'items' must start with '\/'/);
+    expect(bad({ routes: [...routes(), routes()[0]] })).toThrow(/routes\[2\]: POST \/items is declared twice; allowed: each method and path once/);
+    expect(bad({ routes: r({ path: 'items' }) })).toThrow(/routes\[0\]\.path: 'items'; allowed: a path starting with '\/'/);
     expect(bad({ routes: r({ path: '/items/$bad' }) })).toThrow(/routes\[0\]\.path: '\/items\/\$bad' has invalid segment/);
     expect(bad({ routes: r({ path: '/{all+}/x' }) })).toThrow(/routes\[0\]\.path: .*greedy/);
     expect(bad({ throttle: { rateLimit: -1, burstLimit: 10 } })).toThrow(/throttle\.rateLimit: -1/);
     expect(bad({ throttle: { rateLimit: 100, burstLimit: 10 } })).toThrow(/throttle\.burstLimit: 10 is below rateLimit 100/);
     expect(bad({ routes: r({ throttle: { rateLimit: 10, burstLimit: 5 } }) })).toThrow(/routes\[0\]\.throttle\.burstLimit/);
-    expect(bad({ routes: r({ authorization: RouteAuthorization.COGNITO }) })).toThrow(/routes\[0\]\.authorization: COGNITO needs the userPool prop/);
-    expect(bad({ defaultAuthorization: RouteAuthorization.COGNITO })).toThrow(/routes\[0\]\.authorization: COGNITO needs the userPool/);
-    expect(bad({ routes: r({ requestSchema: { type: apigateway.JsonSchemaType.ARRAY } }) })).toThrow(/routes\[0\]\.requestSchema: .*must be an object schema/);
-    expect(bad({ routes: r({ functionOptions: { reservedConcurrentExecutions: 5000 } }) })).toThrow(/routes\[0\]\.functionOptions\.reservedConcurrentExecutions: 5000 .* at most 900/);
+    expect(bad({ routes: r({ authorization: RouteAuthorization.COGNITO }) })).toThrow(/routes\[0\]\.authorization: 'COGNITO' without userPool; allowed: the userPool prop with COGNITO/);
+    expect(bad({ defaultAuthorization: RouteAuthorization.COGNITO })).toThrow(/routes\[0\]\.authorization: 'COGNITO' without userPool/);
+    expect(bad({ routes: r({ requestSchema: { type: apigateway.JsonSchemaType.ARRAY } }) })).toThrow(/routes\[0\]\.requestSchema: type "array"; allowed: an object schema/);
+    expect(bad({ routes: r({ functionOptions: { reservedConcurrentExecutions: 5000 } }) })).toThrow(/routes\[0\]\.functionOptions\.reservedConcurrentExecutions: 5000; allowed: at most 900/);
     expect(bad({ accountConcurrency: 10000, routes: r({ functionOptions: { reservedConcurrentExecutions: 5000 } }) })).not.toThrow();
-    expect(bad({ routes: r({ functionOptions: { memorySize: 64 } }) })).toThrow(/memorySize: 64 MB/);
-    expect(bad({ routes: r({ code: undefined }) })).toThrow(/routes\[0\]: give exactly one of existingFunction, or code together with handler/);
+    expect(bad({ routes: r({ functionOptions: { memorySize: 64 } }) })).toThrow(/routes\[0\]\.functionOptions\.memorySize: 64; allowed: an integer from 128 to 10240 MB/);
+    expect(bad({ routes: r({ code: undefined }) })).toThrow(/routes\[0\]: code not set, handler given; allowed: exactly one of existingFunction, or code together with handler/);
     expect(bad({ routes: r({ existingFunction: lambda.Function.fromFunctionArn(new Stack(), 'F', 'arn:aws:lambda:us-east-1:123456789012:function:f') }) }))
-      .toThrow(/routes\[0\]: existingFunction and code\/handler are both given/);
-    expect(bad({ routes: r({ requiredGroups: ['a'] }) })).toThrow(/routes\[0\]\.authorizationScopes\/requiredGroups: apply to COGNITO routes only/);
-    expect(bad({ routes: [] })).toThrow(/routes: empty/);
+      .toThrow(/routes\[0\]: existingFunction and code\/handler are both given; allowed: exactly one of them/);
+    expect(bad({ routes: r({ requiredGroups: ['a'] }) })).toThrow(/routes\[0\]\.authorizationScopes\/requiredGroups: \["a"\] given on a IAM route; allowed: scopes and groups on COGNITO routes only/);
+    expect(bad({ routes: [] })).toThrow(/routes: \[\]; allowed: at least one route/);
     expect(bad({ stageName: 'v 1' })).toThrow(/stageName: 'v 1'/);
-    expect(bad({ waf: {}, wafEnabled: false })).toThrow(/waf: given with wafEnabled false/);
-    expect(bad({ usagePlan: { apiKeyNames: [] } })).toThrow(/usagePlan\.apiKeyNames: empty/);
+    expect(bad({ waf: {}, wafEnabled: false })).toThrow(/waf: \{\} given with wafEnabled false/);
+    expect(bad({ usagePlan: { apiKeyNames: [] } })).toThrow(/usagePlan\.apiKeyNames: \[\]; allowed: at least one API key name/);
+    // Nonsense that deploys but never works.
+    expect(bad({ routes: r({ apiKeyRequired: true }) })).toThrow(/routes\[0\]\.apiKeyRequired: true without usagePlan \(every call would be refused with 403\); allowed: a usagePlan with API keys/);
+    expect(bad({ usagePlan: { apiKeyNames: ['partner'] } })).toThrow(/usagePlan: given but no route sets apiKeyRequired .*; allowed: apiKeyRequired on the routes the plan meters/);
+    expect(bad({ usagePlan: { apiKeyNames: ['partner'], quota: { limit: 0 } }, routes: r({ apiKeyRequired: true }) })).toThrow(/usagePlan\.quota\.limit: 0/);
+    expect(bad({ routes: r({ functionOptions: { timeout: Duration.seconds(30) } }) }))
+      .toThrow(/routes\[0\]\.functionOptions\.timeout: 30 seconds; allowed: at most 29 seconds, API Gateway's integration timeout/);
+    const slow = new lambda.Function(new Stack(), 'Slow', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: code(), timeout: Duration.minutes(1) });
+    expect(bad({ routes: [{ method: HttpMethod.GET, path: '/slow', existingFunction: slow }] })).toThrow(/routes\[0\]\.existingFunction\.timeout: 1 minute; allowed: at most 29 seconds/);
+    expect(bad({ routes: r({ functionOptions: { timeout: Duration.seconds(29) } }) })).not.toThrow();
+    expect(bad({ cors: { allowOrigins: apigateway.Cors.ALL_ORIGINS, allowCredentials: true } }))
+      .toThrow(/cors\.allowOrigins: \["\*"\] is '\*' with allowCredentials true .*; allowed: origins such as 'https:\/\/app.example.com' with allowCredentials/);
+    expect(bad({ cors: { allowOrigins: ['https://app.example.com/', 'app.example.com'] } })).toThrow(/cors\.allowOrigins: \["https:\/\/app.example.com\/","app.example.com"\] are not origins/);
+    expect(bad({ cors: { allowOrigins: ['*', 'https://app.example.com'] } })).toThrow(/cors\.allowOrigins: .* mixes '\*' with origins/);
+    expect(bad({ cors: { allowOrigins: ['https://app.example.com', 'http://localhost:5173'], allowCredentials: true } })).not.toThrow();
+    expect(bad({ waf: { managedRuleGroups: ['NotARealGroup'] } })).toThrow(/TracedApi 'Bad\/Api' has invalid props:\n  - waf\.managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups/);
     // All problems at once.
     expect(bad({ stageName: '!', throttle: { rateLimit: -1, burstLimit: -2 } })).toThrow(/stageName[\s\S]*throttle\.rateLimit[\s\S]*throttle\.burstLimit/);
   });
