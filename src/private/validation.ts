@@ -60,7 +60,8 @@ export function show(value: unknown): string {
   if (value === undefined) return 'not set';
   if (value instanceof Described) return value.text;
   if (typeof value === 'string') {
-    return value.length > 80 ? `'${value.slice(0, 60)}…' (${value.length} characters)` : `'${value}'`;
+    const text = value.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+    return text.length > 240 ? `'${text.slice(0, 200)}…' (${value.length} characters)` : `'${text}'`;
   }
   if (value instanceof Duration) return value.isUnresolved() ? 'a token' : value.toHumanString();
   if (isConstruct(value)) return `'${value.node.path || '<root>'}'`;

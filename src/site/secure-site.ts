@@ -1,4 +1,6 @@
-import { Arn, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Arn, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -15,7 +17,9 @@ import { Compliance } from '../compliance';
 import { accessLogBucket, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, INLINE_POLICY_RULES, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
-import { CloudFrontWebAcl, WebAclRules, WebAclRulesProps } from '../waf';
+import { described, known, Validation } from '../private/validation';
+import { CloudFrontWebAcl, WebAclRulesProps } from '../waf';
+import { validateWebAclRules } from '../waf/private/rules-validation';
 
 /** Props of `SecureSite`. Also takes the WAF rule settings of `WebAclRulesProps`. */
 export interface SecureSiteProps extends WebAclRulesProps {
@@ -275,77 +279,95 @@ export class SecureSite extends Construct {
     disableWebAcl: boolean;
     defaultRootObject: string;
   }): void {
-    const problems: string[] = [];
-    const unresolved = (x: unknown) => Token.isUnresolved(x);
-    if (!unresolved(v.csp) && v.csp.trim().length === 0) {
-      problems.push("contentSecurityPolicy: empty; allowed: a policy such as \"default-src 'self'\" (leave it out for the default)");
+    const check = new Validation('SecureSite', this);
+    if (known(v.csp) && v.csp.trim().length === 0) {
+      check.fail('contentSecurityPolicy', v.csp, "a policy such as \"default-src 'self'\" (leave it out for the default)", 'is empty');
     }
-    if (!unresolved(v.csp) && /[\r\n]/.test(v.csp)) {
-      problems.push('contentSecurityPolicy: contains a line break; allowed: one line, directives separated by ";"');
+    if (known(v.csp) && /[\r\n]/.test(v.csp)) {
+      check.fail('contentSecurityPolicy', v.csp, 'one line, directives separated by ";"', 'contains a line break');
     }
-    if (!unresolved(v.defaultRootObject) && (v.defaultRootObject.length === 0 || v.defaultRootObject.startsWith('/'))) {
-      problems.push(`defaultRootObject: '${v.defaultRootObject}'; allowed: an object key without a leading '/', e.g. 'index.html'`);
-    }
+    check.check('defaultRootObject', v.defaultRootObject, v.defaultRootObject.length > 0 && !v.defaultRootObject.startsWith('/'),
+      "an object key without a leading '/', e.g. 'index.html'");
     const wholeDays = (d: Duration) => d.isUnresolved() || (d.toDays({ integral: false }) >= 1 && Number.isInteger(d.toDays({ integral: false })));
     for (const [name, d] of [['noncurrentVersionExpiration', v.noncurrentVersionExpiration], ['accessLogRetention', v.accessLogRetention]] as const) {
-      if (!wholeDays(d)) problems.push(`${name}: ${d.toHumanString()}; allowed: a whole number of days, at least 1`);
+      check.check(name, d, wholeDays(d), 'a whole number of days, at least 1');
     }
-    if ((v.logRetention as number) === 0 || v.logRetention === logs.RetentionDays.INFINITE) {
-      problems.push(`logRetention: ${v.logRetention}; allowed: a logs.RetentionDays value with a limit`);
+    check.retention('logRetention', v.logRetention);
+    if (props.contentPath !== undefined && known(props.contentPath)) {
+      const resolvedPath = path.resolve(props.contentPath);
+      const stat = fs.existsSync(resolvedPath) ? fs.statSync(resolvedPath) : undefined;
+      if (!stat) {
+        check.fail('contentPath', props.contentPath, 'a folder holding the built site (or a .zip of it); build the site before synth',
+          `does not exist (resolved to ${resolvedPath})`);
+      } else if (!stat.isDirectory() && !resolvedPath.endsWith('.zip')) {
+        check.fail('contentPath', props.contentPath, 'a folder holding the built site, or a .zip of it', 'is a file');
+      }
     }
 
     // WAF: create one, bring one, or none; never two answers at once.
     const ruleProps = Object.keys(pickRules(props));
     if (props.webAclArn !== undefined && v.disableWebAcl) {
-      problems.push('webAclArn, disableWebAcl: both given; allowed: one of them');
+      check.fail('webAclArn, disableWebAcl', described('both given'), 'one of them');
     }
     if ((props.webAclArn !== undefined || v.disableWebAcl) && ruleProps.length > 0) {
-      problems.push(`${ruleProps.join(', ')}: WAF rule settings given with ${props.webAclArn !== undefined ? 'webAclArn' : 'disableWebAcl'}; allowed: rule settings only when the site creates its WebACL`);
+      check.fail(ruleProps.join(', '), described(`WAF rule settings given with ${props.webAclArn !== undefined ? 'webAclArn' : 'disableWebAcl'}`),
+        'rule settings only when the site creates its WebACL');
     }
-    if (props.webAclArn !== undefined && !unresolved(props.webAclArn)) {
+    if (props.webAclArn !== undefined && known(props.webAclArn)) {
       const m = /^arn:[\w-]+:wafv2:([a-z0-9-]+):\d{12}:(global|regional)\/webacl\/[\w-]+\/[\w-]+$/.exec(props.webAclArn);
       if (!m) {
-        problems.push(`webAclArn: '${props.webAclArn}' is not a WAFv2 WebACL ARN; allowed: arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>`);
+        check.fail('webAclArn', props.webAclArn, 'arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>', 'is not a WAFv2 WebACL ARN');
       } else if (m[2] !== 'global' || m[1] !== 'us-east-1') {
-        problems.push(`webAclArn: '${props.webAclArn}' has scope ${m[2] === 'global' ? 'CLOUDFRONT' : 'REGIONAL'} in ${m[1]}; allowed: a CLOUDFRONT-scope WebACL (global/webacl, us-east-1)`);
+        check.fail('webAclArn', props.webAclArn, 'a CLOUDFRONT-scope WebACL (global/webacl, us-east-1)', `has scope ${m[2] === 'global' ? 'CLOUDFRONT' : 'REGIONAL'} in ${m[1]}`);
       }
     }
-    if (!v.disableWebAcl && props.webAclArn === undefined) problems.push(...WebAclRules.validate(props));
+    if (!v.disableWebAcl && props.webAclArn === undefined) validateWebAclRules(check, props);
 
     // Custom domain.
     const hasDomains = v.domainNames.length > 0;
     if (hasDomains && !props.certificate && !props.hostedZone) {
-      problems.push('domainNames: given without certificate or hostedZone; allowed: also give a us-east-1 certificate, or a hostedZone to create one in');
+      check.fail('domainNames', v.domainNames, 'also give a us-east-1 certificate, or a hostedZone to create one in', 'given without certificate or hostedZone');
     }
-    if (!hasDomains && props.certificate) problems.push('certificate: given without domainNames; allowed: the domain names it covers in domainNames');
-    if (!hasDomains && props.hostedZone) problems.push('hostedZone: given without domainNames; allowed: the names to serve in domainNames');
-    const badNames = v.domainNames.filter((d) => !unresolved(d) && !/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d));
-    if (badNames.length > 0) problems.push(`domainNames: ${JSON.stringify(badNames)} are not domain names; allowed: lower-case names such as 'www.example.com'`);
-    if (props.certificate && !unresolved(props.certificate.certificateArn)) {
+    if (!hasDomains && props.certificate) check.fail('certificate', props.certificate.certificateArn, 'the domain names it covers in domainNames', 'given without domainNames');
+    if (!hasDomains && props.hostedZone) check.fail('hostedZone', props.hostedZone, 'the names to serve in domainNames', 'given without domainNames');
+    const badNames = v.domainNames.filter((d) => known(d) && !/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d));
+    if (badNames.length > 0) check.fail('domainNames', badNames, "lower-case names such as 'www.example.com'", 'are not domain names');
+    const repeated = v.domainNames.filter((d, i) => v.domainNames.indexOf(d) !== i);
+    if (repeated.length > 0) check.fail('domainNames', repeated, 'each name once (CloudFront refuses a repeated alternate domain name)', 'appear more than once');
+    const zoneName = props.hostedZone ? zoneNameOf(props.hostedZone) : undefined;
+    if (zoneName && known(zoneName)) {
+      const outside = v.domainNames.filter((d) => known(d) && !badNames.includes(d) && d !== zoneName && !d.endsWith(`.${zoneName}`));
+      if (outside.length > 0) {
+        check.fail('domainNames', outside, `names in the hostedZone '${zoneName}' (e.g. 'www.${zoneName}'), or a certificate and no hostedZone for names elsewhere`,
+          `are outside the hostedZone '${zoneName}'`);
+      }
+    }
+    if (props.certificate && known(props.certificate.certificateArn)) {
       const region = Arn.split(props.certificate.certificateArn, ArnFormat.SLASH_RESOURCE_NAME).region;
       if (region !== 'us-east-1') {
-        problems.push(`certificate: '${props.certificate.certificateArn}' is in ${region}; allowed: a certificate in us-east-1 (CloudFront only uses those)`);
+        check.fail('certificate', props.certificate.certificateArn, 'a certificate in us-east-1 (CloudFront only uses those)', `is in ${region}`);
       }
     }
     if (hasDomains && props.hostedZone && !props.certificate) {
       const region = Stack.of(this).region;
-      if (Token.isUnresolved(region)) {
-        problems.push('certificate: required when the stack is environment-agnostic (the certificate must be created in us-east-1 from a stack whose account and region are known); allowed: a us-east-1 certificate, or give the stack an env');
+      if (!known(region)) {
+        check.fail('certificate', undefined, 'a us-east-1 certificate, or give the stack an env',
+          'but the stack is environment-agnostic (the certificate must be created in us-east-1 from a stack whose account and region are known)');
       } else if (region !== 'us-east-1') {
-        if (Token.isUnresolved(Stack.of(this).account)) {
-          problems.push(`certificate: required when the stack (in ${region}) has no account; allowed: a us-east-1 certificate, or give the stack env.account`);
+        if (!known(Stack.of(this).account)) {
+          check.fail('certificate', undefined, 'a us-east-1 certificate, or give the stack env.account', `but the stack (in ${region}) has no account`);
         }
         if (!(Stack.of(this) as unknown as { _crossRegionReferences?: boolean })._crossRegionReferences) {
-          problems.push(`certificate: the stack is in ${region}, so the certificate is created in a us-east-1 stack and referenced across regions; allowed: create the stack with crossRegionReferences: true, or pass a us-east-1 certificate`);
+          check.fail('certificate', undefined, 'create the stack with crossRegionReferences: true, or pass a us-east-1 certificate',
+            `but the stack is in ${region}, so the certificate is created in a us-east-1 stack and referenced across regions`);
         }
-        if (unresolved(props.hostedZone.hostedZoneId)) {
-          problems.push('hostedZone: a zone created in this stack cannot validate a certificate in the us-east-1 stack (the stacks would depend on each other); allowed: an imported zone (HostedZone.fromHostedZoneAttributes), or pass a us-east-1 certificate');
+        if (!known(props.hostedZone.hostedZoneId)) {
+          check.fail('hostedZone', props.hostedZone, 'an imported zone (HostedZone.fromHostedZoneAttributes), or pass a us-east-1 certificate',
+            'is created in this stack and cannot validate a certificate in the us-east-1 stack (the stacks would depend on each other)');
         }
       }
     }
-    if (problems.length > 0) {
-      throw new Error(`SecureSite '${this.node.path}': invalid props:\n  - ${problems.join('\n  - ')}`);
-    }
+    check.throwIfInvalid();
   }
 
   /**
@@ -486,4 +508,12 @@ function pickRules(props: SecureSiteProps): WebAclRulesProps {
     ipDenyList: props.ipDenyList,
   };
   return Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)) as WebAclRulesProps;
+}
+
+function zoneNameOf(zone: route53.IHostedZone): string | undefined {
+  try {
+    return zone.zoneName.replace(/\.$/, '');
+  } catch {
+    return undefined; // HostedZone.fromHostedZoneId: the name is not known
+  }
 }

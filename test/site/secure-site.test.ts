@@ -280,28 +280,36 @@ describe('SecureSite validation', () => {
   test.each<[string, SecureSiteProps | ((stack: Stack) => SecureSiteProps), RegExp, { account: string; region: string }?]>([
     ['rate limit below WAF minimum', { rateLimit: 9 }, /rateLimit: 9 is outside WAF's range; allowed: an integer from 10 to 2000000000/],
     ['rate limit above WAF maximum', { rateLimit: 3_000_000_000 }, /rateLimit: 3000000000/],
-    ['empty CSP', { contentSecurityPolicy: '  ' }, /contentSecurityPolicy: empty/],
-    ['CSP with a line break', { contentSecurityPolicy: "default-src 'self';\nimg-src *" }, /contentSecurityPolicy: contains a line break/],
-    ['domain without certificate or zone', { domainNames: ['www.example.com'] }, /domainNames: given without certificate or hostedZone/],
+    ['empty CSP', { contentSecurityPolicy: '  ' }, /contentSecurityPolicy: '  ' is empty; allowed: a policy/],
+    ['CSP with a line break', { contentSecurityPolicy: "default-src 'self';\nimg-src *" }, /contentSecurityPolicy: .* contains a line break; allowed: one line/],
+    ['domain without certificate or zone', { domainNames: ['www.example.com'] }, /domainNames: \["www.example.com"\] given without certificate or hostedZone; allowed/],
     ['bad domain name', (st) => ({ domainNames: ['WWW.Example.com'], certificate: certIn('us-east-1')(st) }), /domainNames: \["WWW.Example.com"\] are not domain names/],
     ['certificate outside us-east-1', (st) => ({ domainNames: ['www.example.com'], certificate: certIn('eu-west-1')(st) }), /certificate: '.*' is in eu-west-1; allowed: a certificate in us-east-1/],
-    ['certificate without domain names', (st) => ({ certificate: certIn('us-east-1')(st) }), /certificate: given without domainNames/],
-    ['zone without domain names', (st) => ({ hostedZone: zone(st) }), /hostedZone: given without domainNames/],
-    ['zone in an environment-agnostic stack', (st) => ({ domainNames: ['www.example.com'], hostedZone: zone(st) }), /certificate: required when the stack is environment-agnostic/],
+    ['certificate without domain names', (st) => ({ certificate: certIn('us-east-1')(st) }), /certificate: '.*' given without domainNames; allowed/],
+    ['zone without domain names', (st) => ({ hostedZone: zone(st) }), /hostedZone: 'Web\/Zone' given without domainNames; allowed/],
+    ['zone in an environment-agnostic stack', (st) => ({ domainNames: ['www.example.com'], hostedZone: zone(st) }), /certificate: not set but the stack is environment-agnostic .*; allowed: a us-east-1 certificate/],
     ['zone in eu-west-1 without cross-region references', (st) => ({ domainNames: ['www.example.com'], hostedZone: zone(st) }),
-      /certificate: the stack is in eu-west-1, .* allowed: create the stack with crossRegionReferences: true/, EU_WEST_1],
+      /certificate: not set but the stack is in eu-west-1, .* allowed: create the stack with crossRegionReferences: true/, EU_WEST_1],
     ['REGIONAL webAclArn', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/abcd' }, /webAclArn: '.*' has scope REGIONAL in eu-west-1; allowed: a CLOUDFRONT-scope WebACL/],
     ['webAclArn that is not an ARN', { webAclArn: 'my-acl' }, /webAclArn: 'my-acl' is not a WAFv2 WebACL ARN/],
     ['webAclArn with rule settings', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b', rateLimit: 100, geoDenyList: ['KP'] },
       /rateLimit, geoDenyList: WAF rule settings given with webAclArn/],
     ['disableWebAcl with rule settings', { disableWebAcl: true, ipDenyList: ['10.0.0.0/8'] }, /ipDenyList: WAF rule settings given with disableWebAcl/],
-    ['webAclArn and disableWebAcl', { disableWebAcl: true, webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' }, /webAclArn, disableWebAcl: both given/],
-    ['log retention forever', { logRetention: logs.RetentionDays.INFINITE }, /logRetention: 9999; allowed: a logs.RetentionDays value with a limit/],
-    ['log retention of 0', { logRetention: 0 as logs.RetentionDays }, /logRetention: 0; allowed/],
+    ['webAclArn and disableWebAcl', { disableWebAcl: true, webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' }, /webAclArn, disableWebAcl: both given; allowed: one of them/],
+    ['log retention forever', { logRetention: logs.RetentionDays.INFINITE }, /logRetention: 9999 keeps logs forever; allowed: a logs.RetentionDays value with a limit/],
+    ['log retention of 0', { logRetention: 0 as logs.RetentionDays }, /logRetention: 0 keeps logs forever; allowed/],
     ['access log retention of 0 days', { accessLogRetention: Duration.days(0) }, /accessLogRetention: 0 days; allowed: a whole number of days, at least 1/],
     ['noncurrent expiry in hours', { noncurrentVersionExpiration: Duration.hours(12) }, /noncurrentVersionExpiration: 12 hours; allowed: a whole number of days/],
     ['default root object with a slash', { defaultRootObject: '/index.html' }, /defaultRootObject: '\/index.html'; allowed/],
     ['geo allow and deny together', { geoAllowList: ['GB'], geoDenyList: ['FR'] }, /geoAllowList, geoDenyList: both given/],
+    ['a managed rule group that does not exist', { managedRuleGroups: ['NotARealGroup'] }, /managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups; allowed: AWS managed rule group names: AWSManagedRulesCommonRuleSet/],
+    ['a country code that does not exist', { geoDenyList: ['XX'] }, /geoDenyList: \["XX"\] are not country codes; allowed: ISO 3166-1 alpha-2 codes/],
+    ['a domain name outside the hosted zone', (st) => ({ domainNames: ['www.example.com', 'www.example.org'], hostedZone: zone(st) }),
+      /domainNames: \["www.example.org"\] are outside the hostedZone 'example.com'; allowed: names in the hostedZone 'example.com'/, US_EAST_1],
+    ['a domain name given twice', (st) => ({ domainNames: ['www.example.com', 'www.example.com'], certificate: certIn('us-east-1')(st) }), /domainNames: \["www.example.com"\] appear more than once/],
+    ['a content folder that does not exist', { contentPath: path.join(__dirname, 'fixtures', 'no-such-build') },
+      /contentPath: '.*no-such-build' does not exist \(resolved to .*\); allowed: a folder holding the built site/],
+    ['a content path that is a plain file', { contentPath: __filename }, /contentPath: '.*secure-site.test.ts' is a file; allowed: a folder/],
   ])('%s', (_, props, message, env = undefined) => {
     const stack = new Stack(new App(), 'Web', { env });
     const resolved = typeof props === 'function' ? props(stack) : props;
@@ -311,12 +319,12 @@ describe('SecureSite validation', () => {
   test('a zone created in the same eu-west-1 stack cannot validate the us-east-1 certificate', () => {
     const stack = new Stack(new App(), 'Web', { env: EU_WEST_1, crossRegionReferences: true });
     const created = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
-    expect(() => new SecureSite(stack, 'Site', { domainNames: ['www.example.com'], hostedZone: created })).toThrow(/hostedZone: a zone created in this stack cannot validate/);
+    expect(() => new SecureSite(stack, 'Site', { domainNames: ['www.example.com'], hostedZone: created })).toThrow(/hostedZone: 'Web\/Zone' is created in this stack and cannot validate a certificate in the us-east-1 stack/);
   });
 
   test('every problem is reported at once, each naming its prop', () => {
     expect(() => site({ rateLimit: 1, contentSecurityPolicy: '', domainNames: ['www.example.com'] }))
-      .toThrow(/SecureSite 'Web\/Site': invalid props:\n  - contentSecurityPolicy: empty.*\n  - rateLimit: 1 .*\n  - domainNames: given without/s);
+      .toThrow(/SecureSite 'Web\/Site' has invalid props:\n  - contentSecurityPolicy: '' is empty.*\n  - rateLimit: 1 .*\n  - domainNames: \["www.example.com"\] given without/s);
   });
 });
 
