@@ -66,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'axe-core',
     'fast-check',
     'jose',
+    // Bundled into the TracedApi group authorizer (assets/api/group-authorizer.lambda) at build time.
+    'aws-jwt-verify@^5',
     'qrcode',
     '@types/qrcode',
     'cdk-dia@0.12.3',

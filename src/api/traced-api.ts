@@ -1,3 +1,4 @@
+import { join as joinPath } from 'path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -96,9 +97,12 @@ export interface TracedApiRoute {
   readonly authorizationScopes?: string[];
   /**
    * With COGNITO: Cognito groups the caller must belong to (any of them). API Gateway's Cognito
-   * authorizer cannot check groups, so they are handed to the function in the
-   * `RAMPART_REQUIRED_GROUPS` environment variable and enforced by the handler (the example handler
-   * kit answers 403); the route's function must be one `TracedApi` creates or a `lambda.Function`.
+   * authorizer cannot check groups, so these routes are guarded by the API's group authorizer (a
+   * Lambda REQUEST authorizer bundled with this library): it verifies the user pool token and its
+   * groups (and `authorizationScopes`), answering 401 for a missing, forged or expired token and 403
+   * without the group, before the function runs. The function also gets the groups in
+   * `RAMPART_REQUIRED_GROUPS`, for a second check of its own, and the token's claims in
+   * `requestContext.authorizer` (groups as a comma list in `cognito:groups`).
    *
    * @default - no group check
    */
@@ -325,8 +329,12 @@ export class TracedApi extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The request validator every method uses. */
   public readonly requestValidator: apigateway.RequestValidator;
-  /** The Cognito authorizer, when a route uses COGNITO. */
+  /** The Cognito authorizer, when a COGNITO route has no `requiredGroups`. */
   public readonly authorizer?: apigateway.CognitoUserPoolsAuthorizer;
+  /** The group authorizer (Lambda REQUEST authorizer), when a route has `requiredGroups`. */
+  public readonly groupAuthorizer?: apigateway.RequestAuthorizer;
+  /** The group authorizer's function, when a route has `requiredGroups`. */
+  public readonly groupAuthorizerFunction?: TracedFunction;
   /** The WAF WebACL in front of the stage, unless `wafEnabled` is false. */
   public readonly webAcl?: RegionalWebAcl;
   /** The usage plan, when `usagePlan` is set. */
@@ -395,10 +403,24 @@ export class TracedApi extends Construct {
     });
     this.addGatewayResponses(props.cors);
 
-    const usesCognito = props.routes.some((r) => (r.authorization ?? defaultAuthorization) === RouteAuthorization.COGNITO);
-    if (usesCognito && props.userPool) {
+    const cognitoRoutes = props.routes.filter((r) => (r.authorization ?? defaultAuthorization) === RouteAuthorization.COGNITO);
+    const groupRoutes = cognitoRoutes.filter((r) => (r.requiredGroups?.length ?? 0) > 0);
+    if (cognitoRoutes.length > groupRoutes.length && props.userPool) {
       this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
         cognitoUserPools: [props.userPool],
+        resultsCacheTtl: Duration.minutes(5),
+      });
+    }
+    if (groupRoutes.length > 0 && props.userPool) {
+      this.groupAuthorizerFunction = this.createGroupAuthorizer(groupRoutes, props, serviceName, accountConcurrency);
+      this.groupAuthorizer = new apigateway.RequestAuthorizer(this, 'GroupAuthorizer', {
+        handler: this.groupAuthorizerFunction.function,
+        // Cached per token AND route: an Allow for one route's groups is never reused for another.
+        identitySources: [
+          apigateway.IdentitySource.header('Authorization'),
+          apigateway.IdentitySource.context('httpMethod'),
+          apigateway.IdentitySource.context('resourcePath'),
+        ],
         resultsCacheTtl: Duration.minutes(5),
       });
     }
@@ -426,9 +448,10 @@ export class TracedApi extends Construct {
       });
       this.functions[key] = fn;
       this.methods[key] = method;
-      this.acknowledgeMethod(method, authorization, key);
+      this.acknowledgeMethod(method, authorization, key, (route.requiredGroups?.length ?? 0) > 0);
       this.scopeInvokePermissions(method, key);
     });
+    if (this.groupAuthorizer) this.scopeInvokePermissions(this.groupAuthorizerFunction!, 'group authorizer');
     if (props.cors) this.acknowledgePreflight();
 
     this.apiKeys = {};
@@ -499,11 +522,45 @@ export class TracedApi extends Construct {
     return fn;
   }
 
+  /** The function of the group authorizer: the bundled handler, configured with each guarded route's groups and scopes. */
+  private createGroupAuthorizer(routes: TracedApiRoute[], props: TracedApiProps, serviceName: string, accountConcurrency: number): TracedFunction {
+    const rules: { [routeKey: string]: { groups: string[]; scopes?: string[] } } = {};
+    for (const route of routes) {
+      rules[TracedApi.routeKey(route.method, route.path)] = {
+        groups: route.requiredGroups!,
+        ...(route.authorizationScopes?.length ? { scopes: route.authorizationScopes } : {}),
+      };
+    }
+    return new TracedFunction(this, 'GroupAuthorizerFunction', {
+      code: lambda.Code.fromAsset(joinPath(__dirname, '..', '..', 'assets', 'api', 'group-authorizer.lambda')),
+      handler: 'index.handler',
+      serviceName,
+      metricsNamespace: props.metricsNamespace,
+      description: `Checks the Cognito token and groups of ${serviceName}'s group routes`,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      encryptionKey: this.encryptionKey,
+      logRetention: props.logRetention,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      accountConcurrency,
+      environment: {
+        RAMPART_USER_POOL_ID: props.userPool!.userPoolId,
+        RAMPART_ROUTE_RULES: JSON.stringify(rules),
+      },
+      synchronousInvocationReason: 'Invoked synchronously by API Gateway as the REQUEST authorizer of the group routes; a failure is an answer (401/403/500) to the caller, never a lost event.',
+    });
+  }
+
   private authorizationOptions(authorization: RouteAuthorization, route: TracedApiRoute): apigateway.MethodOptions {
     switch (authorization) {
       case RouteAuthorization.IAM:
         return { authorizationType: apigateway.AuthorizationType.IAM };
       case RouteAuthorization.COGNITO:
+        if (route.requiredGroups?.length && this.groupAuthorizer) {
+          // Scopes are checked by the group authorizer (API Gateway takes them for Cognito authorizers only).
+          return { authorizationType: apigateway.AuthorizationType.CUSTOM, authorizer: this.groupAuthorizer };
+        }
         return {
           authorizationType: apigateway.AuthorizationType.COGNITO,
           authorizer: this.authorizer,
@@ -542,8 +599,12 @@ export class TracedApi extends Construct {
     });
   }
 
-  private acknowledgeMethod(method: apigateway.Method, authorization: RouteAuthorization, key: string): void {
+  private acknowledgeMethod(method: apigateway.Method, authorization: RouteAuthorization, key: string, groups: boolean): void {
     const resource = method.node.defaultChild as IConstruct;
+    if (authorization === RouteAuthorization.COGNITO && groups) {
+      Compliance.acknowledge(resource, 'AwsSolutions-COG4',
+        `Route ${key} requires Cognito groups, which API Gateway's Cognito authorizer cannot check: its Lambda authorizer verifies the same user pool's token (signature against the pool's keys, issuer, expiry) and then the groups.`);
+    }
     if (authorization === RouteAuthorization.NONE) {
       const reason = `Route ${key} is declared public (authorization: NONE) on purpose in the route table; WAF rate limits and the stage throttle still apply.`;
       Compliance.acknowledge(resource, 'AwsSolutions-APIG4', reason);
@@ -558,7 +619,7 @@ export class TracedApi extends Construct {
    * API Gateway's invoke permission names this API's stage, method and path in SourceArn; with a
    * known account we state SourceAccount too (Control Tower CT.LAMBDA.PR.2 reads only literals).
    */
-  private scopeInvokePermissions(method: apigateway.Method, key: string): void {
+  private scopeInvokePermissions(method: IConstruct, key: string): void {
     const account = Stack.of(this).account;
     for (const child of method.node.findAll()) {
       if (!(child instanceof lambda.CfnPermission)) continue;

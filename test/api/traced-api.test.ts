@@ -129,10 +129,70 @@ describe('TracedApi', () => {
       ],
     });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [{ 'Fn::GetAtt': [Match.anyValue(), 'Arn'] }] });
-    t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['items/write'] });
     t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RAMPART_REQUIRED_GROUPS: 'officers' }) } });
+  });
+
+  test('Cognito routes: the pool authorizer without groups; with requiredGroups, the bundled group authorizer checks token and groups', () => {
+    const stack = new Stack(new App(), 'Groups');
+    const userPool = new cognito.UserPool(stack, 'Pool');
+    const api = new TracedApi(stack, 'Items', {
+      userPool,
+      routes: [
+        { method: HttpMethod.GET, path: '/items', code: code(), handler: 'index.handler', authorizationScopes: ['items/read'] },
+        { method: HttpMethod.POST, path: '/items', code: code(), handler: 'index.handler', requiredGroups: ['officers', 'admins'] },
+        { method: HttpMethod.PUT, path: '/items/{itemId}', code: code(), handler: 'index.handler', requiredGroups: ['admins'], authorizationScopes: ['items/write'] },
+      ],
+    });
+    const t = Template.fromStack(stack);
+    const poolArn = { 'Fn::GetAtt': [stack.getLogicalId(userPool.node.defaultChild as cognito.CfnUserPool), 'Arn'] };
+    t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [poolArn] });
+    t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['items/read'] });
+
+    // One REQUEST authorizer, cached per token, method and resource path (never one route's Allow for another).
+    const authorizerId = stack.getLogicalId(api.groupAuthorizer!.node.defaultChild as apigateway.CfnAuthorizer);
+    t.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization,context.httpMethod,context.resourcePath',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    for (const method of ['POST', 'PUT']) {
+      t.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: method, AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    }
+    // The handler is the build-time bundle in assets/, configured with the pool and each route's rule.
+    const fn = t.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('group routes') } });
+    expect(Object.keys(fn)).toHaveLength(1);
+    const props = Object.values(fn)[0].Properties;
+    expect(props.Environment.Variables.RAMPART_USER_POOL_ID).toEqual({ Ref: stack.getLogicalId(userPool.node.defaultChild as cognito.CfnUserPool) });
+    expect(JSON.parse(props.Environment.Variables.RAMPART_ROUTE_RULES)).toEqual({
+      'POST /items': { groups: ['officers', 'admins'] },
+      'PUT /items/{itemId}': { groups: ['admins'], scopes: ['items/write'] },
+    });
+    expect(props.Handler).toBe('index.handler');
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('/authorizers/')])]) }),
+    });
+  });
+
+  test('a TracedApi with group routes passes every compliance pack (the group authorizer included)', () => {
+    const stack = new Stack(new App(), 'GroupsCompliant');
+    const userPool = new cognito.UserPool(stack, 'Pool', {
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+    });
+    new TracedApi(stack, 'Api', {
+      userPool,
+      routes: [{ method: HttpMethod.POST, path: '/items', code: code(), handler: 'index.handler', requiredGroups: ['officers'] }],
+    });
+    const report = expectCompliant(stack);
+    const cog4 = report.acknowledgements.filter((a) => a.ruleId === 'AwsSolutions-COG4');
+    expect(cog4.length).toBeGreaterThan(0);
+    expect(cog4.every((a) => /Lambda authorizer verifies the same user pool/.test(a.reason))).toBe(true);
   });
 
   test('a regional WAF WebACL is associated with the stage', () => {

@@ -115,11 +115,17 @@ describe('PassApi stack', () => {
     expect(make({ loginDomainPrefix: 'movement-pass-gov' })).not.toThrow();
   });
 
-  test('every route but GET /keys needs a Cognito sign-in; staff routes carry their groups to the function', () => {
+  test('every route but GET /keys needs a Cognito sign-in; staff routes pass the group authorizer, and carry their groups to the function', () => {
     const methods = api.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: Match.not('OPTIONS') } });
     const types = Object.values(methods).map((m: any) => m.Properties.AuthorizationType);
-    expect(types.filter((t) => t === 'COGNITO_USER_POOLS')).toHaveLength(PASS_ROUTES.length - 1);
+    const staffRoutes = PASS_ROUTES.filter((r) => r.requiredGroups?.length);
+    expect(staffRoutes).toHaveLength(5);
+    expect(types.filter((t) => t === 'COGNITO_USER_POOLS')).toHaveLength(PASS_ROUTES.length - 1 - staffRoutes.length);
+    expect(types.filter((t) => t === 'CUSTOM')).toHaveLength(staffRoutes.length);
     expect(types.filter((t) => t === 'NONE')).toHaveLength(1);
+    const rules = Object.values(api.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('group routes') } }))
+      .map((f: any) => JSON.parse(f.Properties.Environment.Variables.RAMPART_ROUTE_RULES));
+    expect(rules).toEqual([Object.fromEntries(staffRoutes.map((r) => [`${r.method} ${r.path}`, { groups: r.requiredGroups }]))]);
     for (const [description, groups] of [
       ['POST /verify of movement-pass', 'police'],
       ['POST /passes/{passId}/decision of movement-pass', 'reviewer'],

@@ -133,6 +133,10 @@ describe('httpHandler against DynamoDB Local', () => {
       const claims = (groups: string) => ({ requestId: 'r1', authorizer: { claims: { 'sub': 'u1', 'cognito:groups': groups } } }) as any;
       expect((await handler(event({ httpMethod: 'GET', requestContext: claims('citizens') }), context)).statusCode).toBe(403);
       expect((await handler(event({ httpMethod: 'GET', requestContext: claims('citizens,officers') }), context)).statusCode).toBe(200);
+      // TracedApi's group authorizer (a Lambda authorizer) hands the claims flat in `authorizer`.
+      const flat = (groups: string) => ({ requestId: 'r1', authorizer: { 'principalId': 'u1', 'sub': 'u1', 'cognito:groups': groups } }) as any;
+      expect((await handler(event({ httpMethod: 'GET', requestContext: flat('citizens') }), context)).statusCode).toBe(403);
+      expect((await handler(event({ httpMethod: 'GET', requestContext: flat('admins') }), context)).statusCode).toBe(200);
     } finally {
       delete process.env.RAMPART_REQUIRED_GROUPS;
     }

@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from './model';
 import { PASS_ENV } from './settings';
-import { dynamoDb, HttpError, UnauthorizedError, type ApiHandler } from '../../shared/handler-kit';
+import { claimsOf, dynamoDb, HttpError, UnauthorizedError, type ApiHandler } from '../../shared/handler-kit';
 
 /** The table the pass routes work on. */
 export interface PassStore {
@@ -25,7 +25,7 @@ export interface Caller {
 }
 
 export function callerOf(event: APIGatewayProxyEvent): Caller {
-  const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+  const claims = claimsOf(event);
   const sub = typeof claims?.sub === 'string' ? claims.sub : '';
   if (!sub) throw new UnauthorizedError('Sign in first');
   const name = [claims?.name, claims?.email, claims?.['cognito:username']].find((v) => typeof v === 'string' && v !== '') as string | undefined;

@@ -76,18 +76,29 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
+/**
+ * The caller's token claims: the Cognito authorizer hands them in `authorizer.claims`; a Lambda
+ * authorizer (TracedApi's group authorizer) hands them flat in `authorizer` itself.
+ */
+export function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> | undefined {
+  const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  if (!authorizer) return undefined;
+  if (authorizer.claims && typeof authorizer.claims === 'object') return authorizer.claims as Record<string, unknown>;
+  return typeof authorizer.sub === 'string' ? authorizer : undefined;
+}
+
 /** Cognito groups the route requires (TracedApi's `requiredGroups`), checked against the caller's token. */
 function checkGroups(event: APIGatewayProxyEvent): void {
   const required = (process.env.RAMPART_REQUIRED_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean);
   if (required.length === 0) return;
-  const claim = event.requestContext?.authorizer?.claims?.['cognito:groups'];
+  const claim = claimsOf(event)?.['cognito:groups'];
   const groups = Array.isArray(claim) ? claim.map(String) : String(claim ?? '').replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
   if (!required.some((g) => groups.includes(g))) throw new ForbiddenError(`Requires membership of one of: ${required.join(', ')}`);
 }
 
 /** Who is calling, so one caller's Idempotency-Key never replays another caller's answer. */
 function callerOf(event: APIGatewayProxyEvent): string {
-  const claims = event.requestContext?.authorizer?.claims;
+  const claims = claimsOf(event);
   return String(claims?.sub ?? event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.sourceIp ?? 'anonymous');
 }
 

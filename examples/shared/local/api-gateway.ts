@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { groupsOf, LocalCaller, LocalIdentity } from './identity';
+import { LocalCaller, LocalIdentity } from './identity';
 import { lambdaContext } from './lambda-context';
 import type { ExampleRoute } from './routes';
 import { RouteAuthorization } from '../../../src/api';
@@ -173,9 +173,10 @@ function routeContext(route: ExampleRoute, requestId: string, timeoutMs: number)
 /**
  * Answers one request below the stage as API Gateway (REST, Lambda proxy) would: 403 "Missing
  * Authentication Token" for an unknown method or path, 403 "Forbidden" without the API key on
- * `apiKeyRequired` routes, 401 without a caller on COGNITO routes, 403 for missing Cognito groups
- * (which the handler kit enforces in Lambda), otherwise the route's handler, in-process, with a
- * proxy event; a handler that throws or runs past its timeout is a 502 / 504.
+ * `apiKeyRequired` routes, 401 without a caller on COGNITO routes, otherwise the route's handler,
+ * in-process, with a proxy event; a handler that throws or runs past its timeout is a 502 / 504.
+ * Cognito groups (`requiredGroups`) are not checked here: on AWS the group authorizer checks them,
+ * and the function checks them again, so a handler without its own check is caught by the tests.
  */
 export async function answerApi(routes: LoadedRoute[], request: ApiRequest, settings: ApiSettings): Promise<LocalResponse> {
   const requestId = randomUUID();
@@ -204,14 +205,6 @@ export async function answerApi(routes: LoadedRoute[], request: ApiRequest, sett
     }
     if (authorization === RouteAuthorization.IAM && !caller?.userArn) {
       return gatewayError(403, 'Missing Authentication Token', requestId, { errorType: 'MissingAuthenticationTokenException' });
-    }
-    const required = route.requiredGroups ?? [];
-    if (required.length > 0 && !required.some((g) => groupsOf(caller).includes(g))) {
-      return {
-        statusCode: 403,
-        headers: { 'content-type': 'application/json' },
-        body: Buffer.from(JSON.stringify({ error: 'Forbidden', message: `Requires membership of one of: ${required.join(', ')}`, requestId })),
-      };
     }
   }
 
