@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync } from 'crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { NOTHING_PUBLISHED } from './domain/key-set';
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
 import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
@@ -84,6 +85,7 @@ const QUEUE = 'pass-approvals';
 const DLQ = 'pass-approvals-dlq';
 const RULES_PARAM = '/pass/local/rules';
 const SIGNING_SECRET = 'pass/local/signing-key';
+const PUBLIC_KEYS_PARAM = '/pass/local/public-keys';
 
 /** The DynamoDB Streams API of DynamoDB Local (same endpoint; it checks the credential's form, not its signature). */
 async function streams<T>(endpoint: string, op: string, body: unknown): Promise<T> {
@@ -207,6 +209,7 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
     aws.parameters.set(RULES_PARAM, JSON.stringify(DEFAULT_RULES));
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     aws.secrets.set(SIGNING_SECRET, JSON.stringify(privateKey.export({ format: 'jwk' })));
+    aws.parameters.set(PUBLIC_KEYS_PARAM, JSON.stringify(NOTHING_PUBLISHED));
 
     // The handlers read their environment when they load: set it before startLocal loads them.
     Object.assign(process.env, aws.env(), {
@@ -216,6 +219,7 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
       [PASS_ENV.QUEUE_URL]: queueUrl,
       [PASS_ENV.RULES_PARAM]: RULES_PARAM,
       [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
+      [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
       POWERTOOLS_SERVICE_NAME: 'pass',
       POWERTOOLS_METRICS_NAMESPACE: 'pass',
     });

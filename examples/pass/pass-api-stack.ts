@@ -63,6 +63,11 @@ export interface PassApiStackProps extends StackProps {
   readonly loginCertificateArn?: string;
 }
 
+/** The functions that sign passes: the only ones that may read the signing key. */
+const SIGNERS = ['decide-pass'];
+/** The route functions that check passes or publish the keys, from the public keys alone. */
+const PUBLIC_KEY_READERS = ['verify', 'keys'];
+
 /** Cognito domain prefixes: lowercase letters, digits and hyphens, no leading or trailing hyphen, 1–63 characters. */
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Words Cognito refuses in a domain prefix. */
@@ -72,7 +77,8 @@ const RESERVED_PREFIX_WORDS = ['aws', 'amazon', 'cognito'];
  * The movement pass backend: a Cognito user pool (self sign-up; groups reviewer, police, admin),
  * the pass table (one table, keys spread for scale, a stream), the approval queue with its
  * dead-letter queue, the rules worker, the stream consumer feeding counters and the archive, the
- * rules (SSM) and signing key (Secrets Manager), and the traced REST API with per-route throttles.
+ * rules (SSM), the signing key (Secrets Manager, signers only) and its public keys (SSM), and the
+ * traced REST API with per-route throttles.
  */
 export class PassApiStack extends Stack {
   public readonly userPool: cognito.UserPool;
@@ -88,7 +94,10 @@ export class PassApiStack extends Stack {
   public readonly rulesWorker: TracedFunction;
   public readonly streamConsumer: TracedFunction;
   public readonly rules: ConfigParameter;
+  /** The pass signing key (or key set): readable by the signers only. */
   public readonly signingKey: ConfigSecret;
+  /** The public keys (a JSON parameter holding no secret): readable by everyone, written by the signers. */
+  public readonly publicKeys: ConfigParameter;
 
   constructor(scope: Construct, id: string, props: PassApiStackProps) {
     super(scope, id, props);
@@ -169,7 +178,15 @@ export class PassApiStack extends Stack {
       envName: PASS_ENV.SIGNING_KEY_SECRET,
       description: 'Movement pass ES256 signing key: a private EC P-256 JWK, or a random value the key is derived from',
       generatedLength: 64,
-      noRotationReason: 'The pass signing key: every pass issued is signed with it and checked offline against the published public key. Rotating it is a planned operation (publish the new public key next to the old one, then switch), not a schedule.',
+      noRotationReason: 'The pass signing key set: every pass issued is signed with its newest key and checked offline against the published public keys. Rotating it is a planned operation by key id (add a key to the set; the signers publish it and sign with it only after every cache of the public keys has seen it; retire the old key after the longest pass expires; see examples/pass/README.md), not a schedule.',
+    });
+    // The public half, with no secret in it: what GET /keys and POST /verify read. The signers
+    // (and only they) write it when the secret's keys change; the stack never changes it again.
+    this.publicKeys = new ConfigParameter(this, 'PublicKeys', {
+      envName: PASS_ENV.PUBLIC_KEYS_PARAM,
+      type: ConfigParameterType.JSON,
+      value: JSON.stringify({ keys: [], published: {} }), // nothing published yet (key-set.ts NOTHING_PUBLISHED)
+      description: 'Movement pass public signing keys (JWKs by kid, with when each was published); written by the signers',
     });
 
     const tableEnv = { [PASS_ENV.TABLE]: this.table.tableName };
@@ -183,9 +200,11 @@ export class PassApiStack extends Stack {
         const extra: Record<string, string> = r.handlerName === 'create-pass'
           ? { [PASS_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl }
           : {};
-        const needsKey = ['decide-pass', 'verify', 'keys'].includes(r.handlerName);
+        // Only a signer may read the signing key; the public routes read the public keys only.
+        const config = SIGNERS.includes(r.handlerName) ? [this.signingKey, this.publicKeys]
+          : PUBLIC_KEY_READERS.includes(r.handlerName) ? [this.publicKeys] : undefined;
         const environment = { ...r.functionOptions?.environment, ...extra };
-        return { ...r, config: needsKey ? [this.signingKey] : undefined, functionOptions: { ...r.functionOptions, environment } };
+        return { ...r, config, functionOptions: { ...r.functionOptions, environment } };
       }), { memorySize: 1024, environment: tableEnv }),
     });
     // Throttled callers are told when to come back; nothing was stored.
@@ -225,6 +244,10 @@ export class PassApiStack extends Stack {
     });
     this.rules.bind(this.rulesWorker.function);
     this.signingKey.bind(this.rulesWorker.function);
+    this.publicKeys.bind(this.rulesWorker.function);
+    for (const signer of [this.rulesWorker.function, fn(HttpMethod.POST, '/passes/{passId}/decision')]) {
+      this.publicKeys.parameter.grantWrite(signer);
+    }
     this.table.grantTransactions(this.rulesWorker.function);
     this.rulesWorker.function.addEventSource(new sources.SqsEventSource(this.queue, {
       batchSize: 10,

@@ -7,8 +7,13 @@ import * as path from 'path';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { groupAuthorizer } from '../../src/api/group-authorizer.lambda';
+
+// jose 6 is an ES module only; Node loads it with require() (SWC transforms it for jest).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { exportJWK, generateKeyPair, SignJWT } = require('jose') as typeof Jose;
+type CryptoKey = Jose.CryptoKey;
 
 // The authorizer verifies real Cognito-shaped tokens, signed here with jose, against a JWKS served
 // over HTTPS on 127.0.0.1 (aws-jwt-verify fetches keys over HTTPS only; the test trusts its own

@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
+import { NOTHING_PUBLISHED } from '../../examples/pass/domain/key-set';
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { LocalAws } from '../../examples/shared/local/local-aws';
@@ -32,6 +33,7 @@ export const QUEUE = 'pass-approvals';
 export const DLQ = 'pass-approvals-dlq';
 const RULES_PARAM = '/pass/rules';
 const SIGNING_SECRET = 'pass/signing-key';
+export const PUBLIC_KEYS_PARAM = '/pass/public-keys';
 
 export interface PassRig {
   readonly table: TestTable;
@@ -118,6 +120,7 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
   const queueUrl = aws.createQueue(QUEUE, { deadLetterQueue: DLQ, maxReceiveCount: 3, visibilityTimeoutSeconds: 60 });
   aws.parameters.set(RULES_PARAM, JSON.stringify(DEFAULT_RULES));
   aws.secrets.set(SIGNING_SECRET, await generatedSigningSecret());
+  aws.parameters.set(PUBLIC_KEYS_PARAM, JSON.stringify(NOTHING_PUBLISHED));
 
   Object.assign(process.env, {
     [PASS_ENV.TABLE]: table.tableName,
@@ -125,6 +128,7 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
     [PASS_ENV.QUEUE_URL]: queueUrl,
     [PASS_ENV.RULES_PARAM]: RULES_PARAM,
     [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
+    [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
     // Refusals are logged at INFO and the 500 case at ERROR; they would drown the test output.
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_SERVICE_NAME: 'pass',

@@ -196,7 +196,7 @@ describe('PassApi stack', () => {
     });
   });
 
-  test('the rules are data (an SSM JSON parameter the worker may read); the signing key is a Secrets Manager secret the signing routes may read', () => {
+  test('the rules are data (an SSM JSON parameter the worker may read); the signing key is a Secrets Manager secret the signers may read', () => {
     api.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: JSON.stringify(DEFAULT_RULES) });
     api.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) });
     api.hasOutput('SigningKeySecretArn', { Value: { Ref: Match.stringLikeRegexp('^SigningKey') } });
@@ -206,10 +206,52 @@ describe('PassApi stack', () => {
         Variables: Match.objectLike({ PASS_RULES_PARAM: Match.anyValue(), PASS_SIGNING_KEY_SECRET: Match.anyValue(), PASS_TABLE: Match.anyValue() }),
       },
     });
-    api.hasResourceProperties('AWS::Lambda::Function', {
-      Description: 'POST /verify of movement-pass',
-      Environment: { Variables: Match.objectLike({ PASS_SIGNING_KEY_SECRET: Match.anyValue() }) },
-    });
+  });
+
+  test('key isolation: only the signers can read the signing secret and its KMS key; GET /keys and POST /verify read the public keys parameter only', () => {
+    const resources = api.toJSON().Resources as Record<string, any>;
+    const [secretId, secret] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret')!;
+    const secretKeyId = secret.Properties.KmsKeyId['Fn::GetAtt'][0] as string;
+    const [publicKeysId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::SSM::Parameter' && /public signing keys/.test(r.Properties.Description))!;
+    /** Every IAM statement of the role of the function described so. */
+    const roleOf = (description: string): string => {
+      const fns = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === description);
+      expect(fns).toHaveLength(1);
+      return fns[0].Properties.Role['Fn::GetAtt'][0];
+    };
+    const statementsOf = (description: string): any[] => {
+      const roleId = roleOf(description);
+      return Object.values(resources)
+        .filter((r) => ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].includes(r.Type) && JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`))
+        .flatMap((r) => r.Properties.PolicyDocument.Statement);
+    };
+    const touches = (statements: any[], id: string) => statements.filter((st) => JSON.stringify(st.Resource).includes(`"${id}"`));
+    const actions = (statements: any[]) => statements.flatMap((st) => [st.Action].flat());
+
+    const signers = ['POST /passes/{passId}/decision of movement-pass', 'Decides queued pass applications by the approval rules'];
+    // The secret's key lets roles decrypt through its key policy: the signers' roles and no others.
+    const keyPolicyRoles = resources[secretKeyId].Properties.KeyPolicy.Statement
+      .map((st: any) => st.Principal?.AWS?.['Fn::GetAtt']?.[0]).filter(Boolean).sort();
+    expect(keyPolicyRoles).toEqual(signers.map(roleOf).sort());
+    for (const signer of signers) {
+      const statements = statementsOf(signer);
+      expect(actions(touches(statements, secretId))).toContain('secretsmanager:GetSecretValue');
+      expect(actions(touches(statements, publicKeysId))).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:PutParameter']));
+    }
+    for (const reader of ['GET /keys of movement-pass', 'POST /verify of movement-pass']) {
+      const statements = statementsOf(reader);
+      expect(touches(statements, secretId)).toEqual([]);
+      expect(touches(statements, secretKeyId)).toEqual([]);
+      expect(keyPolicyRoles).not.toContain(roleOf(reader));
+      expect(actions(statements).filter((a) => /^secretsmanager:|^\*$/.test(a))).toEqual([]);
+      expect(actions(touches(statements, publicKeysId))).toContain('ssm:GetParameter');
+      expect(actions(touches(statements, publicKeysId))).not.toContain('ssm:PutParameter');
+    }
+    // No other function may read the secret either.
+    const readers = Object.values(resources)
+      .filter((r) => ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].includes(r.Type))
+      .filter((r) => touches(r.Properties.PolicyDocument.Statement, secretId).length > 0);
+    expect(readers).toHaveLength(2);
   });
 
   test('the stream consumer writes to the archive stream of the analytics stack', () => {

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { loadSigningKeys } from './key-set';
 import { district, PassItem, REASONS } from './model';
 import { PASS_ENV } from './settings';
-import { signingKeyFrom, type SigningKey } from './signing';
-import { jsonParameter, secretValue } from '../../shared/handler-kit';
+import type { SigningKey } from './signing';
+import { jsonParameter } from '../../shared/handler-kit';
 
 const reason = z.enum(REASONS);
 
@@ -51,11 +52,10 @@ export function loadRules(): Promise<Rules> {
   return jsonParameter(PASS_ENV.RULES_PARAM, RulesSchema);
 }
 
-let cachedKey: { secret: string; key: Promise<SigningKey> } | undefined;
-
-/** The signing key from the ConfigSecret named in `PASS_SIGNING_KEY_SECRET` (value cached 5 minutes, key per value). */
+/**
+ * The key new passes are signed with, from the ConfigSecret named in `PASS_SIGNING_KEY_SECRET` (a key
+ * or a key set; see key-set.ts), after publishing the public keys if they changed. Signers only.
+ */
 export async function loadSigningKey(): Promise<SigningKey> {
-  const secret = await secretValue(PASS_ENV.SIGNING_KEY_SECRET);
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: signingKeyFrom(secret) };
-  return cachedKey.key;
+  return (await loadSigningKeys()).signWith;
 }

@@ -11,8 +11,10 @@ export const PASS_ENV = {
   QUEUE_URL: 'PASS_QUEUE_URL',
   /** The ConfigParameter (JSON) holding the approval rules. */
   RULES_PARAM: 'PASS_RULES_PARAM',
-  /** The ConfigSecret holding the pass signing key. */
+  /** The ConfigSecret holding the pass signing key (or key set): read by the signers only. */
   SIGNING_KEY_SECRET: 'PASS_SIGNING_KEY_SECRET',
+  /** The SSM parameter holding the public keys (JSON, no secret): read by everyone, written by the signers. */
+  PUBLIC_KEYS_PARAM: 'PASS_PUBLIC_KEYS_PARAM',
   /** The Kinesis data stream pass events are archived through. */
   EVENTS_STREAM: 'PASS_EVENTS_STREAM',
   /** A Kinesis endpoint (local runs and tests); unset in Lambda. */

@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { httpHandler } from '../../shared/handler-kit';
 import { passRoute } from '../domain/http';
-import { loadSigningKey } from '../domain/rules';
+import { loadPublishedKeys } from '../domain/key-set';
 
 /**
- * `GET /keys` (public): the JSON Web Key Set of the pass signing key, for offline checks. Cacheable
- * for an hour: CloudFront serves it from the edge, and the police page keeps it for offline use.
+ * `GET /keys` (public): the JSON Web Key Set of the pass signing keys (every key valid now, during a
+ * rotation several), for offline checks. Read from the public keys parameter: this function cannot
+ * read the signing secret. Cacheable for an hour: CloudFront serves it from the edge, and the police
+ * page keeps it for offline use (new keys are published longer than that before they sign).
  */
 export const handler = passRoute(httpHandler({
   body: z.undefined({ error: 'This route takes no body' }),
-  handle: async () => ({ keys: [(await loadSigningKey()).publicJwk] }),
+  handle: async () => ({ keys: (await loadPublishedKeys()).keys }),
 }), { cacheControl: 'public, max-age=3600' });

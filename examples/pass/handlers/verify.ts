@@ -1,7 +1,7 @@
 import { httpHandler } from '../../shared/handler-kit';
 import { callerOf, passRoute, storeFromEnv } from '../domain/http';
+import { loadPublishedKeys } from '../domain/key-set';
 import { VerifyBody } from '../domain/model';
-import { loadSigningKey } from '../domain/rules';
 import { checkPass } from '../domain/verification';
 
 /**
@@ -12,7 +12,8 @@ import { checkPass } from '../domain/verification';
 export const handler = passRoute(httpHandler({
   body: VerifyBody,
   handle: async ({ body, event }) => {
-    const key = await loadSigningKey();
-    return checkPass(storeFromEnv(), [key.publicJwk], callerOf(event), body, event.requestContext?.identity?.sourceIp ?? 'unknown');
+    // The published public keys only: this function cannot read the signing secret.
+    const { keys } = await loadPublishedKeys();
+    return checkPass(storeFromEnv(), keys, callerOf(event), body, event.requestContext?.identity?.sourceIp ?? 'unknown');
   },
 }));

@@ -34,7 +34,7 @@ export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQS
 
 /**
  * A local stand-in for the few AWS APIs example handlers call that have no local engine here:
- * SSM `GetParameter` (ConfigParameter), Secrets Manager `GetSecretValue` (ConfigSecret) and SQS
+ * SSM `GetParameter` and `PutParameter` (ConfigParameter), Secrets Manager `GetSecretValue` (ConfigSecret) and SQS
  * `SendMessage` / `ReceiveMessage` / `DeleteMessage` (standard queues, visibility timeout,
  * redrive to a dead-letter queue). It speaks the services' JSON wire protocols on 127.0.0.1, so
  * the handlers run their real SDK calls unchanged: `env()` gives the `AWS_ENDPOINT_URL_<SERVICE>`
@@ -210,6 +210,12 @@ export class LocalAws {
         if (value === undefined) throw Object.assign(new Error(`Parameter ${name} not found`), { code: 'ParameterNotFound' });
         const arn = `arn:aws:ssm:us-east-1:000000000000:parameter/${name.replace(/^\//, '')}`;
         return { Parameter: { Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text', ARN: arn } };
+      }
+      case 'AmazonSSM.PutParameter': {
+        const name = String(input.Name);
+        if (this.parameters.has(name) && input.Overwrite !== true) throw Object.assign(new Error(`Parameter ${name} already exists`), { code: 'ParameterAlreadyExists' });
+        this.parameters.set(name, String(input.Value ?? ''));
+        return { Version: 1, Tier: 'Standard' };
       }
       case 'secretsmanager.GetSecretValue': {
         const name = String(input.SecretId);
