@@ -184,7 +184,7 @@ export class PassApiStack extends Stack {
     // (and only they) write it when the secret's keys change; the stack never changes it again.
     this.publicKeys = new ConfigParameter(this, 'PublicKeys', {
       envName: PASS_ENV.PUBLIC_KEYS_PARAM,
-      type: ConfigParameterType.JSON,
+      valueType: ConfigParameterType.JSON,
       value: JSON.stringify({ keys: [], published: {} }), // nothing published yet (key-set.ts NOTHING_PUBLISHED)
       description: 'Movement pass public signing keys (JWKs by kid, with when each was published); written by the signers',
     });
