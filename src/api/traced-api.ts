@@ -296,13 +296,17 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
  * errors (with CORS headers when CORS is on), IAM / Cognito / explicit-none authorization per route,
  * a regional WAF WebACL, and functions with the `TracedFunction` defaults.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { DataTable, HttpMethod, TracedApi } from 'cdk-rampart';
+ *
  * const api = new TracedApi(this, 'Passes', {
  *   routes: [
  *     { method: HttpMethod.POST, path: '/passes', code, handler: 'create.handler', requestSchema },
  *     { method: HttpMethod.GET, path: '/passes/{passId}', code, handler: 'get.handler' },
  *   ],
  * });
+ * const table = new DataTable(this, 'Passes', { partitionKey });
  * table.grantReadWriteItems(api.functionFor(HttpMethod.POST, '/passes'));
  */
 export class TracedApi extends Construct {

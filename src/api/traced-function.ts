@@ -116,7 +116,10 @@ export interface TracedFunctionProps extends TracedFunctionOptions {
  * environment (service name, log level, metrics namespace), explicit memory and timeout,
  * encrypted environment variables and a role holding only what it is granted.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { TracedFunction } from 'cdk-rampart';
+ *
  * const fn = new TracedFunction(this, 'CreatePass', {
  *   code: lambda.Code.fromAsset('build/handlers/create-pass'),
  *   handler: 'index.handler',

@@ -162,7 +162,10 @@ export interface RedisCacheProps {
  * Clients authenticate with the AUTH token (not RBAC users): one secret, readable only by the
  * principals you grant, and the rule AwsSolutions-AEC6 asks for it.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { RedisCache } from 'cdk-rampart';
+ *
  * const cache = new RedisCache(stack, 'Cache', { vpc });
  * cache.grantConnect(fn);
  * fn.addEnvironment('REDIS_HOST', cache.endpointAddress);

@@ -60,11 +60,13 @@ const SCHEMA_VALIDATION_CONTEXT = '@aws-cdk/core:validateAgainstDefaultRules';
  * Compliance checks for a CDK app: cdk-nag packs and Control Tower proactive controls registered as
  * CDK policy-validation plugins, and acknowledgements that carry a reason and stay on one construct.
  *
+ * @exampleMetadata fixture=construct
  * @example
- * const app = new App();
- * Compliance.of(app).enable();
- * const stack = new Stack(app, 'Site');
- * const site = new SecureSite(stack, 'Site');
+ * import { Compliance, SecureSite } from 'cdk-rampart';
+ *
+ * const shop = new App();
+ * Compliance.of(shop).enable();
+ * const site = new SecureSite(new Stack(shop, 'Site'), 'Site');
  * Compliance.acknowledge(site.logBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would loop.');
  */
 export class Compliance {

@@ -54,13 +54,19 @@ const SSM_STANDARD_MAX_BYTES = 4096;
  * granted to each function that reads it with its name passed in an environment variable. For
  * secrets use `ConfigSecret`: CloudFormation cannot create SecureString parameters.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { ConfigParameter, ConfigParameterType, HttpMethod, TracedApi } from 'cdk-rampart';
+ *
  * const rules = new ConfigParameter(this, 'Rules', {
  *   envName: 'PASS_RULES_PARAM',
  *   valueType: ConfigParameterType.JSON,
  *   value: JSON.stringify({ maxHours: 4 }),
  * });
- * new TracedApi(this, 'Api', { routes, config: [rules] });
+ * new TracedApi(this, 'Api', {
+ *   routes: [{ method: HttpMethod.POST, path: '/passes', code, handler: 'index.handler' }],
+ *   config: [rules],
+ * });
  */
 export class ConfigParameter extends Construct implements IConfigEntry {
   /** The parameter. */

@@ -52,9 +52,15 @@ export interface ConfigSecretProps {
  * SSM SecureString would hold but CloudFormation cannot create. Granted to each function that reads
  * it, with its name in an environment variable; the secret value never appears in the template.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { ConfigSecret, HttpMethod, TracedApi } from 'cdk-rampart';
+ *
  * const signingKey = new ConfigSecret(this, 'SigningKey', { envName: 'PASS_SIGNING_KEY_SECRET' });
- * new TracedApi(this, 'Api', { routes, config: [signingKey] });
+ * new TracedApi(this, 'Api', {
+ *   routes: [{ method: HttpMethod.POST, path: '/passes', code, handler: 'index.handler' }],
+ *   config: [signingKey],
+ * });
  */
 export class ConfigSecret extends Construct implements IConfigEntry {
   /** The secret. */

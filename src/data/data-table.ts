@@ -146,7 +146,10 @@ const KMS_WRITE = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncry
  * optional TTL, stream, indexes, contributor insights and global-table replicas that keep every
  * one of those settings, plus grant helpers that never hand out more than the caller needs.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { DataTable } from 'cdk-rampart';
+ *
  * const table = new DataTable(this, 'Passes', {
  *   partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
  *   timeToLiveAttribute: 'expiresAt',

@@ -100,7 +100,10 @@ export interface DnsFailoverProps {
  * failover records (primary/secondary) or latency records (active-active) that answer only with
  * healthy endpoints.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { DnsFailover } from 'cdk-rampart';
+ *
  * new DnsFailover(stack, 'Api', {
  *   zone, recordName: 'api',
  *   endpoints: [

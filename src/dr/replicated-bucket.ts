@@ -86,7 +86,10 @@ export interface ReplicatedBucketProps {
  * recovery bucket and key (no cross-region references and no custom resources), so the recovery
  * stack deploys and updates on its own while the primary region is down.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { RecoveryBucket, ReplicatedBucket } from 'cdk-rampart';
+ *
  * const recovery = new Stack(app, 'Recovery', { env: { region: 'eu-central-1' } });
  * const primary = new Stack(app, 'Primary', { env: { region: 'eu-west-1' } });
  * const replica = new RecoveryBucket(recovery, 'Images');

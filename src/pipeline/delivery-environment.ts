@@ -14,8 +14,14 @@ export enum DeliveryConfigKind {
 /**
  * One configuration value of a delivery environment: a string, a number or a boolean.
  *
+ * @exampleMetadata fixture=construct
  * @example
- * const environments = [{ name: 'DEV', config: { initialCount: DeliveryConfigValue.fromNumber(10), label: DeliveryConfigValue.fromString('dev') } }];
+ * import { DeliveryConfigValue, DeliveryEnvironmentProps } from 'cdk-rampart';
+ *
+ * const dev: DeliveryEnvironmentProps = {
+ *   name: 'DEV',
+ *   config: { initialCount: DeliveryConfigValue.fromNumber(10), label: DeliveryConfigValue.fromString('dev') },
+ * };
  */
 export class DeliveryConfigValue {
   /** A string value. */

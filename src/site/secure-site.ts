@@ -132,7 +132,10 @@ export interface SecureSiteProps extends WebAclRulesProps {
  * Origin Access Control, security response headers, access logs, an optional custom domain, SPA
  * routing, and a WAF WebACL that works from a stack in any region.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { SecureSite } from 'cdk-rampart';
+ *
  * new SecureSite(this, 'Site', {
  *   contentPath: 'web/dist',
  *   spa: true,

@@ -228,7 +228,10 @@ const FIREHOSE_CIDR_MAPPING = 'aws-kinesisfirehose.CidrBlocks';
  * (enforced settings, encrypted results, a per-query scan limit) queries them. No crawler, no
  * Lambda function.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { EventArchive } from 'cdk-rampart';
+ *
  * const archive = new EventArchive(this, 'Events', {
  *   columns: [
  *     { name: 'event_id', dataType: 'string' },

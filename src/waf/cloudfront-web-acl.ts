@@ -35,7 +35,10 @@ export interface CloudFrontWebAclProps extends WebAclRulesProps {
  *   `EdgeWebAcl` custom resource that keeps the WebACL in us-east-1. It works in every region,
  *   us-east-1 included, so an environment-agnostic stack needs no CloudFormation condition.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { CloudFrontWebAcl } from 'cdk-rampart';
+ *
  * const acl = new CloudFrontWebAcl(this, 'Waf', { geoDenyList: ['KP'] });
  * new cloudfront.Distribution(this, 'Cdn', { webAclId: acl.webAclArn, defaultBehavior: { origin } });
  */

@@ -50,7 +50,10 @@ export interface EdgeWebAclProps extends WebAclRulesProps {
  * to two regions of one account gets two WebACLs. Metrics and sampled requests are on; WAF request
  * logging (which would need a destination in us-east-1) is not configured.
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { EdgeWebAcl } from 'cdk-rampart';
+ *
  * const acl = new EdgeWebAcl(this, 'Waf', { rateLimit: 500 });
  * new cloudfront.Distribution(this, 'Cdn', { webAclId: acl.webAclArn, defaultBehavior: { origin } });
  */

@@ -29,7 +29,10 @@ export interface RegionalWebAclProps extends WebAclRulesProps {
  * rate-based rule per client IP and optional geo / IP lists; metrics and sampled requests on, and
  * every request logged to an encrypted CloudWatch log group (`aws-waf-logs-...`).
  *
+ * @exampleMetadata fixture=construct
  * @example
+ * import { RegionalWebAcl } from 'cdk-rampart';
+ *
  * const acl = new RegionalWebAcl(this, 'Waf', { rateLimit: 500 });
  * acl.associate('Api', api.deploymentStage.stageArn);
  */

@@ -33,7 +33,8 @@ function section(readme: string, heading: string): string {
 }
 
 function blocks(text: string, lang: string): string[] {
-  return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  // A fence may carry words after the language (`ts nofixture`: a complete program).
+  return [...text.matchAll(new RegExp('```' + lang + '( [^\\n]*)?\\n([\\s\\S]*?)```', 'g'))].map((m) => m[2]);
 }
 
 function commandLines(bash: string): string[] {
