@@ -1,5 +1,6 @@
 import { Environment, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { described, Validation } from '../private/validation';
 
 /** What a `DeliveryConfigValue` holds. */
 export enum DeliveryConfigKind {
@@ -218,10 +219,14 @@ export class DeliveryEnvironment {
     const v = this.config[key];
     if (v === undefined) {
       if (defaultValue !== undefined) return defaultValue;
-      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is not set; set it in the environment's config (known keys: ${Object.keys(this.config).join(', ') || 'none'})`);
+      new Validation('DeliveryEnvironment', this.name, 'config')
+        .fail(`config.${key}`, undefined, `a key set in the environment's config (known keys: ${Object.keys(this.config).join(', ') || 'none'})`)
+        .throwIfInvalid();
     }
     if (v.kind !== kind) {
-      throw new Error(`DeliveryEnvironment ${this.name}: config.${key} is ${v.toJson()} (${typeof v._value}); a ${kind.toLowerCase()} is expected`);
+      new Validation('DeliveryEnvironment', this.name, 'config')
+        .fail(`config.${key}`, described(`${v.toJson()} (${typeof v._value})`), `a ${kind.toLowerCase()}`)
+        .throwIfInvalid();
     }
     return v._value;
   }

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Stage, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as cpactions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -19,6 +19,7 @@ import { acknowledgePipelineResources } from './private/acknowledgements';
 import { accessLogBucket, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
+import { described, known, Validation } from '../private/validation';
 
 /** Options of the container image that a `DeliveryPipeline` builds and pushes to ECR. */
 export interface DeliveryImageBuildOptions {
@@ -168,8 +169,6 @@ const ENVIRONMENTS: { readonly [name: string]: { readonly branch: string; readon
   PROD: { branch: 'main', approval: true },
 };
 const PRODUCTION = 'PROD';
-const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const BRANCH = /^[A-Za-z0-9._/-]+$/;
 const REPOSITORY_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -400,7 +399,9 @@ export class DeliveryPipeline extends Construct {
   public pipelineFor(name: string): pipelines.CodePipeline {
     const i = this.environments.findIndex((e) => e.name === name);
     if (i < 0) {
-      throw new Error(`DeliveryPipeline.pipelineFor: name '${name}' is not one of this pipeline's environments; allowed: ${this.environments.map((e) => e.name).join(', ')}`);
+      new Validation('DeliveryPipeline', this, 'arguments of pipelineFor')
+        .fail('name', name, this.environments.map((e) => e.name).join(', '), "is not one of this pipeline's environments")
+        .throwIfInvalid();
     }
     return this.pipelines[i];
   }
@@ -427,16 +428,21 @@ export class DeliveryPipeline extends Construct {
     image?: { directory: string; dockerfile: string; repositoryName: string; maxImageCount: number };
   }): void {
     const stack = Stack.of(this);
-    const problems: string[] = [];
-    const stackHasAccount = !Token.isUnresolved(stack.account);
-    if (!stackHasAccount || Token.isUnresolved(stack.region)) {
-      problems.push(`env: the stack '${stack.node.path}' holding DeliveryPipeline has no ${!stackHasAccount ? 'account' : 'region'}; allowed: a stack with env: { account: '111111111111', region: 'eu-west-1' } (CDK Pipelines deploys across accounts and regions)`);
+    const v = new Validation('DeliveryPipeline', this);
+    const stackHasAccount = known(stack.account);
+    if (!stackHasAccount || !known(stack.region)) {
+      v.fail('env', stack, "a stack with env: { account: '111111111111', region: 'eu-west-1' } (CDK Pipelines deploys across accounts and regions)",
+        `holds DeliveryPipeline and has no ${!stackHasAccount ? 'account' : 'region'}`);
     }
-    problems.push(...(props.source?.validate() ?? ['source: required; allowed: DeliverySource.connection(...) or DeliverySource.s3(...)']));
+    if (props.source) {
+      v.lines('source', props.source.validate());
+    } else {
+      v.fail('source', undefined, 'DeliverySource.connection(...) or DeliverySource.s3(...)');
+    }
 
     const environments = props.environments ?? [];
     if (environments.length === 0) {
-      problems.push(`environments: empty; allowed: one to three of ${DeliveryPipeline.ENVIRONMENT_NAMES.join(', ')}`);
+      v.fail('environments', environments, `one to three of ${DeliveryPipeline.ENVIRONMENT_NAMES.join(', ')}`);
     }
     const names = new Map<string, number>();
     const branches = new Map<string, string>();
@@ -444,94 +450,85 @@ export class DeliveryPipeline extends Construct {
       const at = `environments[${i}]`;
       const defaults = ENVIRONMENTS[e.name];
       if (!defaults) {
-        problems.push(`${at}.name: '${e.name}' is not an environment name; allowed: ${DeliveryPipeline.ENVIRONMENT_NAMES.join(', ')}`);
+        v.fail(`${at}.name`, e.name, DeliveryPipeline.ENVIRONMENT_NAMES.join(', '), 'is not an environment name');
       } else if (names.has(e.name)) {
-        problems.push(`${at}.name: '${e.name}' is already environments[${names.get(e.name)}]; allowed: each name once`);
+        v.fail(`${at}.name`, e.name, 'each name once', `is already environments[${names.get(e.name)}]`);
       } else {
         names.set(e.name, i);
       }
       const branch = e.branch ?? defaults?.branch;
-      if (branch !== undefined && !Token.isUnresolved(branch)) {
+      if (branch !== undefined && known(branch)) {
         if (!BRANCH.test(branch)) {
-          problems.push(`${at}.branch: '${branch}' is not a branch name; allowed: letters, digits and . _ / -`);
+          v.fail(`${at}.branch`, branch, 'letters, digits and . _ / -', 'is not a branch name');
         } else if (branches.has(branch)) {
-          problems.push(`${at}.branch: '${branch}' is already the branch of ${branches.get(branch)}; allowed: one environment per branch`);
+          v.fail(`${at}.branch`, branch, 'one environment per branch', `is already the branch of ${branches.get(branch)}`);
         } else {
           branches.set(branch, e.name);
         }
       }
       if (e.account === undefined) {
-        if (!stackHasAccount) {
-          problems.push(`${at}.account: not set, and the pipeline stack has no account to default to; allowed: a 12-digit account id`);
-        }
-      } else if (!Token.isUnresolved(e.account) && !ACCOUNT.test(e.account)) {
-        problems.push(`${at}.account: '${e.account}' is not an account id; allowed: 12 digits`);
+        if (!stackHasAccount) v.fail(`${at}.account`, undefined, 'a 12-digit account id', 'and the pipeline stack has no account to default to');
+      } else {
+        v.accountId(`${at}.account`, e.account);
       }
-      if (e.region !== undefined && !Token.isUnresolved(e.region) && !REGION.test(e.region)) {
-        problems.push(`${at}.region: '${e.region}' is not a region; allowed: e.g. 'eu-west-1'`);
-      }
+      v.region(`${at}.region`, e.region);
       const waiver = e.approvalWaiverReason;
       const requiresApproval = e.requireApproval ?? defaults?.approval ?? false;
       if (e.name === PRODUCTION && !requiresApproval && (waiver === undefined || waiver.trim() === '')) {
-        problems.push(`${at}.requireApproval: false for ${PRODUCTION} needs approvalWaiverReason saying why production may deploy without a manual approval; allowed: requireApproval true (the default), or a non-empty approvalWaiverReason`);
+        v.fail(`${at}.requireApproval`, false, 'requireApproval true (the default), or a non-empty approvalWaiverReason',
+          `for ${PRODUCTION} needs approvalWaiverReason saying why production may deploy without a manual approval`);
       }
       if (waiver !== undefined && (requiresApproval || e.name !== PRODUCTION)) {
-        problems.push(`${at}.approvalWaiverReason: set, but ${e.name} ${requiresApproval ? 'requires an approval' : 'needs no waiver'}; allowed: only with requireApproval: false on ${PRODUCTION}`);
+        v.fail(`${at}.approvalWaiverReason`, waiver, `only with requireApproval: false on ${PRODUCTION}`,
+          `is set, but ${e.name} ${requiresApproval ? 'requires an approval' : 'needs no waiver'}`);
       }
       for (const [key, value] of Object.entries(e.config ?? {})) {
         if (!(value instanceof DeliveryConfigValue)) {
-          problems.push(`${at}.config.${key}: ${JSON.stringify(value)} is a ${Array.isArray(value) ? 'list' : typeof value}; allowed: DeliveryConfigValue.fromString(...), DeliveryConfigValue.fromNumber(...) or DeliveryConfigValue.fromBoolean(...)`);
+          v.fail(`${at}.config.${key}`, value, 'DeliveryConfigValue.fromString(...), DeliveryConfigValue.fromNumber(...) or DeliveryConfigValue.fromBoolean(...)',
+            `is a ${Array.isArray(value) ? 'list' : typeof value}`);
         }
       }
     });
 
-    if (resolved.synthCommands.length === 0) {
-      problems.push('synthCommands: empty; allowed: at least one command that writes the cloud assembly, e.g. npx cdk synth');
-    }
+    v.nonEmpty('synthCommands', resolved.synthCommands, 'at least one command that writes the cloud assembly, e.g. npx cdk synth');
     const unknownPacks = resolved.compliancePacks.filter((p) => !Object.values(CompliancePack).includes(p));
     if (resolved.compliancePacks.length === 0 || unknownPacks.length > 0) {
-      problems.push(`compliancePacks: [${resolved.compliancePacks.join(', ')}]; allowed: at least one of ${Object.values(CompliancePack).join(', ')}`);
+      v.fail('compliancePacks', resolved.compliancePacks, `at least one of ${Object.values(CompliancePack).join(', ')}`);
     }
-    if (!/^[A-Za-z0-9._/-]+$/.test(resolved.cdkOutputDirectory) || resolved.cdkOutputDirectory.includes('..')) {
-      problems.push(`cdkOutputDirectory: '${resolved.cdkOutputDirectory}' is not a relative directory; allowed: e.g. 'cdk.out'`);
-    }
+    v.check('cdkOutputDirectory', resolved.cdkOutputDirectory, /^[A-Za-z0-9._/-]+$/.test(resolved.cdkOutputDirectory) && !resolved.cdkOutputDirectory.includes('..'),
+      "e.g. 'cdk.out'", 'is not a relative directory');
     const image = resolved.image;
     if (image) {
-      if (Token.isUnresolved(image.repositoryName) || !REPOSITORY_NAME.test(image.repositoryName) || image.repositoryName.length > 256) {
-        problems.push(`imageBuild.repositoryName: '${image.repositoryName}' is not an ECR repository name; allowed: lower-case letters, digits and . _ - / (give one when the stack name is a token)`);
+      if (!known(image.repositoryName) || !REPOSITORY_NAME.test(image.repositoryName) || image.repositoryName.length > 256) {
+        v.fail('imageBuild.repositoryName', image.repositoryName, 'lower-case letters, digits and . _ - / (give one when the stack name is a token)', 'is not an ECR repository name');
       }
-      if (!Number.isInteger(image.maxImageCount) || image.maxImageCount < 1) {
-        problems.push(`imageBuild.maxImageCount: ${image.maxImageCount}; allowed: a whole number of at least 1`);
-      }
-      for (const [key, path] of [['directory', image.directory], ['dockerfile', image.dockerfile]]) {
-        if (!/^[A-Za-z0-9._/-]+$/.test(path) || path.startsWith('/') || path.split('/').includes('..')) {
-          problems.push(`imageBuild.${key}: '${path}' is not a path inside the repository; allowed: a relative path of letters, digits and . _ / -`);
-        }
+      v.check('imageBuild.maxImageCount', image.maxImageCount, Number.isInteger(image.maxImageCount) && image.maxImageCount >= 1, 'a whole number of at least 1');
+      for (const [key, p] of [['directory', image.directory], ['dockerfile', image.dockerfile]]) {
+        v.check(`imageBuild.${key}`, p, /^[A-Za-z0-9._/-]+$/.test(p) && !p.startsWith('/') && !p.split('/').includes('..'),
+          'a relative path of letters, digits and . _ / -', 'is not a path inside the repository');
       }
     }
     for (const [prop, emails] of [['approverEmails', props.approverEmails], ['notificationEmails', props.notificationEmails]] as const) {
-      for (const email of emails ?? []) {
-        if (!Token.isUnresolved(email) && !EMAIL.test(email)) problems.push(`${prop}: '${email}' is not an e-mail address`);
-      }
+      (emails ?? []).forEach((email, i) => v.matches(`${prop}[${i}]`, email, EMAIL, "an e-mail address such as 'release@example.com'", 'is not an e-mail address'));
     }
     if (props.subnetSelection && !props.vpc) {
-      problems.push('subnetSelection: set without vpc; allowed: only together with vpc');
+      v.fail('subnetSelection', props.subnetSelection, 'only together with vpc', 'is set without vpc');
     }
     if (!props.stageFactory || typeof props.stageFactory.createStage !== 'function') {
-      problems.push('stageFactory: required; allowed: an object with createStage(scope, id, environment) returning a Stage');
+      v.fail('stageFactory', props.stageFactory, 'an object with createStage(scope, id, environment) returning a Stage');
     }
-    if (problems.length > 0) {
-      throw new Error(`DeliveryPipeline at '${this.node.path}':\n  - ${problems.join('\n  - ')}`);
-    }
+    v.throwIfInvalid();
   }
 
   private checkStage(stage: Stage, environment: DeliveryEnvironment): void {
+    const v = new Validation('DeliveryPipeline', this);
     if (!Stage.isStage(stage)) {
-      throw new Error(`DeliveryPipeline at '${this.node.path}':\n  - stageFactory: createStage for ${environment.name} returned ${String(stage)}; allowed: a Stage`);
+      v.fail('stageFactory', described(`createStage for ${environment.name} returned ${String(stage)}`), 'a Stage');
+    } else if (stage.account !== environment.account || stage.region !== environment.region) {
+      v.fail('stageFactory', described(`the stage for ${environment.name} deploys to ${stage.account ?? 'no account'}/${stage.region ?? 'no region'}`),
+        `${environment.account}/${environment.region} (pass env: environment.env to the Stage)`);
     }
-    if (stage.account !== environment.account || stage.region !== environment.region) {
-      throw new Error(`DeliveryPipeline at '${this.node.path}':\n  - stageFactory: the stage for ${environment.name} deploys to ${stage.account ?? 'no account'}/${stage.region ?? 'no region'}; allowed: ${environment.account}/${environment.region} (pass env: environment.env to the Stage)`);
-    }
+    v.throwIfInvalid();
   }
 
   /** PROD, or the last environment when there is no PROD. */
@@ -588,7 +585,10 @@ function enableComplianceGate(scope: Construct): void {
   const packs = value.split(',').map((p) => p.trim()).filter((p) => p.length > 0) as CompliancePack[];
   const unknown = packs.filter((p) => !Object.values(CompliancePack).includes(p));
   if (unknown.length > 0 || packs.length === 0) {
-    throw new Error(`DeliveryPipeline: ${DeliveryPipeline.COMPLIANCE_GATE_VARIABLE}='${value}' names no pack or an unknown one (${unknown.join(', ')}); allowed: ${Object.values(CompliancePack).join(', ')}`);
+    new Validation('DeliveryPipeline', scope, 'environment variables')
+      .fail(DeliveryPipeline.COMPLIANCE_GATE_VARIABLE, value, `a comma-separated list of ${Object.values(CompliancePack).join(', ')}`,
+        `names no pack or an unknown one (${unknown.join(', ')})`)
+      .throwIfInvalid();
   }
   Validations.of(app).addPlugins(...Compliance.plugins(app, { packs }));
   gatedApps.add(app);

@@ -17,7 +17,11 @@ export interface DeliveryConnectionSourceOptions {
 
 /** Options for `DeliverySource.s3()`. */
 export interface DeliveryS3SourceOptions {
-  /** A versioned bucket that receives a zip of the repository per branch. */
+  /**
+   * A versioned bucket that receives a zip of the repository per branch. A bucket of this app
+   * without versioning is refused at synth; an imported bucket's versioning cannot be read at
+   * synth, so it is taken as versioned (the source action fails at run time when it is not).
+   */
   readonly bucket: s3.IBucket;
 
   /**
@@ -117,11 +121,21 @@ class S3Source extends DeliverySource {
   }
 
   public validate(): string[] {
+    const problems: string[] = [];
     const prefix = this.options.keyPrefix;
     if (prefix !== undefined && !Token.isUnresolved(prefix) && (prefix.startsWith('/') || /\s/.test(prefix))) {
-      return [`source.keyPrefix: '${prefix}' must not start with '/' nor contain spaces; allowed: e.g. 'sources/'`];
+      problems.push(`source.keyPrefix: '${prefix}' must not start with '/' nor contain spaces; allowed: e.g. 'sources/'`);
     }
-    return [];
+    // A bucket of this app shows its versioning; an imported one cannot, and is taken as versioned.
+    const bucket = this.options.bucket;
+    if (bucket instanceof s3.Bucket) {
+      const cfn = bucket.node.defaultChild as s3.CfnBucket;
+      const versioning = cfn.versioningConfiguration as s3.CfnBucket.VersioningConfigurationProperty | undefined;
+      if (versioning?.status !== 'Enabled') {
+        problems.push(`source.bucket: '${bucket.node.path}' is not versioned; allowed: a bucket with versioned: true (the pipeline's S3 source reads object versions)`);
+      }
+    }
+    return problems;
   }
 
   public forBranch(branch: string): pipelines.CodePipelineSource {

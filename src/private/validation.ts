@@ -194,6 +194,17 @@ export class Validation {
     return this.check(prop, list, list.length > 0, allowed);
   }
 
+  /**
+   * Records problems that arrive as text `prop: value; allowed: ...` (e.g. from a user's extension
+   * point); a line of another shape is recorded under `prop` as it is.
+   */
+  public lines(prop: string, lines: readonly string[]): void {
+    for (const line of lines) {
+      const m = /^([^\s:][^:]*): (.*); allowed: (.*)$/s.exec(line);
+      this.found.push(m ? { prop: m[1], value: m[2], allowed: m[3] } : { prop, value: line, allowed: 'see the message' });
+    }
+  }
+
   /** Adds a prefix (e.g. `usagePlan.`) to problems recorded by `fn`. */
   public within(prefix: string, fn: (v: Validation) => void): void {
     const inner = new Validation(this.kind, this.scope, this.what);

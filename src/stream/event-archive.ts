@@ -14,6 +14,7 @@ import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventB
 import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../private/nag-id';
+import { described, Validation } from '../private/validation';
 
 /** How the archive stores events in S3. */
 export enum ArchiveFormat {
@@ -441,12 +442,12 @@ export class EventArchive extends Construct {
    * @param description what the query answers (at most 1,024 characters)
    */
   public addNamedQuery(name: string, sql: string, description?: string): athena.CfnNamedQuery {
-    const problems: string[] = [];
-    if (!Token.isUnresolved(name) && (name.length < 1 || name.length > 128)) problems.push(`name: '${name}' has ${name.length} characters; allowed: 1-128`);
-    if (this.namedQueries.has(name)) problems.push(`name: '${name}' is already a named query of this archive; allowed: a unique name`);
-    if (!Token.isUnresolved(sql) && (sql.trim().length === 0 || sql.length > 262_144)) problems.push(`sql: ${sql.length} characters${sql.trim().length === 0 ? ' (blank)' : ''}; allowed: 1-262144 characters of SQL`);
-    if (description !== undefined && !Token.isUnresolved(description) && description.length > 1024) problems.push(`description: ${description.length} characters; allowed: at most 1024`);
-    if (problems.length > 0) throw new Error(`EventArchive '${this.node.path}'.addNamedQuery has invalid arguments:\n  - ${problems.join('\n  - ')}`);
+    const v = new Validation('EventArchive', this, 'arguments of addNamedQuery');
+    if (!Token.isUnresolved(name) && (name.length < 1 || name.length > 128)) v.fail('name', described(`'${name}' has ${name.length} characters`), '1-128');
+    if (this.namedQueries.has(name)) v.fail('name', described(`'${name}' is already a named query of this archive`), 'a unique name');
+    if (!Token.isUnresolved(sql) && (sql.trim().length === 0 || sql.length > 262_144)) v.fail('sql', described(`${sql.length} characters${sql.trim().length === 0 ? ' (blank)' : ''}`), '1-262144 characters of SQL');
+    if (description !== undefined && !Token.isUnresolved(description) && description.length > 1024) v.fail('description', described(`${description.length} characters`), 'at most 1024');
+    v.throwIfInvalid();
 
     const query = new athena.CfnNamedQuery(this, `Query${this.namedQueries.size}${Token.isUnresolved(name) ? '' : name.replace(/[^A-Za-z0-9]/g, '')}`, {
       name,
@@ -595,40 +596,40 @@ interface ResolvedProps {
 }
 
 function validate(props: EventArchiveProps, r: ResolvedProps): void {
-  const problems: string[] = [];
-  const unresolved = (v: unknown) => Token.isUnresolved(v);
+  const v = new Validation('EventArchive', r.path);
+  const unresolved = (value: unknown) => Token.isUnresolved(value);
 
   // The stream
   if (props.stream !== undefined) {
     for (const key of ['streamMode', 'shardCount', 'retentionPeriod'] as const) {
-      if (props[key] !== undefined) problems.push(`${key}: set together with stream; allowed: one or the other (an existing stream keeps its own settings)`);
+      if (props[key] !== undefined) v.fail(key, described('set together with stream'), 'one or the other (an existing stream keeps its own settings)');
     }
   } else {
     if (props.shardCount !== undefined && r.streamMode !== kinesis.StreamMode.PROVISIONED) {
-      problems.push(`shardCount: ${props.shardCount} with streamMode ${r.streamMode}; allowed: only with streamMode PROVISIONED (on-demand streams scale themselves)`);
+      v.fail('shardCount', described(`${props.shardCount} with streamMode ${r.streamMode}`), 'only with streamMode PROVISIONED (on-demand streams scale themselves)');
     } else if (props.shardCount !== undefined && !unresolved(props.shardCount) && (!Number.isInteger(props.shardCount) || props.shardCount < 1)) {
-      problems.push(`shardCount: ${props.shardCount}; allowed: a whole number of at least 1`);
+      v.fail('shardCount', props.shardCount, 'a whole number of at least 1');
     }
     if (!r.retentionPeriod.isUnresolved()) {
       const hours = r.retentionPeriod.toHours({ integral: false });
-      if (!Number.isInteger(hours) || hours < 24 || hours > 8760) problems.push(`retentionPeriod: ${r.retentionPeriod.toHumanString()}; allowed: whole hours from 24 hours to 365 days (8760 hours)`);
+      if (!Number.isInteger(hours) || hours < 24 || hours > 8760) v.fail('retentionPeriod', r.retentionPeriod, 'whole hours from 24 hours to 365 days (8760 hours)');
     }
   }
 
   // Firehose buffering (BufferingHints: IntervalInSeconds 0-900, SizeInMBs 1-128; 64+ with format conversion)
   if (!r.bufferingInterval.isUnresolved()) {
     const seconds = r.bufferingInterval.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) problems.push(`bufferingInterval: ${r.bufferingInterval.toHumanString()}; allowed: whole seconds from 0 to 900`);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 900) v.fail('bufferingInterval', r.bufferingInterval, 'whole seconds from 0 to 900');
   }
   if (!r.bufferingSize.isUnresolved()) {
     const mib = r.bufferingSize.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
     const min = r.parquet ? 64 : 1;
     if (!Number.isInteger(mib) || mib < min || mib > 128) {
-      problems.push(`bufferingSize: ${mib} MiB; allowed: whole MiB from ${min} to 128${r.parquet ? ' (Parquet conversion needs at least 64 MiB)' : ''}`);
+      v.fail('bufferingSize', described(`${mib} MiB`), `whole MiB from ${min} to 128${r.parquet ? ' (Parquet conversion needs at least 64 MiB)' : ''}`);
     }
   }
   if (!unresolved(r.dataPrefix) && !/^([A-Za-z0-9!_.*'()=-]+\/)+$/.test(r.dataPrefix)) {
-    problems.push(`dataPrefix: '${r.dataPrefix}'; allowed: one or more path segments of letters, digits and !_.*'()=- each ending with '/', e.g. 'events/'`);
+    v.fail('dataPrefix', r.dataPrefix, 'one or more path segments of letters, digits and !_.*\'()=- each ending with \'/\', e.g. \'events/\'');
   }
 
   // Lifecycle tiers
@@ -636,74 +637,74 @@ function validate(props: EventArchiveProps, r: ResolvedProps): void {
   r.transitions.forEach((t, i) => {
     const cls = t.storageClass.value;
     if (t.transitionDate !== undefined || t.transitionAfter === undefined) {
-      problems.push(`transitions[${i}]: ${cls} needs transitionAfter (days), not a transitionDate; allowed: a Duration in whole days`);
+      v.fail(`transitions[${i}]`, described(`${cls} needs transitionAfter (days), not a transitionDate`), 'a Duration in whole days');
       return;
     }
     if (t.transitionAfter.isUnresolved()) return;
     const days = t.transitionAfter.toDays({ integral: false });
     const rank = TIER_ORDER.indexOf(cls);
     if (rank < 0) {
-      problems.push(`transitions[${i}]: storage class ${cls}; allowed: ${TIER_ORDER.join(', ')}`);
+      v.fail(`transitions[${i}]`, described(`storage class ${cls}`), `${TIER_ORDER.join(', ')}`);
       return;
     }
-    if (!Number.isInteger(days) || days < 0) problems.push(`transitions[${i}]: ${cls} after ${t.transitionAfter.toHumanString()}; allowed: whole days`);
+    if (!Number.isInteger(days) || days < 0) v.fail(`transitions[${i}]`, described(`${cls} after ${t.transitionAfter.toHumanString()}`), 'whole days');
     if (cls === s3.StorageClass.INFREQUENT_ACCESS.value && days < 30) {
-      problems.push(`transitions[${i}]: ${cls} after ${days} days; allowed: at least 30 days (S3 moves objects to Standard-IA only after 30 days in Standard)`);
+      v.fail(`transitions[${i}]`, described(`${cls} after ${days} days`), 'at least 30 days (S3 moves objects to Standard-IA only after 30 days in Standard)');
     }
     if (previous) {
       if (TIER_ORDER.indexOf(previous.cls) >= rank) {
-        problems.push(`transitions[${i}]: ${cls} after ${previous.cls}; allowed: tiers in the order ${TIER_ORDER.join(' → ')}, each at most once`);
+        v.fail(`transitions[${i}]`, described(`${cls} after ${previous.cls}`), `tiers in the order ${TIER_ORDER.join(' → ')}, each at most once`);
       } else if (days <= previous.days) {
-        problems.push(`transitions[${i}]: ${cls} after ${days} days is not later than ${previous.cls} after ${previous.days} days; allowed: days increasing tier by tier`);
+        v.fail(`transitions[${i}]`, described(`${cls} after ${days} days is not later than ${previous.cls} after ${previous.days} days`), 'days increasing tier by tier');
       } else if (previous.cls === s3.StorageClass.INFREQUENT_ACCESS.value && days < previous.days + 30) {
-        problems.push(`transitions[${i}]: ${cls} after ${days} days, ${days - previous.days} days after ${previous.cls}; allowed: at least 30 days after Standard-IA (day ${previous.days + 30} or later)`);
+        v.fail(`transitions[${i}]`, described(`${cls} after ${days} days, ${days - previous.days} days after ${previous.cls}`), `at least 30 days after Standard-IA (day ${previous.days + 30} or later)`);
       }
     }
     previous = { cls, days };
   });
   if (props.expiration !== undefined && !props.expiration.isUnresolved()) {
     const days = props.expiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) problems.push(`expiration: ${props.expiration.toHumanString()}; allowed: whole days, at least 1`);
-    else if (previous && days <= previous.days) problems.push(`expiration: ${days} days; allowed: later than the last tier (${previous.cls} after ${previous.days} days)`);
+    if (!Number.isInteger(days) || days < 1) v.fail('expiration', props.expiration, 'whole days, at least 1');
+    else if (previous && days <= previous.days) v.fail('expiration', described(`${days} days`), `later than the last tier (${previous.cls} after ${previous.days} days)`);
   }
   if (props.noncurrentVersionExpiration !== undefined && !props.noncurrentVersionExpiration.isUnresolved()) {
     const days = props.noncurrentVersionExpiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) problems.push(`noncurrentVersionExpiration: ${props.noncurrentVersionExpiration.toHumanString()}; allowed: whole days, at least 1`);
+    if (!Number.isInteger(days) || days < 1) v.fail('noncurrentVersionExpiration', props.noncurrentVersionExpiration, 'whole days, at least 1');
   }
 
   // Glue
-  if (!unresolved(r.databaseName) && !GLUE_NAME.test(r.databaseName)) problems.push(`databaseName: '${r.databaseName}'; allowed: 1-255 lowercase letters, digits and _`);
-  if (!unresolved(r.tableName) && !GLUE_NAME.test(r.tableName)) problems.push(`tableName: '${r.tableName}'; allowed: 1-255 lowercase letters, digits and _`);
-  if (props.columns.length === 0) problems.push('columns: empty; allowed: at least one column');
+  if (!unresolved(r.databaseName) && !GLUE_NAME.test(r.databaseName)) v.fail('databaseName', r.databaseName, '1-255 lowercase letters, digits and _');
+  if (!unresolved(r.tableName) && !GLUE_NAME.test(r.tableName)) v.fail('tableName', r.tableName, '1-255 lowercase letters, digits and _');
+  if (props.columns.length === 0) v.fail('columns', props.columns, 'at least one column');
   const seen = new Set<string>();
   props.columns.forEach((c, i) => {
     if (unresolved(c.name) || unresolved(c.dataType)) return;
     if (!COLUMN_NAME.test(c.name)) {
-      problems.push(`columns[${i}].name: '${c.name}'; allowed: 1-255 lowercase letters, digits and _, not starting with a digit`);
+      v.fail(`columns[${i}].name`, c.name, '1-255 lowercase letters, digits and _, not starting with a digit');
     } else if (PARTITION_KEYS.includes(c.name)) {
-      problems.push(`columns[${i}].name: '${c.name}' is a date partition of the table; allowed: any other name (the table adds year, month, day)`);
+      v.fail(`columns[${i}].name`, described(`'${c.name}' is a date partition of the table`), 'any other name (the table adds year, month, day)');
     } else if (seen.has(c.name)) {
-      problems.push(`columns[${i}].name: '${c.name}' appears twice; allowed: unique column names`);
+      v.fail(`columns[${i}].name`, described(`'${c.name}' appears twice`), 'unique column names');
     }
     seen.add(c.name);
     const typeProblem = glueTypeProblem(c.dataType);
-    if (typeProblem) problems.push(`columns[${i}].dataType: '${c.dataType}' (column '${c.name}'): ${typeProblem}`);
-    if (c.comment !== undefined && !unresolved(c.comment) && c.comment.length > 255) problems.push(`columns[${i}].comment: ${c.comment.length} characters; allowed: at most 255`);
+    if (typeProblem) v.lines(`columns[${i}].dataType`, [`columns[${i}].dataType: '${c.dataType}' (column '${c.name}'): ${typeProblem}`]);
+    if (c.comment !== undefined && !unresolved(c.comment) && c.comment.length > 255) v.fail(`columns[${i}].comment`, described(`${c.comment.length} characters`), 'at most 255');
   });
   if (!unresolved(r.firstYear) && (!Number.isInteger(r.firstYear) || r.firstYear < 1970 || r.firstYear > LAST_YEAR)) {
-    problems.push(`firstYear: ${r.firstYear}; allowed: a whole year from 1970 to ${LAST_YEAR}`);
+    v.fail('firstYear', r.firstYear, `a whole year from 1970 to ${LAST_YEAR}`);
   }
 
   // Athena
-  if (!unresolved(r.workGroupName) && !/^[a-zA-Z0-9._-]{1,128}$/.test(r.workGroupName)) problems.push(`workGroupName: '${r.workGroupName}'; allowed: 1-128 letters, digits, . _ -`);
+  if (!unresolved(r.workGroupName) && !/^[a-zA-Z0-9._-]{1,128}$/.test(r.workGroupName)) v.fail('workGroupName', r.workGroupName, '1-128 letters, digits, . _ -');
   if (!unresolved(r.cutoff) && (!Number.isInteger(r.cutoff) || r.cutoff < ATHENA_MIN_CUTOFF_BYTES)) {
-    problems.push(`bytesScannedCutoffPerQuery: ${r.cutoff}; allowed: a whole number of bytes, at least ${ATHENA_MIN_CUTOFF_BYTES} (Athena's minimum, 10 MB)`);
+    v.fail('bytesScannedCutoffPerQuery', r.cutoff, `a whole number of bytes, at least ${ATHENA_MIN_CUTOFF_BYTES} (Athena's minimum, 10 MB)`);
   }
   if (!r.resultsExpiration.isUnresolved()) {
     const days = r.resultsExpiration.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1) problems.push(`queryResultsExpiration: ${r.resultsExpiration.toHumanString()}; allowed: whole days, at least 1`);
+    if (!Number.isInteger(days) || days < 1) v.fail('queryResultsExpiration', r.resultsExpiration, 'whole days, at least 1');
   }
 
-  if (problems.length > 0) throw new Error(`EventArchive '${r.path}' has invalid props:\n  - ${problems.join('\n  - ')}`);
+  v.throwIfInvalid();
 }
 

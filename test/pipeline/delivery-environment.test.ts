@@ -19,8 +19,8 @@ describe('DeliveryEnvironment', () => {
 
   test('an absent key without default, and a value of the wrong type, name the key', () => {
     const e = environment({ initialCount: DeliveryConfigValue.fromString('100') });
-    expect(() => e.numberValue('missing')).toThrow(/config\.missing is not set.*known keys: initialCount/);
-    expect(() => e.numberValue('initialCount')).toThrow(/config\.initialCount is "100" \(string\); a number is expected/);
+    expect(() => e.numberValue('missing')).toThrow(/config\.missing: not set; allowed: .*known keys: initialCount/);
+    expect(() => e.numberValue('initialCount')).toThrow(/config\.initialCount: "100" \(string\); allowed: a number/);
   });
 
   test('the image tag comes from the pipeline\'s synth step, else the local tag', () => {

@@ -181,8 +181,8 @@ describe('DeliveryPipeline shape', () => {
     const env = new DeliveryEnvironment({ name: 'DEV', branch: 'dev', account: PIPELINE_ACCOUNT, region: REGION, requiresApproval: false, config: { count: DeliveryConfigValue.fromNumber(3), name: DeliveryConfigValue.fromString('shop'), on: DeliveryConfigValue.fromBoolean(true) } });
     expect([env.numberValue('count'), env.stringValue('name'), env.booleanValue('on')]).toEqual([3, 'shop', true]);
     expect(env.numberValue('absent', 7)).toBe(7);
-    expect(() => env.stringValue('count')).toThrow(/DeliveryEnvironment DEV: config.count is 3 \(number\); a string is expected/);
-    expect(() => env.numberValue('absent')).toThrow(/config.absent is not set; .*known keys: count, name, on/);
+    expect(() => env.stringValue('count')).toThrow(/DeliveryEnvironment 'DEV' has invalid config:\n  - config.count: 3 \(number\); allowed: a string/);
+    expect(() => env.numberValue('absent')).toThrow(/config.absent: not set; allowed: a key set in the environment's config \(known keys: count, name, on\)/);
   });
 });
 
@@ -347,7 +347,7 @@ describe('DeliveryPipeline compliance gate', () => {
 
   test('an unknown pack in the gate variable', () => {
     process.env[DeliveryPipeline.COMPLIANCE_GATE_VARIABLE] = 'AwsSolutions,SOC2';
-    expect(() => threeEnvironmentPipeline()).toThrow(/RAMPART_COMPLIANCE_GATE='AwsSolutions,SOC2' names no pack or an unknown one \(SOC2\)/);
+    expect(() => threeEnvironmentPipeline()).toThrow(/DeliveryPipeline '.*' has invalid environment variables:\n  - RAMPART_COMPLIANCE_GATE: 'AwsSolutions,SOC2' names no pack or an unknown one \(SOC2\); allowed: a comma-separated list of AwsSolutions/);
   });
 });
 
@@ -357,15 +357,15 @@ describe('DeliveryPipeline validation', () => {
 
   test('the pipeline stack needs an account and region', () => {
     const stack = new Stack(new App(), 'Agnostic');
-    expect(() => new DeliveryPipeline(stack, 'Pipeline', threeEnvironmentProps())).toThrow(/env: the stack 'Agnostic' holding DeliveryPipeline has no account/);
+    expect(() => new DeliveryPipeline(stack, 'Pipeline', threeEnvironmentProps())).toThrow(/env: 'Agnostic' holds DeliveryPipeline and has no account; allowed: a stack with env/);
     const noRegion = new Stack(new App(), 'NoRegion', { env: { account: PIPELINE_ACCOUNT } });
-    expect(() => new DeliveryPipeline(noRegion, 'Pipeline', threeEnvironmentProps())).toThrow(/env: the stack 'NoRegion' .* has no region/);
+    expect(() => new DeliveryPipeline(noRegion, 'Pipeline', threeEnvironmentProps())).toThrow(/env: 'NoRegion' holds DeliveryPipeline and has no region/);
   });
 
   test('an environment with no account when the pipeline stack has none to lend', () => {
     const stack = new Stack(new App(), 'Agnostic');
     expect(() => new DeliveryPipeline(stack, 'Pipeline', threeEnvironmentProps({ environments: [{ name: 'DEV' }] })))
-      .toThrow(/environments\[0\].account: not set, and the pipeline stack has no account to default to/);
+      .toThrow(/environments\[0\].account: not set and the pipeline stack has no account to default to; allowed: a 12-digit account id/);
   });
 
   test('two environments on the same branch', () => {
@@ -378,14 +378,14 @@ describe('DeliveryPipeline validation', () => {
   });
 
   test('a waiver where no approval is waived', () => {
-    expect(() => threeEnvironmentPipeline({ environments: withEnv({ approvalWaiverReason: 'because' }) })).toThrow(/environments\[2\].approvalWaiverReason: set, but PROD requires an approval/);
-    expect(() => threeEnvironmentPipeline({ environments: withEnv({ approvalWaiverReason: 'because' }, 'DEV') })).toThrow(/environments\[0\].approvalWaiverReason: set, but DEV needs no waiver/);
+    expect(() => threeEnvironmentPipeline({ environments: withEnv({ approvalWaiverReason: 'because' }) })).toThrow(/environments\[2\].approvalWaiverReason: 'because' is set, but PROD requires an approval/);
+    expect(() => threeEnvironmentPipeline({ environments: withEnv({ approvalWaiverReason: 'because' }, 'DEV') })).toThrow(/environments\[0\].approvalWaiverReason: 'because' is set, but DEV needs no waiver/);
   });
 
   test('an unknown or repeated environment name', () => {
     expect(() => threeEnvironmentPipeline({ environments: withEnv({ name: 'STAGING' }, 'UAT') })).toThrow(/environments\[1\].name: 'STAGING' is not an environment name; allowed: DEV, UAT, PROD/);
     expect(() => threeEnvironmentPipeline({ environments: withEnv({ name: 'DEV', branch: 'dev2' }, 'UAT') })).toThrow(/environments\[1\].name: 'DEV' is already environments\[0\]/);
-    expect(() => threeEnvironmentPipeline({ environments: [] })).toThrow(/environments: empty/);
+    expect(() => threeEnvironmentPipeline({ environments: [] })).toThrow(/environments: \[\]; allowed: one to three of DEV, UAT, PROD/);
   });
 
   test('a connection ARN that is not an ARN, and a repository that is not owner/name', () => {
@@ -397,7 +397,7 @@ describe('DeliveryPipeline validation', () => {
 
   test('accounts, regions and branches that are not', () => {
     expect(() => threeEnvironmentPipeline({ environments: withEnv({ account: '1234' }) })).toThrow(/environments\[2\].account: '1234' is not an account id; allowed: 12 digits/);
-    expect(() => threeEnvironmentPipeline({ environments: withEnv({ region: 'Ireland' }) })).toThrow(/environments\[2\].region: 'Ireland' is not a region/);
+    expect(() => threeEnvironmentPipeline({ environments: withEnv({ region: 'Ireland' }) })).toThrow(/environments\[2\].region: 'Ireland' is not a region; allowed: a region name/);
     expect(() => threeEnvironmentPipeline({ environments: withEnv({ branch: 'main branch' }) })).toThrow(/environments\[2\].branch: 'main branch' is not a branch name/);
   });
 
@@ -410,14 +410,21 @@ describe('DeliveryPipeline validation', () => {
   test('image build, commands, packs, e-mails, subnets and the S3 key prefix', () => {
     expect(() => threeEnvironmentPipeline({ imageBuild: { repositoryName: 'Shop Counter', maxImageCount: 0, dockerfile: '../Dockerfile' } })).toThrow(
       /imageBuild.repositoryName: 'Shop Counter' is not an ECR repository name[^]*imageBuild.maxImageCount: 0; allowed: a whole number[^]*imageBuild.dockerfile: '..\/Dockerfile' is not a path inside the repository/);
-    expect(() => threeEnvironmentPipeline({ synthCommands: [] })).toThrow(/synthCommands: empty/);
+    expect(() => threeEnvironmentPipeline({ synthCommands: [] })).toThrow(/synthCommands: \[\]; allowed: at least one command/);
     expect(() => threeEnvironmentPipeline({ compliancePacks: [] })).toThrow(/compliancePacks: \[\]; allowed: at least one of AwsSolutions/);
     expect(() => threeEnvironmentPipeline({ cdkOutputDirectory: '../out' })).toThrow(/cdkOutputDirectory: '..\/out' is not a relative directory/);
-    expect(() => threeEnvironmentPipeline({ approverEmails: ['release'] })).toThrow(/approverEmails: 'release' is not an e-mail address/);
-    expect(() => threeEnvironmentPipeline({ subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })).toThrow(/subnetSelection: set without vpc/);
+    expect(() => threeEnvironmentPipeline({ approverEmails: ['release'] })).toThrow(/approverEmails\[0\]: 'release' is not an e-mail address; allowed/);
+    expect(() => threeEnvironmentPipeline({ subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } })).toThrow(/subnetSelection: .* is set without vpc; allowed: only together with vpc/);
     const stack = pipelineStack();
-    const bucket = new s3.Bucket(stack, 'Sources');
+    const bucket = new s3.Bucket(stack, 'Sources', { versioned: true });
     expect(() => new DeliveryPipeline(stack, 'P', threeEnvironmentProps({ source: DeliverySource.s3({ bucket, keyPrefix: '/src' }) }))).toThrow(/source.keyPrefix: '\/src' must not start with '\/'/);
+    // CodePipeline's S3 source reads object versions: an unversioned bucket of this app never triggers.
+    const unversioned = new s3.Bucket(stack, 'Unversioned');
+    expect(() => new DeliveryPipeline(stack, 'Q', threeEnvironmentProps({ source: DeliverySource.s3({ bucket: unversioned }) })))
+      .toThrow(/source.bucket: 'Delivery\/Unversioned' is not versioned; allowed: a bucket with versioned: true/);
+    // An imported bucket's versioning is unknown at synth: taken as versioned.
+    const imported = s3.Bucket.fromBucketName(stack, 'Imported', 'shop-sources');
+    expect(() => new DeliveryPipeline(stack, 'R', threeEnvironmentProps({ source: DeliverySource.s3({ bucket: imported }) }))).not.toThrow();
   });
 
   test('every problem in one error', () => {
@@ -434,7 +441,7 @@ describe('DeliveryPipeline validation', () => {
 
   test('pipelineFor an unknown environment', () => {
     const { delivery } = threeEnvironmentPipeline({ environments: [{ name: 'DEV', account: '222222222222', config: { initialCount: DeliveryConfigValue.fromNumber(1) } }] });
-    expect(() => delivery.pipelineFor('PROD')).toThrow(/name 'PROD' is not one of this pipeline's environments; allowed: DEV/);
+    expect(() => delivery.pipelineFor('PROD')).toThrow(/DeliveryPipeline 'Delivery\/Pipeline' has invalid arguments of pipelineFor:\n  - name: 'PROD' is not one of this pipeline's environments; allowed: DEV/);
   });
 });
 

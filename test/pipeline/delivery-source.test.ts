@@ -30,6 +30,8 @@ describe('DeliverySource', () => {
     expect(source.bucketArn).toBe(bucket.bucketArn);
     expect(DeliverySource.s3({ bucket, keyPrefix: '/sources/' }).validate()).toEqual([expect.stringMatching(/^source\.keyPrefix: '\/sources\/' must not start with '\/'/)]);
     expect(DeliverySource.s3({ bucket, keyPrefix: 'my sources/' }).validate()).toHaveLength(1);
+    expect(DeliverySource.s3({ bucket: new s3.Bucket(stack, 'Plain') }).validate()).toEqual([expect.stringMatching(/^source\.bucket: 'Default\/Plain' is not versioned; allowed: a bucket with versioned: true/)]);
+    expect(DeliverySource.s3({ bucket: s3.Bucket.fromBucketName(stack, 'Imported', 'sources') }).validate()).toEqual([]);
   });
 });
 
