@@ -50,6 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/lib-dynamodb',
     '@aws-sdk/util-dynamodb',
     '@aws-sdk/client-wafv2',
+    '@aws-sdk/client-cognito-identity-provider',
     '@aws-sdk/client-cloudformation',
     '@aws-sdk/client-secrets-manager',
     '@aws-sdk/client-ssm',

@@ -93,6 +93,8 @@ export class PassApiStack extends Stack {
   public readonly api: TracedApi;
   public readonly rulesWorker: TracedFunction;
   public readonly streamConsumer: TracedFunction;
+  /** The pool's pre-token-generation trigger: staff groups go into a token only for users with TOTP MFA. */
+  public readonly staffToken: TracedFunction;
   public readonly rules: ConfigParameter;
   /** The pass signing key (or key set): readable by the signers only. */
   public readonly signingKey: ConfigSecret;
@@ -109,6 +111,7 @@ export class PassApiStack extends Stack {
     validateLoginDomain(props.loginDomainPrefix, props.loginDomainName, props.loginCertificateArn);
 
     this.userPool = this.createUserPool();
+    this.staffToken = this.requireStaffMfa(accountConcurrency);
     // The web app's client lives in the site stack, which knows the site's URL (its callback URLs);
     // the domain lives here with the pool, so neither stack needs the other's outputs twice over.
     this.loginDomain = this.userPool.addDomain('Login', {
@@ -345,8 +348,34 @@ export class PassApiStack extends Stack {
       new cognito.CfnUserPoolGroup(this, `Group${group}`, { userPoolId: pool.userPoolId, groupName: group, description, precedence });
     }
     Compliance.acknowledge(pool.node.defaultChild!, 'AwsSolutions-COG2',
-      'Citizens sign up themselves in their millions: MFA (TOTP) is offered, not required, so nobody without an authenticator app is locked out of a movement pass. Staff (reviewer, police, admin) are added to their groups by an administrator, who requires TOTP for them (MFA preference set per user); threat protection (adaptive authentication, compromised credentials) is enforced for everyone.');
+      'Citizens sign up themselves in their millions: MFA (TOTP) is offered, not required, so nobody without an authenticator app is locked out of a movement pass. Staff need it: the pre-token-generation trigger puts the staff groups (reviewer, police, admin) into a token only for a user with TOTP enabled, whom Cognito then asks for it at every sign-in, so staff routes refuse staff without MFA; threat protection (adaptive authentication, compromised credentials) is enforced for everyone.');
     return pool;
+  }
+
+  /**
+   * MFA for staff, enforced by the identity setup: a pre-token-generation trigger that drops the
+   * staff groups from the tokens of a user without TOTP MFA (domain/staff-mfa.ts).
+   */
+  private requireStaffMfa(accountConcurrency: number): TracedFunction {
+    const fn = new TracedFunction(this, 'StaffToken', {
+      code: handlerCode(EXAMPLE, WORKER_HANDLERS.staffToken),
+      handler: 'index.handler',
+      serviceName: 'movement-pass',
+      description: 'Pre token generation: staff groups only for users with TOTP MFA',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      accountConcurrency,
+      synchronousInvocationReason: 'Invoked synchronously by Cognito at every sign-in and token refresh: a failure fails that sign-in, never a lost event.',
+    });
+    this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, fn.function);
+    // Its own policy, not the role's grants: the function must exist before the pool names it, and
+    // this policy names the pool (one policy both ways would be a dependency cycle).
+    new iam.ManagedPolicy(this, 'StaffTokenReadsMfa', {
+      description: 'The staff token trigger reads users\' MFA settings (AdminGetUser) in the pass user pool',
+      roles: [fn.role],
+      statements: [new iam.PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [this.userPool.userPoolArn] })],
+    });
+    return fn;
   }
 }
 

@@ -67,5 +67,8 @@ export const PASS_ROUTES: ExampleRoute[] = [
   },
 ];
 
-/** Handlers that are not API routes: the rules worker (SQS) and the stream consumer (DynamoDB stream). */
-export const WORKER_HANDLERS = { rulesWorker: 'rules-worker', streamConsumer: 'stream-consumer' } as const;
+/**
+ * Handlers that are not API routes: the rules worker (SQS), the stream consumer (DynamoDB stream)
+ * and the user pool's pre-token-generation trigger (staff groups only with MFA).
+ */
+export const WORKER_HANDLERS = { rulesWorker: 'rules-worker', streamConsumer: 'stream-consumer', staffToken: 'staff-token' } as const;

@@ -64,6 +64,28 @@ describe('PassApi stack', () => {
     for (const group of ['reviewer', 'police', 'admin']) api.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
   });
 
+  test('staff MFA is enforced by the pool: its pre-token-generation trigger gives staff groups only to users with TOTP, reading their MFA settings', () => {
+    const resources = api.toJSON().Resources as Record<string, any>;
+    const [poolId, pool] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')!;
+    // TOTP is the only second factor (no SMS): what the trigger checks for.
+    expect(pool.Properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    const triggerId = pool.Properties.LambdaConfig.PreTokenGeneration['Fn::GetAtt'][0];
+    const trigger = resources[triggerId];
+    expect(trigger.Type).toBe('AWS::Lambda::Function');
+    expect(trigger.Properties.Description).toMatch(/staff groups only for users with TOTP MFA/);
+    const roleId = trigger.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Action: 'cognito-idp:AdminGetUser', Effect: 'Allow', Resource: { 'Fn::GetAtt': [poolId, 'Arn'] } });
+    api.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'cognito-idp.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [triggerId, 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [poolId, 'Arn'] },
+    });
+  });
+
   test('a managed login domain whose prefix comes from the stage path and the account: the same on every synth, different per stage', () => {
     api.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: { 'Fn::Join': ['', [Match.stringLikeRegexp('^movement-pass-[0-9a-f]{8}-$'), { Ref: 'AWS::AccountId' }]] },
