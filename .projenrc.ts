@@ -23,7 +23,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
-  minNodeVersion: '20.0.0',
+  // Node.js 22 or later to develop, build and release (Node.js 20 is end of life for jsii and,
+  // after January 2027, for the AWS SDK); the workflows run 24, the Lambda runtime's version.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '24.x',
   // Handler sources are bundled into assets/ by esbuild; compiled into lib/ they would be dead code
   // requiring packages the library does not depend on (e.g. @aws-sdk/client-wafv2).
   excludeTypescript: ['src/**/*.lambda.ts'],
@@ -128,6 +131,10 @@ for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/',
 // stays out; test/package/package-content.test.ts checks the tarball.
 const packageJson = project.tryFindObjectFile('package.json')!;
 packageJson.addOverride('files', ['lib/**/*.js', 'lib/**/*.d.ts', '!lib/**/*.lambda.*', 'assets/**', '.jsii', '.jsii.tabl.json', 'API.md']);
+
+// Every task runs on Node.js 22+: on a machine whose Node.js is older, tools/setup.sh installs
+// Node.js 24 under .cache/node and tools/dev-path.sh puts it first on the tasks' PATH.
+project.tasks.addEnvironment('PATH', '$(bash tools/dev-path.sh)');
 
 // Jest: transpile-only with SWC (type checking happens once, in the `typecheck` task), our setup
 // files, local engines started once per run, and a closing `N passed, N failed` line for CI.
