@@ -1,8 +1,10 @@
-import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Token } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/settings';
-import { COUNTER_ROUTES, EXAMPLE, STAFF_KEY_NAME, STAGE_NAME } from './routes';
+import { COUNTER_ROUTES, DECREMENTS_PER_CLIENT_PER_MINUTE, EXAMPLE, STAFF_GROUP, STAGE_NAME } from './routes';
 import { HttpMethod, TracedApi } from '../../src/api';
 import { DataTable } from '../../src/data';
 import { tracedApiRoutes } from '../shared/local/routes';
@@ -16,8 +18,15 @@ export interface CounterApiStackProps extends StackProps {
   readonly startValue?: number;
 }
 
-/** The counter API: `GET /counter`, `POST /decrement`, `PUT /reset` (staff API key) on one DynamoDB item. */
+/**
+ * The counter API: `GET /counter`, `POST /decrement` (rate-limited per client), `PUT /reset` (staff
+ * sign-in) on one DynamoDB item, and the staff user pool (MFA required, no self sign-up).
+ */
 export class CounterApiStack extends Stack {
+  /** The staff: created by an administrator, TOTP MFA required; members of `staff` may reset. */
+  public readonly staffPool: cognito.UserPool;
+  /** The app client staff sign in with (SRP or password, then their TOTP code) to get a token. */
+  public readonly staffClient: cognito.UserPoolClient;
   public readonly table: DataTable;
   public readonly idempotencyTable: DataTable;
   public readonly api: TracedApi;
@@ -39,6 +48,34 @@ export class CounterApiStack extends Stack {
       timeToLiveAttribute: 'expiration',
     });
 
+    this.staffPool = new cognito.UserPool(this, 'Staff', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(1),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new cognito.CfnUserPoolGroup(this, 'StaffGroup', { userPoolId: this.staffPool.userPoolId, groupName: STAFF_GROUP, description: 'May reset the counter' });
+    this.staffClient = this.staffPool.addClient('StaffSignIn', {
+      authFlows: { userSrp: true, user: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+    });
+
     this.api = new TracedApi(this, 'Api', {
       serviceName: 'counter',
       stageName: STAGE_NAME,
@@ -53,20 +90,49 @@ export class CounterApiStack extends Stack {
           [COUNTER_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName,
         },
       }),
-      usagePlan: {
-        apiKeyNames: [STAFF_KEY_NAME],
-        throttle: { rateLimit: 1, burstLimit: 5 },
-      },
+      userPool: this.staffPool,
     });
+    this.limitDecrementsPerClient();
     this.table.grantReadItems(this.api.functionFor(HttpMethod.GET, '/counter'));
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
     this.idempotencyTable.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.PUT, '/reset'));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The counter API (stage URL)' });
-    new CfnOutput(this, 'StaffApiKeyId', {
-      value: this.api.apiKeys[STAFF_KEY_NAME].keyId,
-      description: 'The staff key for PUT /reset: aws apigateway get-api-key --include-value --api-key <this id>',
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.staffPool.userPoolId, description: 'The staff pool: add staff with aws cognito-idp admin-create-user, then admin-add-user-to-group staff' });
+    new CfnOutput(this, 'StaffClientId', { value: this.staffClient.userPoolClientId, description: 'The app client staff sign in with for a reset token' });
+  }
+
+  /**
+   * A WAF rate-based rule on the API's WebACL: at most `DECREMENTS_PER_CLIENT_PER_MINUTE` calls of
+   * `POST /decrement` per client IP and minute, then 429 until the rate drops. Added to the WebACL
+   * TracedApi made, after its own per-IP rule.
+   */
+  private limitDecrementsPerClient(): void {
+    const acl = this.api.webAcl!.webAcl;
+    const rules = [...(acl.rules as wafv2.CfnWebACL.RuleProperty[])];
+    const at = rules.findIndex((r) => r.name === 'RateLimitPerIp') + 1;
+    rules.splice(at, 0, {
+      name: 'DecrementsPerClient',
+      priority: 0,
+      action: { block: { customResponse: { responseCode: 429, responseHeaders: [{ name: 'Retry-After', value: '60' }] } } },
+      statement: {
+        rateBasedStatement: {
+          aggregateKeyType: 'IP',
+          limit: DECREMENTS_PER_CLIENT_PER_MINUTE,
+          evaluationWindowSec: 60,
+          scopeDownStatement: {
+            byteMatchStatement: {
+              fieldToMatch: { uriPath: {} },
+              positionalConstraint: 'ENDS_WITH',
+              searchString: '/decrement',
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+        },
+      },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'CounterDecrementsPerClient' },
     });
+    acl.rules = rules.map((r, priority) => ({ ...r, priority }));
   }
 }

@@ -48,7 +48,7 @@ export class CounterSiteStack extends Stack {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       // Every answer is fresh: a cached count would be wrong after the next sale.
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      // API Gateway needs its own Host header; everything else (x-api-key included) is forwarded.
+      // API Gateway needs its own Host header; everything else (Authorization included) is forwarded.
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.site.responseHeadersPolicy,
     });

@@ -5,7 +5,8 @@
  *   npx ts-node --swc examples/counter/local.ts [--port 8080]
  *
  * Ctrl-C stops everything. Environment: PORT, COUNTER_START, DYNAMODB_ENDPOINT (use a running
- * DynamoDB instead of starting DynamoDB Local), COUNTER_API_KEY (the reset key; random otherwise).
+ * DynamoDB instead of starting DynamoDB Local), COUNTER_STAFF_TOKEN (the staff sign-in token Reset
+ * takes locally; random otherwise).
  */
 import { counterLocalOptions } from './local-options';
 import { PortInUseError, runLocal } from '../shared/local';
@@ -13,12 +14,14 @@ import { PortInUseError, runLocal } from '../shared/local';
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
 
-runLocal(counterLocalOptions({
+const options = counterLocalOptions({
   port,
   start: process.env.COUNTER_START ? Number(process.env.COUNTER_START) : undefined,
   dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
-  apiKey: process.env.COUNTER_API_KEY,
-})).catch((error) => {
+  staffToken: process.env.COUNTER_STAFF_TOKEN,
+});
+console.log(`  Staff sign-in token (Reset, Authorization: Bearer): ${options.staffToken}`);
+runLocal(options).catch((error) => {
   // A taken port is an everyday mistake: its message says what to do; anything else keeps its stack.
   console.error(error instanceof PortInUseError ? error.message : error);
   process.exit(1);

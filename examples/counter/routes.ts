@@ -7,15 +7,22 @@ export const EXAMPLE = 'counter';
 /** The API stage: the first segment of every API path, on API Gateway and locally. */
 export const STAGE_NAME = 'v1';
 
-/** The API key name of the usage plan; staff type its value into the web card to reset. */
-export const STAFF_KEY_NAME = 'counter-staff';
+/** The Cognito group of the staff pool whose members may reset the counter. */
+export const STAFF_GROUP = 'staff';
+
+/**
+ * Decrements one client (IP address) may make per minute before WAF blocks it (429): a shop sells a
+ * few an hour; a script draining the count is stopped within the minute.
+ */
+export const DECREMENTS_PER_CLIENT_PER_MINUTE = 60;
 
 /**
  * The route table: read by the stack (`TracedApi`) and by the local runner alike. Reading and
- * selling are public (a shop counter on a shop screen); reset needs the staff API key.
+ * selling are public (a shop counter on a shop screen), selling rate-limited per client; reset needs
+ * a staff sign-in (a Cognito token of the staff pool, MFA required, in the `staff` group).
  */
 export const COUNTER_ROUTES: ExampleRoute[] = [
   { method: HttpMethod.GET, path: '/counter', handlerName: 'get-counter', authorization: RouteAuthorization.NONE },
   { method: HttpMethod.POST, path: '/decrement', handlerName: 'decrement', authorization: RouteAuthorization.NONE },
-  { method: HttpMethod.PUT, path: '/reset', handlerName: 'reset', authorization: RouteAuthorization.NONE, apiKeyRequired: true },
+  { method: HttpMethod.PUT, path: '/reset', handlerName: 'reset', authorization: RouteAuthorization.COGNITO, requiredGroups: [STAFF_GROUP] },
 ];

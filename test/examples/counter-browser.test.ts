@@ -21,7 +21,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  local = await startLocal({ ...counterLocalOptions({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, apiKey: 'staff-key-for-tests' }), log: false });
+  local = await startLocal({ ...counterLocalOptions({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, staffToken: 'staff-token-for-tests' }), log: false });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 480, height: 560 } });
   page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('counter web card in Chromium', () => {
-  test('shows 1000, "Sold one" shows 999, Reset via settings (with the staff key) shows 1000', async () => {
+  test('shows 1000, "Sold one" shows 999, Reset via settings (with a staff sign-in token) shows 1000', async () => {
     await page.goto(local.url);
     const count = page.locator('#count');
     await expect(count).toHaveTextEventually('1000');
@@ -50,26 +50,26 @@ describe('counter web card in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Reset the counter?' });
     await dialog.waitFor({ state: 'visible' });
     expect(await dialog.textContent()).toContain('back to 1000');
-    // The first reset of a tab asks for the staff key; a wrong one is refused and nothing changes.
-    await page.getByLabel('Staff key').fill('not-the-key');
+    // The first reset of a tab asks for a staff sign-in token; a wrong one is refused and nothing changes.
+    await page.getByLabel('Staff sign-in token').fill('not-the-key');
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
-    await expect(page.getByRole('alert')).toHaveTextEventually('The staff key was refused. Check it and try again.');
+    await expect(page.getByRole('alert')).toHaveTextEventually('The staff sign-in token was refused (wrong, expired, or not staff). Sign in again and retry.');
     expect(await count.textContent()).toBe('999');
     await page.screenshot({ path: path.join(OUTPUT, 'reset-dialog.png') });
 
-    await page.getByLabel('Staff key').fill('staff-key-for-tests');
+    await page.getByLabel('Staff sign-in token').fill('staff-token-for-tests');
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect(count).toHaveTextEventually('1000');
     // Focus returns to the settings button after the dialog closes.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-button');
 
-    // The key is kept for the tab: the next reset only asks for confirmation.
+    // The token is kept for the tab: the next reset only asks for confirmation.
     await page.getByRole('button', { name: 'Sold one' }).click();
     await expect(count).toHaveTextEventually('999');
     await page.getByRole('button', { name: 'Settings' }).click();
     await page.getByRole('menuitem', { name: /Reset counter/ }).click();
-    expect(await page.getByLabel('Staff key').isVisible()).toBe(false);
+    expect(await page.getByLabel('Staff sign-in token').isVisible()).toBe(false);
     await page.getByRole('button', { name: 'Reset', exact: true }).click();
     await expect(count).toHaveTextEventually('1000');
 

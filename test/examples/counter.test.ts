@@ -34,8 +34,8 @@ describe('CounterApi stack', () => {
   const { stage } = counterApp();
   const template = Template.fromStack(stage.api);
 
-  test('three functions on Node.js 24 / ARM64, one per route, with the table, start value and counter id', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+  test('three functions on Node.js 24 / ARM64, one per route, with the table, start value and counter id (and the group authorizer)', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     for (const description of ['GET /counter of counter', 'POST /decrement of counter', 'PUT /reset of counter']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Description: description,
@@ -49,20 +49,57 @@ describe('CounterApi stack', () => {
     }
   });
 
-  test('reading and selling are public; reset needs the staff API key of the usage plan', () => {
-    const method = (httpMethod: string, apiKeyRequired: boolean) => template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: httpMethod, AuthorizationType: 'NONE', ApiKeyRequired: apiKeyRequired,
+  test('reading and selling are public; reset needs a staff sign-in: a staff pool token in the staff group, checked by the group authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'NONE' });
+    const resources = template.toJSON().Resources as Record<string, any>;
+    const reset = Object.values(resources).find((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod === 'PUT')!;
+    expect(reset.Properties.AuthorizationType).toBe('CUSTOM');
+    expect(reset.Properties.ApiKeyRequired).toBe(false);
+    const authorizer = resources[reset.Properties.AuthorizerId.Ref];
+    expect(authorizer.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization,context.httpMethod,context.resourcePath' });
+    const authorizerFn = resources[authorizer.Properties.AuthorizerUri['Fn::Join'][1].find((p: any) => p['Fn::GetAtt'])['Fn::GetAtt'][0]];
+    expect(JSON.parse(authorizerFn.Properties.Environment.Variables.RAMPART_ROUTE_RULES)).toEqual({ 'PUT /reset': { groups: ['staff'] } });
+    // The pool whose tokens it takes: staff only (no self sign-up), TOTP MFA required, a staff group.
+    const [poolId, pool] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Cognito::UserPool')!;
+    expect(authorizerFn.Properties.Environment.Variables.RAMPART_USER_POOL_ID).toEqual({ Ref: poolId });
+    expect(pool.Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
     });
-    method('GET', false);
-    method('POST', false);
-    method('PUT', true);
-    template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Name: 'counter-staff', Enabled: true });
-    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: 1, BurstLimit: 5 } });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'staff', UserPoolId: { Ref: poolId } });
+    // No API key or usage plan any more.
+    template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'v1',
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
     });
     for (const part of ['counter', 'decrement', 'reset']) template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: part });
+  });
+
+  test('anonymous decrements are rate-limited per client: a WAF rate-based rule per IP on POST /decrement, 60 a minute, then 429', () => {
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0] as any;
+    const rules = acl.Properties.Rules as any[];
+    const rule = rules.find((r) => r.Name === 'DecrementsPerClient');
+    expect(rule).toMatchObject({
+      Action: { Block: { CustomResponse: { ResponseCode: 429, ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }] } } },
+      Statement: {
+        RateBasedStatement: {
+          AggregateKeyType: 'IP',
+          Limit: 60,
+          EvaluationWindowSec: 60,
+          ScopeDownStatement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'ENDS_WITH', SearchString: '/decrement' } },
+        },
+      },
+    });
+    // Priorities stay unique and in order, the per-IP rule of every request first.
+    expect(rules.map((r) => r.Priority)).toEqual(rules.map((_, i) => i));
+    expect(rules.findIndex((r) => r.Name === 'RateLimitPerIp')).toBeLessThan(rules.indexOf(rule));
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: Match.anyValue() });
   });
 
   test('the counter table keeps its data: one string key, PITR, deletion protection, retained', () => {
@@ -108,9 +145,10 @@ describe('CounterApi stack', () => {
     expect([...getActions, ...actionsOf('Route1'), ...actionsOf('Route2')]).not.toContain('dynamodb:Scan');
   });
 
-  test('outputs the API URL and the staff key id', () => {
+  test('outputs the API URL, the staff pool and its sign-in client', () => {
     template.hasOutput('ApiUrl', {});
-    template.hasOutput('StaffApiKeyId', { Value: { Ref: Match.stringLikeRegexp('ApiKeycounterstaff') } });
+    template.hasOutput('StaffUserPoolId', { Value: { Ref: Match.stringLikeRegexp('^Staff') } });
+    template.hasOutput('StaffClientId', { Value: { Ref: Match.stringLikeRegexp('^StaffStaffSignIn') } });
   });
 
   test('snapshot', () => {

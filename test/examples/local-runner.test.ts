@@ -247,7 +247,12 @@ describe('stop', () => {
 
     expect(await (await fetch(`${web[1]}v1/counter`)).json()).toEqual({ value: 1000 });
     expect(await (await fetch(`${web[1]}v1/decrement`, { method: 'POST' })).json()).toEqual({ value: 999 });
-    expect((await fetch(`${web[1]}v1/reset`, { method: 'PUT' })).status).toBe(403);
+    // Reset needs a staff sign-in: none is 401, a wrong token 401, the printed staff token resets.
+    expect((await fetch(`${web[1]}v1/reset`, { method: 'PUT' })).status).toBe(401);
+    expect((await fetch(`${web[1]}v1/reset`, { method: 'PUT', headers: { authorization: 'Bearer not-staff' } })).status).toBe(401);
+    const staffToken = /Staff sign-in token \(Reset, Authorization: Bearer\): (\S+)/.exec(output)![1];
+    expect(await (await fetch(`${web[1]}v1/reset`, { method: 'PUT', headers: { authorization: `Bearer ${staffToken}` } })).json()).toEqual({ value: 1000 });
+    expect(await (await fetch(`${web[1]}v1/decrement`, { method: 'POST' })).json()).toEqual({ value: 999 });
     // A sale retried with its Idempotency-Key counts once in the local run, as deployed.
     const retried = () => fetch(`${web[1]}v1/decrement`, { method: 'POST', headers: { 'Idempotency-Key': 'local-sale-0001' } });
     expect(await (await retried()).json()).toEqual({ value: 998 });

@@ -1,5 +1,5 @@
 import { resetCounter } from './domain/counter';
 import { counterRoute } from './domain/http';
 
-/** `PUT /reset` (API key required): back to the start value; `{ value }`. */
+/** `PUT /reset` (staff: a staff pool token in the `staff` group): back to the start value; `{ value }`. */
 export const handler = counterRoute('PUT', (store) => resetCounter(store));

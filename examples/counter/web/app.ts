@@ -1,6 +1,6 @@
 import { ApiError, CardConfig, CounterApi, loadConfig } from './lib/counter-api';
 
-const KEY_STORAGE = 'counter.staffKey';
+const KEY_STORAGE = 'counter.staffToken';
 const REFRESH_MS = 15_000;
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -122,7 +122,7 @@ function startCard(config: CardConfig): void {
     e.preventDefault();
     const key = keyField.hidden ? storedKey() : keyInput.value.trim();
     if (!key) {
-      dialogError.textContent = 'Enter the staff key to reset.';
+      dialogError.textContent = 'Enter your staff sign-in token to reset.';
       keyInput.focus();
       return;
     }
@@ -135,11 +135,11 @@ function startCard(config: CardConfig): void {
       say(`Counter reset to ${v}.`);
     } catch (error) {
       confirm.disabled = false;
-      if (error instanceof ApiError && error.status === 403) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         sessionStorage.removeItem(KEY_STORAGE);
         keyField.hidden = false;
         keyInput.value = '';
-        dialogError.textContent = 'The staff key was refused. Check it and try again.';
+        dialogError.textContent = 'The staff sign-in token was refused (wrong, expired, or not staff). Sign in again and retry.';
         keyInput.focus();
       } else {
         dialogError.textContent = error instanceof ApiError ? `Reset failed: ${error.message}.` : 'Reset failed: the counter cannot be reached.';

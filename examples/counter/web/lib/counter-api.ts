@@ -34,7 +34,8 @@ export class CounterApi {
   read(): Promise<number> { return this.call('GET', '/counter'); }
   /** One sale. `saleId` makes a retry of the same sale count once (sent as `Idempotency-Key`). */
   sellOne(saleId: string = crypto.randomUUID()): Promise<number> { return this.call('POST', '/decrement', { 'Idempotency-Key': saleId }); }
-  reset(apiKey: string): Promise<number> { return this.call('PUT', '/reset', { 'x-api-key': apiKey }); }
+  /** Back to the start value; `staffToken` is a staff pool token (ID or access), sent as a bearer token. */
+  reset(staffToken: string): Promise<number> { return this.call('PUT', '/reset', { authorization: `Bearer ${staffToken}` }); }
 
   private async call(method: string, path: string, headers: Record<string, string> = {}): Promise<number> {
     const res = await fetch(`${this.base}${path}`, { method, headers: { accept: 'application/json', ...headers }, cache: 'no-store' });
