@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Arn, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -271,6 +271,7 @@ export class SecureSite extends Construct {
 
     this.url = `https://${domainNames[0] ?? this.distribution.distributionDomainName}`;
     this.acknowledge(domainNames.length > 0);
+    if (this.certificate) this.acknowledgeCrossRegionCertificate(this.certificate);
   }
 
   private validate(props: SecureSiteProps, v: {
@@ -371,6 +372,42 @@ export class SecureSite extends Construct {
       }
     }
     check.throwIfInvalid();
+  }
+
+  /**
+   * Acknowledgements for a certificate that reaches the distribution through aws-cdk-lib's
+   * cross-region references (created in the companion us-east-1 stack, or given from another
+   * stack in us-east-1). The reference reader and writer handlers exist only once references are
+   * resolved at synth, so they are acknowledged in a validation hook, which runs after that.
+   */
+  private acknowledgeCrossRegionCertificate(certificate: acm.ICertificate): void {
+    const stack = Stack.of(this);
+    const certStack = Stack.of(certificate);
+    if (certStack === stack || certStack.region === stack.region || !Token.isUnresolved(certificate.certificateArn)) return;
+    const distribution = this.distribution.node.defaultChild as IConstruct;
+    const reason = 'The distribution serves its custom domain with the ACM certificate from us-east-1 (viewer certificate: that ARN, '
+      + 'sni-only, TLSv1.2_2021). The ARN arrives through aws-cdk-lib\'s cross-region reference (Fn::GetAtt on the stack\'s '
+      + 'Custom::CrossRegionExportReader), and the control accepts only a literal ARN or a reference to a certificate in the same '
+      + 'template, so it cannot see it.';
+    for (const rule of ['cloudfront_custom_ssl_certificate_check', 'cloudfront_sni_enabled_check']) Compliance.acknowledge(distribution, rule, reason);
+
+    const handlers: Array<[Stack, string, string]> = [
+      [stack, 'Custom::CrossRegionExportReaderCustomResourceProvider', 'reader (Custom::CrossRegionExportReader): it reads the certificate ARN from SSM Parameter Store in us-east-1'],
+      [certStack, 'Custom::CrossRegionExportWriterCustomResourceProvider', `writer (Custom::CrossRegionExportWriter): it writes the certificate ARN to SSM Parameter Store in ${stack.region}`],
+    ];
+    this.node.addValidation({
+      validate: () => {
+        for (const [inStack, id, what] of handlers) {
+          const handler = inStack.node.tryFindChild(id)?.node.tryFindChild('Handler');
+          if (!handler || acknowledgedReferenceHandlers.has(handler)) continue;
+          acknowledgedReferenceHandlers.add(handler);
+          Compliance.acknowledge(handler, 'lambda_inside_vpc_check',
+            `aws-cdk-lib's cross-region reference ${what}; it runs only during deployments, through the public endpoint with its own role, `
+            + 'and reaches no private resource, so a VPC would add endpoints or a NAT gateway for nothing.');
+        }
+        return [];
+      },
+    });
   }
 
   /**
@@ -497,6 +534,7 @@ export class SecureSite extends Construct {
 }
 
 const CONTENT_DEPLOYMENT_MEMORY = 512;
+const acknowledgedReferenceHandlers = new WeakSet<IConstruct>();
 const acknowledgedContentHandlers = new WeakSet<lambda.CfnFunction>();
 
 /** Only the WAF rule settings of the props that were given. */

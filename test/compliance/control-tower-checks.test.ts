@@ -1,5 +1,6 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -27,7 +28,32 @@ function findingsWith(plugin: IPolicyValidationPlugin): string[] {
     .sort();
 }
 
+/** Where each Control Tower certificate finding of a distribution whose certificate ARN is a GetAtt on a non-certificate resource sits. */
+function certificateFindingPaths(plugin: IPolicyValidationPlugin): string[] {
+  const app = new App({ builtinCloudFormationValidation: false, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  const stack = new Stack(app, 'Cdn');
+  const reader = new CfnResource(stack, 'Reader', { type: 'Custom::CrossRegionExportReader' });
+  new cloudfront.CfnDistribution(stack, 'Distribution', {
+    distributionConfig: {
+      enabled: true,
+      defaultCacheBehavior: { targetOriginId: 'o', viewerProtocolPolicy: 'redirect-to-https' },
+      origins: [{ id: 'o', domainName: 'example.com', customOriginConfig: { originProtocolPolicy: 'https-only' } }],
+      viewerCertificate: { acmCertificateArn: reader.getAtt('/cdk/exports/certificate').toString(), sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' },
+    },
+  });
+  Validations.of(app).addPlugins(plugin);
+  app.synth();
+  return ComplianceReport.fromAssembly(app.outdir, { requiredPacks: [] }).findings
+    .filter((f) => f.ruleId === 'cloudfront_custom_ssl_certificate_check')
+    .map((f) => f.constructPath);
+}
+
 describe('ControlTowerChecks', () => {
+  test('a failed reference lookup is reported on the resource holding the reference, not as a second unlocated finding', () => {
+    expect(certificateFindingPaths(new CfnGuardValidator({ controlTowerRulesEnabled: true }))).toEqual(['Cdn/Distribution', '']);
+    expect(certificateFindingPaths(new ControlTowerChecks())).toEqual(['Cdn/Distribution']);
+  });
+
   test('keeps the rule files naming a resource type present, and none of the others', () => {
     const checks = new ControlTowerChecks();
     const s3Rules = checks.rulesFor(new Set(['AWS::S3::Bucket']));

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CfnGuardValidator, CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
 import { loadPeer } from './packs';
 
 const VALIDATOR_PACKAGE = '@cdklabs/cdk-validator-cfnguard';
@@ -53,8 +53,24 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
     const rules = this.rulesFor(resourceTypesIn(context.templatePaths));
     if (rules.length === 0) return { success: true, violations: [] };
     const Validator = validatorClass();
-    return new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    const report = new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
+    return { ...report, violations: report.violations.map(withoutLookupTraces) };
   }
+}
+
+/**
+ * A finding without its lookup traces: when a rule follows a reference (`Fn::GetAtt` / `Ref`) and
+ * finds no resource of the expected type, cfn-guard also reports the failed lookup, whose location is
+ * empty (the query found nothing) or the whole `/Resources` section; the validator turns that into a violating resource
+ * with no logical id, which no acknowledgement can reach. It is the same finding as the resource
+ * holding the reference, so it is dropped when the rule has located that resource in the same
+ * template, and kept otherwise.
+ */
+function withoutLookupTraces(v: PolicyViolation): PolicyViolation {
+  const located = new Set(v.violatingResources.filter((r) => r.resourceLogicalId).map((r) => r.templatePath));
+  const isTrace = (r: PolicyViolation['violatingResources'][number]) =>
+    !r.resourceLogicalId && located.has(r.templatePath) && r.locations.every((l) => l === '' || l === '/Resources');
+  return v.violatingResources.some(isTrace) ? { ...v, violatingResources: v.violatingResources.filter((r) => !isTrace(r)) } : v;
 }
 
 function guardFiles(p: string): string[] {
