@@ -72,6 +72,7 @@ export interface TracedApiRoute {
   readonly handler?: string;
   /**
    * Overrides for the created function (memory, timeout, environment, reserved concurrency...).
+   * The timeout is at most 29 seconds, API Gateway's integration timeout.
    *
    * @default - the team defaults of `TracedFunction`
    */

@@ -120,6 +120,8 @@ describe('RegionalWebAcl', () => {
     [{ ipAllowList: ['10.0.0.0/33'] }, /ipAllowList: \["10.0.0.0\/33"\] are not CIDR ranges/],
     [{ ipDenyList: ['not-an-ip'] }, /ipDenyList: \["not-an-ip"\]/],
     [{ ipDenyList: [] }, /ipDenyList: \[\]; allowed: at least one CIDR range/],
+    [{ ipAllowList: ['0.0.0.0/0'] }, /ipAllowList: \["0.0.0.0\/0"\] match every address: every request would skip every other rule; allowed: ranges narrower than \/0/],
+    [{ ipDenyList: ['::/0'] }, /ipDenyList: \["::\/0"\] match every address: every request would be blocked/],
     [{ ipAllowList: ['10.0.0.0/8'], ipDenyList: ['10.0.0.0/8'] }, /ipAllowList, ipDenyList: \["10.0.0.0\/8"\] are in both/],
     [{ managedRuleGroups: ['bad name!'] }, /managedRuleGroups: \["bad name!"\] are not AWS managed rule groups/],
     [{ managedRuleGroups: ['NotARealGroup'] }, /managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups; allowed: AWS managed rule group names: AWSManagedRulesCommonRuleSet, /],

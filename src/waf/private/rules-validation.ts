@@ -47,6 +47,11 @@ export function validateWebAclRules(v: Validation, props: WebAclRulesProps): voi
     v.nonEmpty(name, list, 'at least one CIDR range, or leave it out');
     const bad = list.filter((c) => known(c) && !IPV4_CIDR.test(c) && !IPV6_CIDR.test(c));
     if (bad.length > 0) v.fail(name, bad, "IPv4 or IPv6 CIDR such as '203.0.113.0/24' or '2001:db8::/32'", 'are not CIDR ranges');
+    const everyone = list.filter((c) => known(c) && /\/0$/.test(c));
+    if (everyone.length > 0) {
+      v.fail(name, everyone, 'ranges narrower than /0 (leave the list out, or use disableWebAcl where that is really meant)',
+        name === 'ipAllowList' ? 'match every address: every request would skip every other rule' : 'match every address: every request would be blocked');
+    }
   }
   const overlap = (props.ipAllowList ?? []).filter((c) => (props.ipDenyList ?? []).includes(c));
   if (overlap.length > 0) v.fail('ipAllowList, ipDenyList', overlap, 'each range in one list', 'are in both');
