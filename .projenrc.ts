@@ -171,17 +171,19 @@ project.gitignore.exclude('.jsii.tabl.json');
 // Every jsii language reads its own language: jsii-rosetta translates each README and API.md sample
 // (fixtures in rosetta/) into Python, Java, C# and Go, failing on a sample that does not compile;
 // jsii-pacmak then generates each language's sources with those translations, failing on errors.
-// Packaging those languages stays in the release workflow.
-project.addTask('rosetta:extract', {
+// Part of `build` (post-compile); packaging those languages stays in the release workflow.
+const rosetta = project.addTask('rosetta:extract', {
   description: 'Translate every README and API sample to Python, Java, C# and Go (jsii-rosetta); fails on a sample that does not compile',
   exec: 'jsii-rosetta extract --strict',
 });
-project.addTask('bindings', {
+const bindings = project.addTask('bindings', {
   description: 'Generate the Python, Java, C# and Go sources into dist/code/ (jsii-pacmak --code-only); fails on errors or an untranslated sample',
   exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist/code --rosetta-unknown-snippets fail',
 });
 // Packages the samples import besides the library's own dependencies (the README's Kinesis producer).
 packageJson.addOverride('jsiiRosetta.exampleDependencies', { '@aws-sdk/client-kinesis': '^3.1143.0', '@types/node': '^22' });
+project.postCompileTask.spawn(rosetta);
+project.postCompileTask.spawn(bindings);
 
 // projen's default `package` task packages every jsii language outside CI. Only JavaScript can be
 // packaged here; the other languages are packaged by the release workflow (see README "Release").
