@@ -2,6 +2,7 @@ import { createHash, generateKeyPairSync } from 'crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { NOTHING_PUBLISHED } from './domain/key-set';
+import type { StubDocument } from './domain/identity';
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
 import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
@@ -29,6 +30,17 @@ export const LOCAL_PERSONAS: LocalPersona[] = [
   { token: 'local-reviewer', role: 'reviewer', name: 'Rae Reviewer', email: 'rae@example.gov', sub: 'local-reviewer-rae' },
   { token: 'local-police', role: 'police', name: 'Pat Officer', email: 'pat@example.gov', sub: 'local-police-pat' },
   { token: 'local-admin', role: 'admin', name: 'Ann Admin', email: 'ann@example.gov', sub: 'local-admin-ann' },
+];
+
+/**
+ * The local stub identity provider's register: the documents a registration on the local run can
+ * name, each with the code its holder shows (a real provider checks the document and the face).
+ */
+export const LOCAL_DOCUMENTS: StubDocument[] = [
+  { nationalIdType: 'national-id', nationalIdNumber: 'AB123456', name: 'Ada Citizen', dateOfBirth: '1980-02-29', code: 'ADA-2902' },
+  { nationalIdType: 'national-id', nationalIdNumber: 'LOC00001', name: 'Bea Local', dateOfBirth: '1990-01-01', code: 'BEA-0101' },
+  { nationalIdType: 'passport', nationalIdNumber: 'LOC00002', name: 'Cal Local', dateOfBirth: '1975-12-31', code: 'CAL-3112' },
+  { nationalIdType: 'residence-permit', nationalIdNumber: 'LOC00003', name: 'Dot Local', dateOfBirth: '2001-06-15', code: 'DOT-1506' },
 ];
 
 /** Citizens who sign up on the local run present `signup.<base64url of {"name","email"}>`. */
@@ -79,6 +91,8 @@ export interface PassLocal extends LocalExample {
   readonly aws: LocalAws;
   /** Deliver everything waiting now (approval queue, then the table's stream) and wait for it. */
   settle(): Promise<void>;
+  /** Add a document to the stub identity provider's register (read on each check). */
+  addDocument(doc: StubDocument): void;
 }
 
 const QUEUE = 'pass-approvals';
@@ -220,6 +234,7 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
       [PASS_ENV.RULES_PARAM]: RULES_PARAM,
       [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
       [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
+      [PASS_ENV.IDENTITY_STUB_REGISTER]: JSON.stringify(LOCAL_DOCUMENTS),
       POWERTOOLS_SERVICE_NAME: 'pass',
       POWERTOOLS_METRICS_NAMESPACE: 'pass',
     });
@@ -282,6 +297,8 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
         'Test identities (the pages offer them; or send Authorization: Bearer <token>):',
         ...LOCAL_PERSONAS.map((p) => `  ${p.role.padEnd(9)} ${p.name.padEnd(13)} token ${p.token}`),
         '  Citizens may also sign up on the page with any name and e-mail address.',
+        'Identity register (the local stub identity provider; register with one of these, name and date of birth as given):',
+        ...LOCAL_DOCUMENTS.map((d) => `  ${d.nationalIdType.padEnd(16)} ${d.nationalIdNumber}  ${d.name.padEnd(12)} born ${d.dateOfBirth}  identity check code ${d.code}`),
         'Press Ctrl-C to stop.',
       ].join('\n'));
     }
@@ -295,6 +312,10 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
       personas: LOCAL_PERSONAS,
       aws,
       settle,
+      addDocument: (doc) => {
+        const register = JSON.parse(process.env[PASS_ENV.IDENTITY_STUB_REGISTER] ?? '[]') as StubDocument[];
+        process.env[PASS_ENV.IDENTITY_STUB_REGISTER] = JSON.stringify([...register, doc]);
+      },
       stop: () => (stopping ??= cleanup()),
     };
   } catch (error) {

@@ -19,5 +19,6 @@ new PassStage(app, 'Pass', {
   loginDomainPrefix: app.node.tryGetContext('pass:loginDomainPrefix'),
   loginDomainName: app.node.tryGetContext('pass:loginDomainName'),
   loginCertificateArn: app.node.tryGetContext('pass:loginCertificateArn'),
+  identityVerifierUrl: app.node.tryGetContext('pass:identityVerifierUrl'),
 });
 app.synth();

@@ -61,6 +61,13 @@ export interface PassApiStackProps extends StackProps {
    * @default - none; required with `loginDomainName`
    */
   readonly loginCertificateArn?: string;
+  /**
+   * The identity provider's check endpoint (HTTPS) that `POST /registrations` sends identity
+   * evidence to (see domain/identity.ts for the contract).
+   *
+   * @default - none: registrations answer 503 until one is configured (nobody is registered unchecked)
+   */
+  readonly identityVerifierUrl?: string;
 }
 
 /** The functions that sign passes: the only ones that may read the signing key. */
@@ -202,9 +209,11 @@ export class PassApiStack extends Stack {
       routes: tracedApiRoutes(EXAMPLE, PASS_ROUTES.map((r) => {
         const extra: Record<string, string> = r.handlerName === 'create-pass'
           ? { [PASS_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl }
-          : {};
-        // Only a signer may read the signing key; the public routes read the public keys only.
-        const config = SIGNERS.includes(r.handlerName) ? [this.signingKey, this.publicKeys]
+          : r.handlerName === 'create-registration' && props.identityVerifierUrl ? { [PASS_ENV.IDENTITY_VERIFIER_URL]: props.identityVerifierUrl } : {};
+        // Only a signer may read the signing key; the public routes read the public keys only. A
+        // reviewer's approval also applies the rules' per-person daily cap.
+        const signerConfig = r.handlerName === 'decide-pass' ? [this.signingKey, this.publicKeys, this.rules] : [this.signingKey, this.publicKeys];
+        const config = SIGNERS.includes(r.handlerName) ? signerConfig
           : PUBLIC_KEY_READERS.includes(r.handlerName) ? [this.publicKeys] : undefined;
         const environment = { ...r.functionOptions?.environment, ...extra };
         return { ...r, config, functionOptions: { ...r.functionOptions, environment } };
@@ -223,6 +232,7 @@ export class PassApiStack extends Stack {
     const fn = (method: HttpMethod, path: string) => this.api.functionFor(method, path);
     this.table.grantTransactions(fn(HttpMethod.POST, '/registrations'));
     this.table.grantReadItems(fn(HttpMethod.GET, '/registrations/me'));
+    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/consents'));
     this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
     this.idempotencyTable.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
     this.queue.grantSendMessages(fn(HttpMethod.POST, '/passes'));

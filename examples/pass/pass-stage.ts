@@ -35,6 +35,13 @@ export interface PassStageProps extends StageProps {
    * @default - none
    */
   readonly loginCertificateArn?: string;
+  /**
+   * The identity provider's check endpoint (HTTPS) that `POST /registrations` sends identity
+   * evidence to (see domain/identity.ts for the contract).
+   *
+   * @default - none: registrations answer 503 until one is configured (nobody is registered unchecked)
+   */
+  readonly identityVerifierUrl?: string;
 }
 
 /** One deployment of the movement pass: the analytics archive, the backend and the site. */
@@ -53,6 +60,7 @@ export class PassStage extends Stage {
       loginDomainPrefix: props.loginDomainPrefix,
       loginDomainName: props.loginDomainName,
       loginCertificateArn: props.loginCertificateArn,
+      identityVerifierUrl: props.identityVerifierUrl,
       description: 'Movement pass: identity, API, table, approval queue and workers',
     });
     this.site = new PassSiteStack(this, 'PassSite', {

@@ -17,7 +17,8 @@ export const STAGE_NAME = 'v1';
 export const THROTTLES = {
   stage: { rateLimit: 1000, burstLimit: 1000 },
   apply: { rateLimit: 2500, burstLimit: 2500 },
-  register: { rateLimit: 1500, burstLimit: 1500 },
+  register: { rateLimit: 1400, burstLimit: 1400 },
+  consent: { rateLimit: 100, burstLimit: 100 },
   registrationRead: { rateLimit: 500, burstLimit: 500 },
   listOwn: { rateLimit: 1000, burstLimit: 1000 },
   readOwn: { rateLimit: 1500, burstLimit: 1500 },
@@ -65,6 +66,8 @@ export const PASS_ROUTES: ExampleRoute[] = [
     throttle: THROTTLES.keys,
     functionOptions: { memorySize: 256, timeout: Duration.seconds(5) },
   },
+  // Appended, not sorted in: a route's function is named by its place in this table.
+  { method: HttpMethod.POST, path: '/consents', handlerName: 'give-consent', authorization: COGNITO, throttle: THROTTLES.consent },
 ];
 
 /**

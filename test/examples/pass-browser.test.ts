@@ -138,10 +138,23 @@ async function api(token: string, method: string, route: string, body?: unknown,
   return answer;
 }
 
+/** The stub identity provider learns the citizen's document (as a real one knows every document); the code is its holder's evidence. */
+function knownDocument(citizen: Citizen): string {
+  const code = `CODE-${citizen.document}`;
+  local.addDocument({ nationalIdType: 'national-id', nationalIdNumber: citizen.document, name: citizen.name, dateOfBirth: '1985-06-15', code });
+  return code;
+}
+
 async function registered(name: string): Promise<Citizen> {
   const citizen = newCitizen(name);
   await api(citizen.token, 'POST', '/registrations', {
-    name, dateOfBirth: '1985-06-15', nationalIdType: 'national-id', nationalIdNumber: citizen.document, phone: '+441632960961', district: 'north',
+    name,
+    dateOfBirth: '1985-06-15',
+    nationalIdType: 'national-id',
+    nationalIdNumber: citizen.document,
+    phone: '+441632960961',
+    district: 'north',
+    identityEvidence: knownDocument(citizen),
   });
   return citizen;
 }
@@ -149,7 +162,7 @@ async function registered(name: string): Promise<Citizen> {
 /** An application for the citizen alone, from north to east, starting now. */
 async function applied(citizen: Citizen, reason = 'medical', to = 'Oak House Care Home'): Promise<string> {
   const pass = await api(citizen.token, 'POST', '/passes', {
-    travellers: [{ name: citizen.name, nationalIdType: 'national-id', nationalIdNumber: citizen.document }],
+    travellers: [{ kind: 'applicant' }],
     from: { address: '12 Mill Lane', district: 'north' },
     to: { address: to, district: 'east' },
     startTime: new Date().toISOString(),
@@ -215,9 +228,11 @@ describe('movement pass journey in Chromium', () => {
     await citizen.getByRole('button', { name: 'Create account' }).click();
 
     // Registration: checked in the page with the API's own schema before anything is sent.
+    const code = knownDocument(me);
     await citizen.locator('#register').waitFor();
     await citizen.getByLabel('Date of birth').fill('1985-06-15');
-    await citizen.getByLabel('Document number').fill(me.document);
+    await citizen.getByLabel('Document number', { exact: true }).fill(me.document);
+    await citizen.getByLabel('Identity check code').fill(code);
     await citizen.getByLabel('Mobile phone').fill('01632 960961');
     await citizen.getByRole('button', { name: 'Register' }).click();
     await eventually(async () => /international format/i.test((await citizen.locator('#r-phone-error').textContent()) ?? ''), 'the phone error');
@@ -231,7 +246,7 @@ describe('movement pass journey in Chromium', () => {
 
     // Apply: medical, for the citizen (pre-filled), leaving now.
     await citizen.locator('#apply').waitFor();
-    expect(await citizen.locator('#t0-name').inputValue()).toBe('Cy Citizen');
+    expect(await citizen.locator('#t0-me').textContent()).toBe('Cy Citizen (you)');
     await citizen.getByLabel('From (address)').fill('12 Mill Lane');
     await citizen.getByLabel('To (address)').fill('General Hospital, Ward 4');
     await citizen.locator('#a-to-district').selectOption('central');
@@ -239,7 +254,11 @@ describe('movement pass journey in Chromium', () => {
     await citizen.getByRole('button', { name: 'Apply' }).click();
     await eventually(async () => (await citizen.locator('.pass .badge').allTextContents()).includes('Approved'), 'the medical pass approved by the rules');
 
-    // Other: without a note the page says what is missing, next to the field.
+    // Other, with a child: without a note the page says what is missing, next to the field.
+    await citizen.getByRole('button', { name: 'Add a traveller' }).click();
+    await citizen.locator('#t1-kind').selectOption('dependant');
+    await citizen.locator('#t1-name').fill('Dee Citizen');
+    await citizen.locator('#t1-dateOfBirth').fill('2016-03-04');
     await citizen.getByLabel('To (address)').fill('Oak House Care Home');
     await citizen.locator('#a-to-district').selectOption('east');
     await citizen.getByLabel('Reason', { exact: true }).selectOption('other');
@@ -250,8 +269,39 @@ describe('movement pass journey in Chromium', () => {
     await citizen.locator('#a-start').fill(localInput(new Date(Date.now() + 4 * 3600_000)));
     await citizen.getByRole('button', { name: 'Apply' }).click();
     await eventually(async () => (await citizen.locator('.pass .badge').allTextContents()).includes('Waiting for a reviewer'), 'the other pass waiting for review');
+    expect(await citizen.locator('.pass', { hasText: 'Waiting for a reviewer' }).textContent()).toContain('Cy Citizen, Dee Citizen');
     await shot(citizen, '04-my-passes');
     await axe(citizen, 'citizen');
+  });
+
+  test('a registered person allows a relative to list them; the relative lists them by document, and someone who did not allow it is refused next to the row', async () => {
+    const relative = await registered('Kim Relative');
+    const grandma = await registered('Gran Registered');
+    const stranger = await registered('Stan Stranger');
+    const granPage = await citizenPage(grandma, 'consent');
+    await granPage.locator('#consents').waitFor();
+    await granPage.locator('#c-id-number').fill(relative.document);
+    await granPage.getByRole('button', { name: 'Allow them to list me' }).click();
+    await eventually(async () => /may list you/.test((await granPage.locator('#page-status').textContent()) ?? ''), 'the consent to be given');
+    await axe(granPage, 'consent');
+
+    const page = await citizenPage(relative, 'relative');
+    await page.locator('#apply').waitFor();
+    await page.getByRole('button', { name: 'Add a traveller' }).click();
+    await page.locator('#t1-kind').selectOption('registered');
+    await page.locator('#t1-nationalIdNumber').fill(stranger.document);
+    await page.getByLabel('From (address)').fill('3 Elm Road');
+    await page.getByLabel('To (address)').fill('General Hospital, Ward 4');
+    await page.locator('#a-to-district').selectOption('central');
+    await page.getByLabel('Reason', { exact: true }).selectOption('medical');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => /allowed you to list them/.test((await page.locator('#t1-kind-error').textContent()) ?? ''), 'the stranger refused next to the row');
+    expect(await page.locator('#t1-kind').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, '11-traveller-not-allowed');
+    await page.locator('#t1-nationalIdNumber').fill(grandma.document);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually(async () => (await page.locator('.pass .badge').allTextContents()).includes('Approved'), 'the pass for both approved');
+    expect(await page.locator('.pass').first().textContent()).toContain('Kim Relative, Gran Registered');
   });
 
   test('a reviewer approves a pass waiting for review, with a reason', async () => {

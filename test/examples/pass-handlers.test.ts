@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { application, CITIZEN, CITIZEN_2, DLQ, generatedSigningSecret, POLICE, QUEUE, registration, REVIEWER, REVIEWER_2, ADMIN, routeGroups, startPassRig, type PassRig } from './pass-support';
+import { application, CITIZEN, type Persona, CITIZEN_2, DLQ, evidenceOf, generatedSigningSecret, POLICE, QUEUE, registration, REVIEWER, REVIEWER_2, ADMIN, routeGroups, startPassRig, type PassRig } from './pass-support';
 import { base32Decode, base32Encode, base32ToNumber, PASS_QR } from '../../examples/pass/domain/pass-number';
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 import { signingKeyFrom, signPass } from '../../examples/pass/domain/signing';
@@ -28,11 +28,49 @@ async function registered(as = CITIZEN, overrides: Record<string, unknown> = {})
   expect(res.status).toBe(201);
 }
 
+const holders = new Map<string, Persona>();
+
+/** A registered citizen holding this document (registered once, on first use). */
+async function holderOf(nationalIdNumber: string, nationalIdType = 'national-id'): Promise<Persona> {
+  const key = `${nationalIdType}#${nationalIdNumber}`;
+  if (!holders.has(key)) {
+    const persona = { sub: `holder-${nationalIdType}-${nationalIdNumber}`, name: 'Ada Citizen' };
+    await registered(persona, { nationalIdType, nationalIdNumber });
+    holders.set(key, persona);
+  }
+  return holders.get(key)!;
+}
+
+/**
+ * An application. Tests that keep their passes apart by naming a traveller's document
+ * (`{ name, nationalIdType, nationalIdNumber }`) apply as that document's registered holder,
+ * for themselves: a traveller is never free text.
+ */
 async function apply(body: Record<string, unknown>, as = CITIZEN, headers: Record<string, string> = {}) {
+  const [first] = (body.travellers ?? []) as Record<string, string>[];
+  if (as === CITIZEN && first?.nationalIdNumber && !first.kind) {
+    as = await holderOf(first.nationalIdNumber, first.nationalIdType);
+    body = { ...body, travellers: [{ kind: 'applicant' }] };
+  }
   return rig.call('create-pass', { method: 'POST', resource: '/passes', as, body, headers });
 }
 
-async function getPass(passId: string, as = CITIZEN) {
+async function passCount(): Promise<number> {
+  return (await rig.items()).filter((i) => String((i.pk as any).S).startsWith('PASS#')).length;
+}
+
+/** How many applications the account made today (its per-account counter). */
+async function appliedToday(as: Persona): Promise<number> {
+  const item = (await rig.items()).find((i) => (i.pk as any).S === `ACCOUNT#${as.sub}#${new Date().toISOString().slice(0, 10)}`);
+  return item ? Number((item.count as any).N) : 0;
+}
+
+/** The pass as stored (whoever owns it). */
+async function getPass(passId: string, as?: Persona) {
+  if (!as) {
+    const item = (await rig.items()).find((i) => (i.pk as any).S === `PASS#${passId}`);
+    as = item ? { sub: (item.ownerSub as any).S, name: 'Owner' } : CITIZEN;
+  }
   return rig.call('get-pass', { method: 'GET', resource: '/passes/{passId}', as, params: { passId } });
 }
 
@@ -45,7 +83,7 @@ describe('registration', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    expect(results.find((r) => r.status === 409)!.body.message).toMatch(/national ID is already registered/);
+    expect(results.find((r) => r.status === 409)!.body.message).toMatch(/registered to another account/);
     // Exactly the winner's registration and the ID's uniqueness item: no half-written pair.
     expect(await rig.count()).toBe(before + 2);
     const items = await rig.items();
@@ -233,21 +271,24 @@ describe('applications and the rules worker', () => {
 
   test('Idempotency-Key: a retried application is stored once and answered with the first answer', async () => {
     const body = application({ travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'IDEM0001' }] });
-    const before = await rig.count();
+    await holderOf('IDEM0001');
+    const before = await passCount();
     const key = 'retry-key-0001';
     const a = await apply(body, CITIZEN, { 'Idempotency-Key': key });
     const b = await apply(body, CITIZEN, { 'Idempotency-Key': key });
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
     expect(b.body.passId).toBe(a.body.passId);
-    expect(await rig.count()).toBe(before + 1);
+    expect(await passCount()).toBe(before + 1);
+    expect(await appliedToday(await holderOf('IDEM0001'))).toBe(1);
     const other = await apply({ ...body, durationMinutes: 60 }, CITIZEN, { 'Idempotency-Key': key });
     expect(other.status).toBe(422);
     await drain();
   });
 
   test('when the queue refuses the application: 503 with Retry-After, and nothing is stored', async () => {
-    const before = await rig.count();
+    await holderOf('DOWN0001');
+    const passesBefore = await passCount();
     rig.aws.refuseSends = true;
     try {
       const res = await apply(application({ travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'DOWN0001' }] }));
@@ -257,10 +298,13 @@ describe('applications and the rules worker', () => {
     } finally {
       rig.aws.refuseSends = false;
     }
-    expect(await rig.count()).toBe(before);
+    // No pass; the day's application count given back (its counter item stays, at 0).
+    expect(await passCount()).toBe(passesBefore);
+    expect(await appliedToday(await holderOf('DOWN0001'))).toBe(0);
   });
 
   test('citizens see only their own passes: GET /passes lists them newest first; another user\'s pass is 404, not 403', async () => {
+    for (const hours of [30, 40]) await apply(application({ startTime: new Date(Date.now() + hours * 3600_000).toISOString() }));
     const mine = await rig.call('list-passes', { method: 'GET', resource: '/passes', as: CITIZEN });
     expect(mine.status).toBe(200);
     expect(mine.body.passes.length).toBeGreaterThan(1);
@@ -410,5 +454,191 @@ describe('revocation and roadside checks', () => {
     const offline = await checkPassToken(approved.token, res.body.keys);
     const [nbf, exp] = [approved.startTime, approved.endTime].map((t: string) => Math.floor(Date.parse(t) / 1000));
     expect(offline).toMatchObject({ ok: true, claims: { pid: approved.passId, nbf, exp, kid: res.body.keys[0].kid } });
+  });
+});
+
+describe('integrity: travellers, identities, caps, reviewers', () => {
+  let n = 0;
+  /** A new registered citizen with a document of their own. */
+  async function person(name: string): Promise<Persona & { doc: string }> {
+    const doc = `IN${Date.now().toString(36).toUpperCase()}${++n}`.slice(0, 20);
+    const p = { sub: `person-${doc}`, name, doc };
+    await registered(p, { name, nationalIdNumber: doc });
+    return p;
+  }
+  const consent = (as: Persona, applicantDoc: string, allow = true) => rig.call('give-consent', {
+    method: 'POST', resource: '/consents', as, body: { applicant: { nationalIdType: 'national-id', nationalIdNumber: applicantDoc }, allow },
+  });
+  const listed = (doc: string) => ({ kind: 'registered', nationalIdType: 'national-id', nationalIdNumber: doc });
+  const hoursAhead = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+
+  test('H1: a traveller who is not registered, or has not allowed the applicant, is refused (422, nothing stored); after consent they are listed with their registered name', async () => {
+    const applicant = await person('Ann Applicant');
+    const friend = await person('Fred Friend');
+    const before = await rig.count();
+    const invented = await apply(application({ travellers: [{ kind: 'applicant' }, listed('ZZ0000INVENTED')] }), applicant);
+    expect(invented.status).toBe(422);
+    const unasked = await apply(application({ travellers: [{ kind: 'applicant' }, listed(friend.doc)] }), applicant);
+    expect(unasked.status).toBe(422);
+    // One message for both: the answer does not tell whether a document is registered.
+    expect(unasked.body.details).toEqual(invented.body.details);
+    expect(unasked.body.details[0].path).toBe('travellers.1');
+    // Free text is not a traveller at all.
+    expect((await apply(application({ travellers: [{ name: 'Invented Person', nationalIdType: 'national-id', nationalIdNumber: 'XX999999' }] }), applicant)).status).toBe(400);
+    expect(await rig.count()).toBe(before);
+
+    expect((await consent(friend, applicant.doc)).status).toBe(200);
+    const ok = await apply(application({ travellers: [{ kind: 'applicant' }, listed(friend.doc)] }), applicant);
+    expect(ok.status).toBe(202);
+    expect(ok.body.travellers).toEqual([
+      expect.objectContaining({ kind: 'applicant', name: 'Ann Applicant', sub: applicant.sub }),
+      expect.objectContaining({ kind: 'registered', name: 'Fred Friend', sub: friend.sub }),
+    ]);
+    // Withdrawn: no longer listed.
+    expect((await consent(friend, applicant.doc, false)).status).toBe(200);
+    expect((await apply(application({ travellers: [listed(friend.doc)], startTime: hoursAhead(30) }), applicant)).status).toBe(422);
+    await drain();
+  });
+
+  test('H1: dependants without an ID are children, at most 3 a pass', async () => {
+    const parent = await person('Pam Parent');
+    const child = (name: string, dateOfBirth = '2019-05-01') => ({ kind: 'dependant', name, dateOfBirth });
+    const adult = await apply(application({ travellers: [{ kind: 'applicant' }, child('Grown Up', '1990-01-01')] }), parent);
+    expect(adult.status).toBe(400);
+    expect(JSON.stringify(adult.body.details)).toMatch(/under 18/);
+    const many = await apply(application({ travellers: [{ kind: 'applicant' }, child('Kid One'), child('Kid Two'), child('Kid Three'), child('Kid Four')] }), parent);
+    expect(many.status).toBe(400);
+    expect(JSON.stringify(many.body.details)).toMatch(/at most 3 dependants/);
+    const ok = await apply(application({ travellers: [{ kind: 'applicant' }, child('Kid One'), child('Kid Two')] }), parent);
+    expect(ok.status).toBe(202);
+    await drain();
+    expect((await getPass(ok.body.passId)).body.status).toBe('approved');
+  });
+
+  test('H1: one account cannot drain a district: the 11th application of a day is refused (422), nothing stored', async () => {
+    const hoarder = await person('Hoard Er');
+    const kids = Array.from({ length: 12 }, (_, i) => [{ kind: 'dependant', name: `Child ${String.fromCharCode(65 + i)}`, dateOfBirth: '2018-01-01' }]);
+    const answers = [];
+    for (const travellers of kids) answers.push(await apply(application({ reason: 'emergency', travellers }), hoarder));
+    expect(answers.slice(0, 10).map((a) => a.status)).toEqual(Array(10).fill(202));
+    expect(answers.slice(10).map((a) => a.status)).toEqual([422, 422]);
+    expect(answers[10].body.message).toMatch(/10 applications today/);
+    expect(await appliedToday(hoarder)).toBe(10);
+    await drain();
+  });
+
+  test('H1: the per-person daily cap: a traveller with 3 approved passes on a day gets no 4th that day', async () => {
+    const traveller = await person('Cap Ped');
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const ids: string[] = [];
+    // One at a time (the worker decides a batch in parallel; the same traveller's would race and retry later).
+    const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    for (const start of [...['08', '10', '12', '14'].map((h) => `${day}T${h}:00:00Z`), `${nextDay}T01:00:00Z`]) {
+      ids.push((await apply(application({ startTime: start, durationMinutes: 60 }), traveller)).body.passId);
+      await drain();
+    }
+    const passes = await Promise.all(ids.map(async (id) => (await getPass(id)).body));
+    // The fifth starts the next day: that day's cap.
+    expect(passes.map((p) => p.status)).toEqual(['approved', 'approved', 'approved', 'rejected', 'approved']);
+    expect(passes[3].decisionReason).toMatch(/already holds 3 passes/);
+  });
+
+  test('H1: the police answer names each traveller with what to match: document type and last 4 characters, never the whole number', async () => {
+    const holder = await person('Hol Der');
+    const friend = await person('Fri End');
+    await consent(friend, holder.doc);
+    const res = await apply(application({ travellers: [{ kind: 'applicant' }, listed(friend.doc), { kind: 'dependant', name: 'Little One', dateOfBirth: '2020-02-02' }], startTime: new Date().toISOString() }), holder);
+    await drain();
+    const answer = await rig.call('verify', { method: 'POST', resource: '/verify', as: POLICE, body: { passNumber: res.body.passId, checkpoint: 'A1' } });
+    expect(answer.body.result).toBe('valid');
+    expect(answer.body.pass.holderDocument).toEqual({ type: 'national-id', last: holder.doc.slice(-4) });
+    expect(answer.body.pass.travellers).toEqual([
+      { name: 'Hol Der', kind: 'applicant', document: { type: 'national-id', last: holder.doc.slice(-4) } },
+      { name: 'Fri End', kind: 'registered', document: { type: 'national-id', last: friend.doc.slice(-4) } },
+      { name: 'Little One', kind: 'dependant', dateOfBirth: '2020-02-02' },
+    ]);
+    expect(JSON.stringify(answer.body)).not.toContain(friend.doc);
+    expect(JSON.stringify(answer.body)).not.toContain(holder.doc);
+  });
+
+  test('H2: listing someone else\'s document does not block their own travel', async () => {
+    const attacker = await person('Mal Lory');
+    const victim = await person('Vic Tim');
+    const grab = await apply(application({ reason: 'emergency', travellers: [{ kind: 'applicant' }, listed(victim.doc)] }), attacker);
+    expect(grab.status).toBe(422);
+    const own = await apply(application({ reason: 'emergency' }), victim);
+    await drain();
+    expect((await getPass(own.body.passId)).body.status).toBe('approved');
+  });
+
+  test('H2: registering someone else\'s document fails the identity check (422, nothing stored); the owner registers it; a document on another account moves only with claim and a verified identity', async () => {
+    const doc = `OWN${Date.now().toString(36).toUpperCase()}`;
+    // The stub provider knows the document as Olive Owner's; the squatter has no evidence of it.
+    const ownerBody = registration({ name: 'Olive Owner', nationalIdNumber: doc, dateOfBirth: '1970-07-07' });
+    const squatter = { sub: 'squatter-1', name: 'Sam Squatter' };
+    const before = await rig.count();
+    const squat = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: squatter, body: { ...ownerBody, identityEvidence: 'a-guess' } });
+    expect(squat.status).toBe(422);
+    const squat2 = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: squatter, body: { ...ownerBody, name: 'Sam Squatter', identityEvidence: evidenceOf('SAM1') } });
+    expect(squat2.status).toBe(422);
+    expect(await rig.count()).toBe(before);
+    const owner = { sub: 'owner-1', name: 'Olive Owner' };
+    expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: owner, body: ownerBody })).status).toBe(201);
+
+    // The owner, on a new account (the old one lost): 409 with the way out, then claim.
+    const newAccount = { sub: 'owner-1-new', name: 'Olive Owner' };
+    const again = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: newAccount, body: ownerBody });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/claim: true/);
+    const claimed = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: newAccount, body: { ...ownerBody, claim: true } });
+    expect(claimed.status).toBe(201);
+    expect((await rig.call('get-registration', { method: 'GET', resource: '/registrations/me', as: owner })).status).toBe(404);
+    expect((await rig.call('get-registration', { method: 'GET', resource: '/registrations/me', as: newAccount })).body.nationalIdNumber).toBe(doc);
+    const claims = (await rig.items()).filter((i) => String((i.pk as any).S).startsWith(`CLAIM#national-id#${doc}`));
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({ from: { S: owner.sub }, to: { S: newAccount.sub } });
+    // A claim without the holder's evidence is refused like any registration.
+    const grab = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: squatter, body: { ...ownerBody, identityEvidence: 'a-guess', claim: true } });
+    expect(grab.status).toBe(422);
+  });
+
+  test('M3: a reviewer cannot decide their own pass or one listing them (403, recorded, pass unchanged)', async () => {
+    const reviewerAsCitizen = { ...REVIEWER, sub: 'reviewer-citizen-1', name: 'Rita Reviewer', groups: ['reviewer'] };
+    await registered(reviewerAsCitizen, { name: 'Rita Reviewer', nationalIdNumber: 'RITA0001' });
+    const own = await apply(application({ reason: 'other', note: 'My own errand' }), reviewerAsCitizen);
+    const relative = await person('Rel Ative');
+    await rig.call('give-consent', { method: 'POST', resource: '/consents', as: reviewerAsCitizen, body: { applicant: { nationalIdType: 'national-id', nationalIdNumber: relative.doc }, allow: true } });
+    const listing = await apply(application({ reason: 'other', note: 'Taking my cousin', travellers: [{ kind: 'applicant' }, listed('RITA0001')], startTime: hoursAhead(20) }), relative);
+    expect(listing.status).toBe(202);
+    await drain();
+    for (const [passId, why] of [[own.body.passId, /your own pass/], [listing.body.passId, /you travel on/]] as const) {
+      const res = await rig.call('decide-pass', { method: 'POST', resource: '/passes/{passId}/decision', as: reviewerAsCitizen, params: { passId }, body: { decision: 'approve', reason: 'Looks fine to me' } });
+      expect(res.status).toBe(403);
+      expect(res.body.message).toMatch(why);
+      expect((await getPass(passId)).body.status).toBe('needs-review');
+      const refusals = (await rig.items()).filter((i) => String((i.pk as any).S) === `REFUSAL#${passId}`);
+      expect(refusals).toHaveLength(1);
+      expect(refusals[0]).toMatchObject({ reviewer: { M: { sub: { S: reviewerAsCitizen.sub } } }, decision: { S: 'approve' } });
+    }
+    // Another reviewer decides it.
+    const other = await rig.call('decide-pass', { method: 'POST', resource: '/passes/{passId}/decision', as: REVIEWER_2, params: { passId: own.body.passId }, body: { decision: 'approve', reason: 'Checked' } });
+    expect(other.status).toBe(200);
+  });
+
+  test('revoking a pass frees its travellers\' time: an overlapping pass is approved afterwards', async () => {
+    const traveller = await person('Rev Oked');
+    const first = await apply(application({ startTime: hoursAhead(2) }), traveller);
+    await drain();
+    expect((await getPass(first.body.passId)).body.status).toBe('approved');
+    const blocked = await apply(application({ startTime: hoursAhead(2.5), reason: 'emergency' }), traveller);
+    await drain();
+    expect((await getPass(blocked.body.passId)).body.status).toBe('rejected');
+    const revoked = await rig.call('revoke-pass', { method: 'POST', resource: '/passes/{passId}/revoke', as: ADMIN, params: { passId: first.body.passId }, body: { reason: 'Issued in error' } });
+    expect(revoked.status).toBe(200);
+    const record = (await rig.items()).find((i) => (i.pk as any).S === `PERSON#national-id#${traveller.doc}`)!;
+    expect((record.active as any).L).toEqual([]);
+    const again = await apply(application({ startTime: hoursAhead(2.5), reason: 'emergency' }), traveller);
+    await drain();
+    expect((await getPass(again.body.passId)).body.status).toBe('approved');
   });
 });

@@ -13,23 +13,28 @@ import { withLiftedSdkLimits } from '../support/sdk-limits';
 let rig: PassRig;
 let token: string;
 
+// One account applies at most ACCOUNT_DAILY_APPLICATIONS times a day: the load comes from many citizens.
+const CITIZENS = 200;
+const citizen = (i: number) => ({ sub: `load-citizen-${i % CITIZENS}`, name: 'Ada Citizen' });
+
 beforeAll(async () => {
   rig = await startPassRig('pass-load', routeGroups());
   expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status).toBe(201);
   const res = await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application({ startTime: new Date(Date.now() - 60_000).toISOString() }) });
   await rig.aws.drain(QUEUE, rig.handler('rules-worker') as any);
   token = (await rig.call('get-pass', { method: 'GET', resource: '/passes/{passId}', as: CITIZEN, params: { passId: res.body.passId } })).body.token;
+  for (let i = 0; i < CITIZENS; i++) {
+    const body = registration({ nationalIdNumber: `LOAD${String(i).padStart(6, '0')}` });
+    expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: citizen(i), body })).status).toBe(201);
+  }
 });
 
 afterAll(async () => {
   await rig?.destroy();
 });
 
-function traveller(i: number) {
-  return [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: `LOAD${String(i).padStart(6, '0')}` }];
-}
 
-const apply = (i: number) => rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application({ travellers: traveller(i) }) });
+const apply = (i: number) => rig.call('create-pass', { method: 'POST', resource: '/passes', as: citizen(i), body: application() });
 const verify = () => rig.call('verify', { method: 'POST', resource: '/verify', as: POLICE, body: { qr: token, checkpoint: 'Load test' } });
 
 async function concurrent(label: string, n: number, call: (i: number) => Promise<{ status: number }>, expected: number): Promise<void> {

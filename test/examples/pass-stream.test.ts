@@ -59,9 +59,9 @@ describe('stream consumer and GET /stats', () => {
   beforeAll(async () => {
     expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status).toBe(201);
     const bodies = [
-      application({ reason: 'medical', travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'STAT0001' }] }),
-      application({ reason: 'other', note: 'Moving a parent to a care home', travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'STAT0002' }] }),
-      application({ reason: 'groceries', durationMinutes: 300, from: { address: '9 Mill Lane', district: 'south' }, travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'STAT0003' }] }),
+      application({ reason: 'medical', travellers: [{ kind: 'dependant', name: 'Kid One', dateOfBirth: '2015-01-01' }] }),
+      application({ reason: 'other', note: 'Moving a parent to a care home', travellers: [{ kind: 'dependant', name: 'Kid Two', dateOfBirth: '2015-01-01' }] }),
+      application({ reason: 'groceries', durationMinutes: 300, from: { address: '9 Mill Lane', district: 'south' }, travellers: [{ kind: 'dependant', name: 'Kid Three', dateOfBirth: '2015-01-01' }] }),
     ];
     const ids: string[] = [];
     for (const body of bodies) {

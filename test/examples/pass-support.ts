@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { NOTHING_PUBLISHED } from '../../examples/pass/domain/key-set';
+import type { StubDocument } from '../../examples/pass/domain/identity';
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { LocalAws } from '../../examples/shared/local/local-aws';
@@ -129,6 +130,7 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
     [PASS_ENV.RULES_PARAM]: RULES_PARAM,
     [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
     [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
+    [PASS_ENV.IDENTITY_STUB_REGISTER]: '[]',
     // Refusals are logged at INFO and the 500 case at ERROR; they would drown the test output.
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_SERVICE_NAME: 'pass',
@@ -202,15 +204,34 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
   };
 }
 
-/** A valid registration body. */
-export function registration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: 'Ada Citizen', dateOfBirth: '1980-02-29', nationalIdType: 'national-id', nationalIdNumber: 'AB123456', phone: '+441632960961', district: 'north', ...overrides };
+/** The documents the stub identity provider knows (its register is read from the environment on each check). */
+export function addToIdentityRegister(doc: StubDocument): void {
+  const register = JSON.parse(process.env[PASS_ENV.IDENTITY_STUB_REGISTER] ?? '[]') as typeof doc[];
+  const number = doc.nationalIdNumber.toUpperCase().replace(/[\s-]/g, '');
+  const known = register.some((d) => d.nationalIdType === doc.nationalIdType && d.nationalIdNumber === number);
+  if (!known) register.push({ ...doc, nationalIdNumber: number });
+  process.env[PASS_ENV.IDENTITY_STUB_REGISTER] = JSON.stringify(register);
 }
 
-/** A valid application starting in an hour. */
+/** The evidence the holder of a document shows the stub identity provider. */
+export const evidenceOf = (nationalIdNumber: string) => `holder-of-${nationalIdNumber.toUpperCase().replace(/[\s-]/g, '')}`;
+
+/**
+ * A valid registration body, whose document the stub identity provider knows as the named
+ * person's, with its holder's evidence (unless `identityEvidence` is overridden).
+ */
+export function registration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: 'Ada Citizen', dateOfBirth: '1980-02-29', nationalIdType: 'national-id', nationalIdNumber: 'AB123456', phone: '+441632960961', district: 'north', ...overrides };
+  const number = String(body.nationalIdNumber);
+  const [nationalIdType, name, dateOfBirth] = [body.nationalIdType, body.name, body.dateOfBirth].map(String);
+  addToIdentityRegister({ nationalIdType, nationalIdNumber: number, name, dateOfBirth, code: evidenceOf(number) });
+  return { identityEvidence: evidenceOf(number), ...body };
+}
+
+/** A valid application starting in an hour, for the applicant alone. */
 export function application(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'AB123456' }],
+    travellers: [{ kind: 'applicant' }],
     from: { address: '1 High Street', district: 'north' },
     to: { address: 'General Hospital, Ward 4', district: 'central' },
     startTime: new Date(Date.now() + 3600_000).toISOString(),

@@ -2,7 +2,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, PassStore } from './http';
 import { dayOf, shardOf } from './ids';
 import { keys } from './keys';
-import { approvalUpdate, claimsOf, Decider, overlapping, personUpdates, readPass, readPersons, setOutcome } from './passes';
+import { approvalUpdate, claimsOf, Decider, overCap, overlapping, personUpdates, readPass, readPersons, setOutcome } from './passes';
 import { evaluate, quotaFor, Rules } from './rules';
 import { signPass, type SigningKey } from './signing';
 
@@ -27,7 +27,8 @@ const RULES: Decider = { kind: 'rules' };
  * message processed twice, or by two workers at once, decides the pass once.
  *
  * 1. Static rules (duration limit per reason, reasons rejected / approved outright, else review).
- * 2. Overlap: a traveller already holding an approved pass for an overlapping time → rejected.
+ * 2. Overlap: a traveller already holding an approved pass for an overlapping time → rejected;
+ *    so is one already holding the day's cap of passes (`maxPassesPerPersonPerDay`).
  * 3. An approval is signed and written in one transaction with (a) each traveller's list of
  *    approved passes, guarded by its version (a concurrent approval for the same person makes the
  *    transaction fail, and the retry sees the overlap), and (b) one shard of the departure
@@ -53,6 +54,10 @@ export async function processApplication(
   if (rules.rejectOverlapping) {
     const clash = overlapping(pass, persons);
     if (clash) return decided('rejected', `A traveller already holds approved pass ${clash} for an overlapping time`);
+  }
+  const full = overCap(pass, persons, rules.maxPassesPerPersonPerDay);
+  if (full !== undefined) {
+    return decided('rejected', `${pass.travellers[full].name} already holds ${rules.maxPassesPerPersonPerDay} passes for ${dayOf(pass.startTime)}, the most one person may hold for a day`);
   }
   if (verdict.outcome === 'review') return decided('needs-review', verdict.why);
 

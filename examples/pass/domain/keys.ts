@@ -5,7 +5,11 @@
  * | item | pk | sk |
  * |---|---|---|
  * | a citizen's registration (one per user) | `USER#<sub>` | `REGISTRATION` |
- * | uniqueness of a national ID | `NATID#<type>#<number>` | `UNIQUE` |
+ * | a document's owner (one account per verified document) | `NATID#<type>#<number>` | `UNIQUE` |
+ * | a document moved to another account (audit) | `CLAIM#<type>#<number>` | `<time>#<id>` |
+ * | a person allows an applicant to list them | `CONSENT#<type>#<number>` (theirs) | `BY#<type>#<number>` (the applicant's) |
+ * | an account's applications of a day (the per-account cap) | `ACCOUNT#<sub>#<day>` | `APPLIED` |
+ * | a reviewer's refused decision (own pass, or one listing them) | `REFUSAL#<passId>` | `<time>#<id>` |
  * | a pass | `PASS#<passId>` | `PASS` |
  * | a traveller's active approved passes (overlap check) | `PERSON#<type>#<number>` | `ACTIVE` |
  * | a district's approvals of a day, one of N shards | `QUOTA#<district>#<day>#<shard>` | `COUNT` |
@@ -25,6 +29,13 @@ export interface Key {
 export const keys = {
   registration: (sub: string): Key => ({ pk: `USER#${sub}`, sk: 'REGISTRATION' }),
   nationalId: (type: string, number: string): Key => ({ pk: `NATID#${type}#${number}`, sk: 'UNIQUE' }),
+  claim: (type: string, number: string, at: string, id: string): Key => ({ pk: `CLAIM#${type}#${number}`, sk: `${at}#${id}` }),
+  consent: (type: string, number: string, applicantType: string, applicantNumber: string): Key =>
+    ({ pk: `CONSENT#${type}#${number}`, sk: `BY#${applicantType}#${applicantNumber}` }),
+  accountDay: (sub: string, day: string): Key => ({ pk: `ACCOUNT#${sub}#${day}`, sk: 'APPLIED' }),
+  refusal: (passId: string, at: string, id: string): Key => ({ pk: `REFUSAL#${passId}`, sk: `${at}#${id}` }),
+  dependant: (ownerSub: string, name: string, dateOfBirth: string): Key =>
+    ({ pk: `PERSON#dependant#${ownerSub}#${name.toLowerCase().replace(/\s+/g, ' ')}#${dateOfBirth}`, sk: 'ACTIVE' }),
   pass: (passId: string): Key => ({ pk: `PASS#${passId}`, sk: 'PASS' }),
   person: (type: string, number: string): Key => ({ pk: `PERSON#${type}#${number}`, sk: 'ACTIVE' }),
   quota: (district: string, day: string, shard: number): Key => ({ pk: `QUOTA#${district}#${day}#${shard}`, sk: 'COUNT' }),

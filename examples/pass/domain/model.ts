@@ -1,6 +1,7 @@
 // `import * as` lets a browser bundle (the web pages import these schemas) leave out zod's unused locales.
 import * as z from 'zod';
 import { normalizePassId, PASS_QR } from './pass-number';
+import { DEPENDANT_MAX_AGE_YEARS, MAX_DEPENDANTS_PER_PASS } from './settings';
 
 /** Why someone travels. */
 export const REASONS = ['medical', 'groceries', 'work', 'emergency', 'funeral', 'other'] as const;
@@ -36,25 +37,57 @@ const nationalIdNumber = z.string().max(40, 'at most 40 characters')
   .transform((s) => s.toUpperCase().replace(/[\s-]/g, ''))
   .pipe(z.string().regex(/^[A-Z0-9]{4,20}$/, '4 to 20 letters or digits'));
 
+const dateOfBirth = z.iso.date('a date, YYYY-MM-DD').refine((d) => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return t < Date.now() && t > Date.now() - 130 * 365.25 * 24 * 3600 * 1000;
+}, 'a date in the past (at most 130 years ago)');
+
+/** Under `DEPENDANT_MAX_AGE_YEARS` today. */
+function isMinor(date: string, now = Date.now()): boolean {
+  const born = new Date(`${date}T00:00:00Z`);
+  const adult = Date.UTC(born.getUTCFullYear() + DEPENDANT_MAX_AGE_YEARS, born.getUTCMonth(), born.getUTCDate());
+  return now < adult;
+}
+
 export const RegistrationBody = z.strictObject({
   name: personName,
-  dateOfBirth: z.iso.date('a date, YYYY-MM-DD').refine((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return t < Date.now() && t > Date.now() - 130 * 365.25 * 24 * 3600 * 1000;
-  }, 'a date in the past (at most 130 years ago)'),
+  dateOfBirth,
   nationalIdType,
   nationalIdNumber,
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'international format, e.g. +441632960961'),
   district,
+  /** What the identity service's check of this person gave them (checked by the identity verifier; never stored). */
+  identityEvidence: z.string().trim().min(4, 'the code from your identity check').max(4096, 'at most 4096 characters'),
+  /** Move a verified identity from another account to this one (a lost account, or a document someone else registered). */
+  claim: z.boolean().optional(),
 });
-export type Registration = z.output<typeof RegistrationBody>;
+export type RegistrationInput = z.output<typeof RegistrationBody>;
+export type Registration = Omit<RegistrationInput, 'identityEvidence' | 'claim'>;
 
-const Traveller = z.strictObject({ name: personName, nationalIdType, nationalIdNumber });
+/**
+ * Who travels on a pass. Never free text: the applicant themselves, a registered person (named by
+ * their document) who has allowed this applicant to list them, or a dependant without an ID (a
+ * child, declared by the applicant; at most `MAX_DEPENDANTS_PER_PASS`).
+ */
+export const Traveller = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('applicant') }),
+  z.strictObject({ kind: z.literal('registered'), nationalIdType, nationalIdNumber }),
+  z.strictObject({
+    kind: z.literal('dependant'),
+    name: personName,
+    dateOfBirth: dateOfBirth.refine((d) => isMinor(d), `a dependant without an ID is under ${DEPENDANT_MAX_AGE_YEARS}`),
+  }),
+], { error: 'kind: applicant, registered or dependant' });
+export type TravellerInput = z.output<typeof Traveller>;
 const Place = z.strictObject({ address: text(3, 200), district });
+
+const travellerKey = (t: TravellerInput) => (t.kind === 'applicant' ? 'applicant'
+  : t.kind === 'registered' ? `${t.nationalIdType}#${t.nationalIdNumber}` : `dependant#${t.name.toLowerCase()}#${t.dateOfBirth}`);
 
 export const PassBody = z.strictObject({
   travellers: z.array(Traveller).min(1, 'at least one traveller').max(6, 'at most 6 travellers')
-    .refine((ts) => new Set(ts.map((t) => `${t.nationalIdType}#${t.nationalIdNumber}`)).size === ts.length, 'each traveller once (a document number is repeated)'),
+    .refine((ts) => new Set(ts.map(travellerKey)).size === ts.length, 'each traveller once')
+    .refine((ts) => ts.filter((t) => t.kind === 'dependant').length <= MAX_DEPENDANTS_PER_PASS, `at most ${MAX_DEPENDANTS_PER_PASS} dependants without an ID`),
   from: Place,
   to: Place,
   startTime: z.iso.datetime({ offset: true, error: 'a date and time with its offset, e.g. 2026-04-01T09:30:00+01:00' }),
@@ -92,6 +125,12 @@ export const DecisionBody = z.strictObject({
 
 export const RevokeBody = z.strictObject({ reason: text(3, 500) });
 
+/** `POST /consents`: allow (or stop allowing) the holder of a document to list the caller as a traveller. */
+export const ConsentBody = z.strictObject({
+  applicant: z.strictObject({ nationalIdType, nationalIdNumber }),
+  allow: z.boolean(),
+});
+
 /**
  * A coordinate in degrees, kept to 6 decimals (about 0.1 m): the audit log stores it in DynamoDB,
  * whose numbers cannot hold magnitudes below 1e-130 (a fuzzed -5e-324 failed the write).
@@ -113,12 +152,26 @@ export const VerifyBody = z.strictObject({
   }
 });
 
+/** A traveller as the pass stores it: resolved from the registrations, never from the applicant's words. */
+export interface StoredTraveller {
+  readonly kind: 'applicant' | 'registered' | 'dependant';
+  readonly name: string;
+  /** The traveller's account (applicant and registered travellers). */
+  readonly sub?: string;
+  readonly nationalIdType?: string;
+  readonly nationalIdNumber?: string;
+  /** Dependants only. */
+  readonly dateOfBirth?: string;
+}
+
 /** What a stored pass holds (the table item, less its keys). */
 export interface PassItem {
   readonly passId: string;
   readonly ownerSub: string;
   readonly holderName: string;
-  readonly travellers: { name: string; nationalIdType: string; nationalIdNumber: string }[];
+  /** The applicant's verified document. */
+  readonly holderDocument?: { nationalIdType: string; nationalIdNumber: string };
+  readonly travellers: StoredTraveller[];
   readonly from: { address: string; district: string };
   readonly to: { address: string; district: string };
   readonly startTime: string;

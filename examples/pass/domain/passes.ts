@@ -1,13 +1,15 @@
+import { randomUUID } from 'crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { allowsListing } from './consent';
 import { cancellationCodes, Caller, isConditionFailure, PassStore, ServiceUnavailableError } from './http';
-import { newPassId, shardOf } from './ids';
+import { dayOf, newPassId, shardOf } from './ids';
 import { keys } from './keys';
-import { PassApplication, PassItem } from './model';
-import { registrationOf } from './registration';
-import { OWNER_INDEX, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
+import { PassApplication, PassItem, StoredTraveller, TravellerInput } from './model';
+import { ownerOf, registrationOf, RegistrationView } from './registration';
+import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
-import { BadRequestError, ConflictError, logger, NotFoundError } from '../../shared/handler-kit';
+import { BadRequestError, ConflictError, ForbiddenError, logger, NotFoundError, UnprocessableError } from '../../shared/handler-kit';
 
 /** Where applications are queued for the rules worker. */
 export interface ApprovalQueue {
@@ -28,15 +30,52 @@ export function passView(item: Record<string, unknown>): PassItem {
 }
 
 /**
+ * The travellers of an application as the pass stores them, resolved from the registrations: the
+ * applicant (from their own registration), registered people who allowed this applicant to list
+ * them (name and account from their registration), and dependants without an ID as declared.
+ * Anyone else is refused (422), with one message whether the document is unregistered or its
+ * holder has not agreed, so the answer does not tell who is registered.
+ */
+export async function resolveTravellers(
+  store: PassStore, caller: Caller, applicant: RegistrationView, travellers: TravellerInput[],
+): Promise<StoredTraveller[]> {
+  const self: StoredTraveller = { kind: 'applicant', name: applicant.name, sub: caller.sub, nationalIdType: applicant.nationalIdType, nationalIdNumber: applicant.nationalIdNumber };
+  const problems: { path: string; message: string }[] = [];
+  const resolved = await Promise.all(travellers.map(async (t, i): Promise<StoredTraveller | undefined> => {
+    if (t.kind === 'applicant') return self;
+    if (t.kind === 'dependant') return { kind: 'dependant', name: t.name, dateOfBirth: t.dateOfBirth };
+    if (t.nationalIdType === applicant.nationalIdType && t.nationalIdNumber === applicant.nationalIdNumber) return self;
+    const [owner, allowed] = await Promise.all([ownerOf(store, t.nationalIdType, t.nationalIdNumber), allowsListing(store, t, applicant)]);
+    if (!owner || !allowed) {
+      problems.push({ path: `travellers.${i}`, message: 'not a registered person who has allowed you to list them (they allow it on their own page)' });
+      return undefined;
+    }
+    return { kind: 'registered', name: owner.name, sub: owner.sub, nationalIdType: t.nationalIdType, nationalIdNumber: t.nationalIdNumber };
+  }));
+  if (problems.length) throw new UnprocessableError('Some travellers cannot be listed; nothing was stored', problems);
+  const seen = new Set<string>();
+  for (const t of resolved) {
+    const key = personKeyOf(t!, caller.sub).pk;
+    if (seen.has(key)) throw new UnprocessableError('Each traveller once; nothing was stored', [{ path: 'travellers', message: 'a traveller is listed twice' }]);
+    seen.add(key);
+  }
+  return resolved as StoredTraveller[];
+}
+
+/**
  * A new application: stored as `pending` and queued for the rules worker. The applicant must be
- * registered (their name is the holder's). If the queue refuses the message the item is deleted
- * again and the caller gets 503 with Retry-After: nothing half-done is left behind.
+ * registered (their name is the holder's), and every traveller resolved (`resolveTravellers`). The
+ * pass and the applicant's count of applications that day go in one transaction, the count only
+ * below `ACCOUNT_DAILY_APPLICATIONS`: one account cannot flood the queue or a district's quota.
+ * If the queue refuses the message, the pass is deleted and the count given back, and the caller
+ * gets 503 with Retry-After: nothing half-done is left behind.
  */
 export async function applyForPass(
   store: PassStore, queue: ApprovalQueue, caller: Caller, body: PassApplication, now = new Date(),
 ): Promise<PassItem> {
   const registration = await registrationOf(store, caller.sub);
   if (!registration) throw new ConflictError('Register first: POST /registrations');
+  const travellers = await resolveTravellers(store, caller, registration, body.travellers);
   const passId = newPassId();
   const createdAt = now.toISOString();
   const start = new Date(body.startTime);
@@ -44,7 +83,8 @@ export async function applyForPass(
     passId,
     ownerSub: caller.sub,
     holderName: registration.name,
-    travellers: body.travellers,
+    holderDocument: { nationalIdType: registration.nationalIdType, nationalIdNumber: registration.nationalIdNumber },
+    travellers,
     from: body.from,
     to: body.to,
     startTime: start.toISOString(),
@@ -56,17 +96,53 @@ export async function applyForPass(
     status: 'pending',
     createdAt,
   };
-  await store.client.send(new PutCommand({
-    TableName: store.tableName,
-    Item: { ...keys.pass(passId), ...item, ownerPk: keys.ownerPk(caller.sub), ownerSk: `${createdAt}#${passId}` },
-    // Never overwrites: a (vanishingly unlikely) repeated pass number fails instead.
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
+  const counter = keys.accountDay(caller.sub, dayOf(now));
+  const transaction = new TransactWriteCommand({
+    TransactItems: [
+      {
+        Put: {
+          TableName: store.tableName,
+          Item: { ...keys.pass(passId), ...item, ownerPk: keys.ownerPk(caller.sub), ownerSk: `${createdAt}#${passId}` },
+          // Never overwrites: a (vanishingly unlikely) repeated pass number fails instead.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: store.tableName,
+          Key: counter,
+          UpdateExpression: 'ADD #c :one',
+          ConditionExpression: 'attribute_not_exists(#c) OR #c < :cap',
+          ExpressionAttributeNames: { '#c': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':cap': ACCOUNT_DAILY_APPLICATIONS },
+        },
+      },
+    ],
+  });
+  // The same account applying twice at once collides on its counter (TransactionConflict): try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.client.send(transaction);
+      break;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[1] === 'ConditionalCheckFailed') {
+        throw new UnprocessableError(`You have made ${ACCOUNT_DAILY_APPLICATIONS} applications today, the most one account may make; nothing was stored, apply again tomorrow`);
+      }
+      if (!codes?.includes('TransactionConflict') || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
+    }
+  }
   try {
     await queue.client.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: JSON.stringify({ passId } satisfies ApprovalMessage) }));
   } catch (error) {
     logger.error('The approval queue refused the application; removing it', { passId, error: error as Error });
-    await store.client.send(new DeleteCommand({ TableName: store.tableName, Key: keys.pass(passId), ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending' } }));
+    await store.client.send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: store.tableName, Key: keys.pass(passId), ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending' } } },
+        { Update: { TableName: store.tableName, Key: counter, UpdateExpression: 'ADD #c :minus', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':minus': -1 } } },
+      ],
+    }));
     throw new ServiceUnavailableError('Applications cannot be queued right now; nothing was stored, please try again');
   }
   return item;
@@ -157,12 +233,24 @@ export interface PersonActive {
   readonly active: { passId: string; start: string; end: string }[];
 }
 
+/** The item holding a traveller's approved passes: their document's, or (a dependant) the applicant's declaration. */
+export function personKeyOf(t: StoredTraveller, ownerSub: string): { pk: string; sk: string } {
+  return t.kind === 'dependant' ? keys.dependant(ownerSub, t.name, t.dateOfBirth!) : keys.person(t.nationalIdType!, t.nationalIdNumber!);
+}
+
 export async function readPersons(store: PassStore, pass: PassItem): Promise<PersonActive[]> {
   return Promise.all(pass.travellers.map(async (t) => {
-    const key = keys.person(t.nationalIdType, t.nationalIdNumber);
+    const key = personKeyOf(t, pass.ownerSub);
     const out = await store.client.send(new GetCommand({ TableName: store.tableName, Key: key, ConsistentRead: true }));
     return { key, version: Number(out.Item?.version ?? 0), active: (out.Item?.active ?? []) as PersonActive['active'] };
   }));
+}
+
+/** The first traveller already holding `cap` approved passes starting on this pass's day, if any (the per-person daily cap). */
+export function overCap(pass: PassItem, persons: PersonActive[], cap: number): number | undefined {
+  const day = dayOf(pass.startTime);
+  const index = persons.findIndex((p) => p.active.filter((a) => a.passId !== pass.passId && dayOf(a.start) === day).length >= cap);
+  return index < 0 ? undefined : index;
 }
 
 /** The first approved pass of a traveller overlapping this one, if any. */
@@ -185,8 +273,9 @@ export function personUpdates(tableName: string, pass: PassItem, persons: Person
       ConditionExpression: p.version === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
       ExpressionAttributeNames: { '#a': 'active', '#v': 'version' },
       ExpressionAttributeValues: {
-        // Expired passes are pruned on each write, so the list stays short.
-        ':a': [...p.active.filter((a) => a.end > nowIso), { passId: pass.passId, start: pass.startTime, end: pass.endTime }],
+        // Passes of past days that have ended are pruned on each write, so the list stays short
+        // (today's stay: they count towards the per-person daily cap).
+        ':a': [...p.active.filter((a) => a.end > nowIso || dayOf(a.start) >= dayOf(now)), { passId: pass.passId, start: pass.startTime, end: pass.endTime }],
         ':next': p.version + 1,
         ...(p.version === 0 ? {} : { ':v': p.version }),
       },
@@ -230,14 +319,39 @@ export async function setOutcome(store: PassStore, passId: string, expected: str
 }
 
 /**
- * A reviewer's decision on a pass waiting for review. One conditional write decides it (status
- * must still be `needs-review`), so a second decision, or a second reviewer racing the first,
- * gets 409 and changes nothing. An approval is signed and recorded on each traveller in the same
- * transaction, and is refused (409) if a traveller meanwhile holds an overlapping approved pass.
+ * Why a reviewer may not decide this pass (M3: nobody decides their own pass, or one they travel
+ * on), or undefined. Pure: the caller's account and their registered document against the pass.
  */
-export async function decide(store: PassStore, key: SigningKey, caller: Caller, passId: string, decision: 'approve' | 'reject', why: string, now = new Date()): Promise<PassItem> {
+export function conflictOfInterest(pass: PassItem, caller: Caller, document?: { nationalIdType: string; nationalIdNumber: string }): 'owner' | 'traveller' | undefined {
+  if (pass.ownerSub === caller.sub) return 'owner';
+  const listed = pass.travellers.some((t) => t.sub === caller.sub
+    || (document !== undefined && t.nationalIdType === document.nationalIdType && t.nationalIdNumber === document.nationalIdNumber));
+  return listed ? 'traveller' : undefined;
+}
+
+/**
+ * A reviewer's decision on a pass waiting for review. A reviewer who owns the pass or travels on
+ * it is refused (403) and the refusal is recorded (`REFUSAL#<passId>`: who, when, why). One
+ * conditional write decides it (status must still be `needs-review`), so a second decision, or a
+ * second reviewer racing the first, gets 409 and changes nothing. An approval is signed and
+ * recorded on each traveller in the same transaction, and is refused (409) if a traveller
+ * meanwhile holds an overlapping approved pass, or their day's cap of passes.
+ */
+export async function decide(
+  store: PassStore, key: SigningKey, caller: Caller, passId: string, decision: 'approve' | 'reject', why: string, now = new Date(), personDailyCap = Infinity,
+): Promise<PassItem> {
   const pass = await readPass(store.client, store.tableName, passId, true);
   if (!pass) throw new NotFoundError(`No pass ${passId}`);
+  const mine = await registrationOf(store, caller.sub);
+  const conflict = conflictOfInterest(pass, caller, mine);
+  if (conflict) {
+    const at = now.toISOString();
+    await store.client.send(new PutCommand({
+      TableName: store.tableName,
+      Item: { ...keys.refusal(passId, at, randomUUID()), type: 'refused-decision', passId, reviewer: { sub: caller.sub, name: caller.name }, decision, conflict, at },
+    }));
+    throw new ForbiddenError(conflict === 'owner' ? 'You cannot decide your own pass; another reviewer will' : 'You cannot decide a pass you travel on; another reviewer will');
+  }
   if (pass.status !== 'needs-review') throw new ConflictError(`Pass ${passId} is ${pass.status}; only passes waiting for review can be decided`);
   const by: Decider = { kind: 'reviewer', sub: caller.sub, name: caller.name };
   if (decision === 'reject') {
@@ -246,6 +360,8 @@ export async function decide(store: PassStore, key: SigningKey, caller: Caller, 
     const persons = await readPersons(store, pass);
     const clash = overlapping(pass, persons);
     if (clash) throw new ConflictError(`A traveller already holds approved pass ${clash} for an overlapping time; reject this one`);
+    const full = overCap(pass, persons, personDailyCap);
+    if (full !== undefined) throw new ConflictError(`${pass.travellers[full].name} already holds ${personDailyCap} passes for that day; reject this one`);
     const token = await signPass(key, claimsOf(pass));
     try {
       await store.client.send(new TransactWriteCommand({
@@ -266,23 +382,49 @@ export async function decide(store: PassStore, key: SigningKey, caller: Caller, 
   return (await readPass(store.client, store.tableName, passId, true))!;
 }
 
-/** Revokes an approved pass (a reviewer or an admin); a check of it answers `revoked` from then on. */
+/**
+ * Revokes an approved pass (a reviewer or an admin); a check of it answers `revoked` from then on,
+ * and its travellers' time is free again: in the same transaction the pass leaves each traveller's
+ * list of approved passes (guarded by its version; a concurrent change retries), so they can be
+ * issued another pass for that time.
+ */
 export async function revoke(store: PassStore, caller: Caller, passId: string, why: string, now = new Date()): Promise<PassItem> {
-  try {
-    const out = await store.client.send(new UpdateCommand({
-      TableName: store.tableName,
-      Key: keys.pass(passId),
-      UpdateExpression: 'SET #s = :revoked, revokedAt = :now, revokedBy = :by, revokeReason = :why',
-      ConditionExpression: '#s = :approved',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':revoked': 'revoked', ':approved': 'approved', ':now': now.toISOString(), ':by': { sub: caller.sub, name: caller.name }, ':why': why },
-      ReturnValues: 'ALL_NEW',
-    }));
-    return passView(out.Attributes!);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+  for (let attempt = 0; ; attempt++) {
     const pass = await readPass(store.client, store.tableName, passId, true);
     if (!pass) throw new NotFoundError(`No pass ${passId}`);
-    throw new ConflictError(`Pass ${passId} is ${pass.status}; only approved passes can be revoked`);
+    if (pass.status !== 'approved') throw new ConflictError(`Pass ${passId} is ${pass.status}; only approved passes can be revoked`);
+    const persons = await readPersons(store, pass);
+    try {
+      await store.client.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: store.tableName,
+              Key: keys.pass(passId),
+              UpdateExpression: 'SET #s = :revoked, revokedAt = :now, revokedBy = :by, revokeReason = :why',
+              ConditionExpression: '#s = :approved',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':revoked': 'revoked', ':approved': 'approved', ':now': now.toISOString(), ':by': { sub: caller.sub, name: caller.name }, ':why': why },
+            },
+          },
+          ...persons.filter((p) => p.version > 0).map((p) => ({
+            Update: {
+              TableName: store.tableName,
+              Key: p.key,
+              UpdateExpression: 'SET #a = :a, #v = :next',
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#a': 'active', '#v': 'version' },
+              ExpressionAttributeValues: { ':a': p.active.filter((a) => a.passId !== passId), ':next': p.version + 1, ':v': p.version },
+            },
+          })),
+        ],
+      }));
+      return (await readPass(store.client, store.tableName, passId, true))!;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      // The pass changed (revoked meanwhile: the next round answers 409), or a traveller's list did: read again.
+      if (attempt >= 4) throw new ConflictError('The pass or its travellers changed while revoking; try again');
+    }
   }
 }

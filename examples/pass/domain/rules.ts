@@ -25,6 +25,8 @@ export const RulesSchema = z.strictObject({
   quotaShards: z.number().int().min(1).max(100),
   /** Reject an application when a traveller already holds an approved pass overlapping it. */
   rejectOverlapping: z.boolean(),
+  /** Approved passes one person (a traveller) may hold starting on one day. */
+  maxPassesPerPersonPerDay: z.number().int().min(1).max(50).default(3),
 });
 export type Rules = z.output<typeof RulesSchema>;
 

@@ -17,6 +17,10 @@ export const PASS_ENV = {
   PUBLIC_KEYS_PARAM: 'PASS_PUBLIC_KEYS_PARAM',
   /** The Kinesis data stream pass events are archived through. */
   EVENTS_STREAM: 'PASS_EVENTS_STREAM',
+  /** The identity provider's check endpoint (HTTPS), for `POST /registrations`. */
+  IDENTITY_VERIFIER_URL: 'PASS_IDENTITY_VERIFIER_URL',
+  /** Local runs and tests only: the stub identity provider's register (JSON list of documents). */
+  IDENTITY_STUB_REGISTER: 'PASS_IDENTITY_STUB_REGISTER',
   /** A Kinesis endpoint (local runs and tests); unset in Lambda. */
   KINESIS_ENDPOINT: 'KINESIS_ENDPOINT',
 } as const;
@@ -49,4 +53,12 @@ export const DEFAULT_RULES = {
   districtQuotas: {} as Record<string, number>,
   quotaShards: 10,
   rejectOverlapping: true,
+  maxPassesPerPersonPerDay: 3,
 };
+
+/** Applications one account may make per day (of the pass's start): one account cannot drain a district's quota. */
+export const ACCOUNT_DAILY_APPLICATIONS = 10;
+/** Dependants without an ID (children) one pass may list. */
+export const MAX_DEPENDANTS_PER_PASS = 3;
+/** A dependant is under this age on the day of the application. */
+export const DEPENDANT_MAX_AGE_YEARS = 18;

@@ -5,7 +5,7 @@ import { Caller, PassStore } from './http';
 import { dayOf, normalizePassId, randomShard } from './ids';
 import type { JWK } from './jose';
 import { keys } from './keys';
-import { PassItem, VerifyBody } from './model';
+import { PassItem, StoredTraveller, VerifyBody } from './model';
 import { readPass } from './passes';
 import { AUDIT_SHARDS } from './settings';
 import { checkPassToken } from './signing';
@@ -22,7 +22,9 @@ export interface CheckAnswer {
   /** For a valid pass: who may travel, where and until when. */
   readonly pass?: {
     readonly holderName: string;
-    readonly travellers: string[];
+    readonly holderDocument?: DocumentHint;
+    /** What an officer matches each person in front of them against. */
+    readonly travellers: TravellerHint[];
     readonly from: PassItem['from'];
     readonly to: PassItem['to'];
     readonly validFrom: string;
@@ -30,6 +32,35 @@ export interface CheckAnswer {
     readonly vehicle?: PassItem['vehicle'];
     readonly reason: PassItem['reason'];
   };
+}
+
+/** A document as a roadside check shows it: its type and last 4 characters, never the whole number. */
+export interface DocumentHint {
+  readonly type: string;
+  readonly last: string;
+}
+
+export interface TravellerHint {
+  readonly name: string;
+  readonly kind: StoredTraveller['kind'];
+  /** Applicant and registered travellers: the document to ask for. */
+  readonly document?: DocumentHint;
+  /** Dependants without an ID: their date of birth, and that the holder vouches for them. */
+  readonly dateOfBirth?: string;
+}
+
+/** The last characters of a document number: 4, and never more than half of a short one. */
+export function documentHint(type: string, number: string): DocumentHint {
+  return { type, last: number.slice(-Math.min(4, Math.floor(number.length / 2))) };
+}
+
+/** The travellers as a roadside check shows them (pure). */
+export function travellerHints(travellers: StoredTraveller[]): TravellerHint[] {
+  return travellers.map((t) => {
+    if (t.kind === 'dependant') return { name: t.name, kind: t.kind, dateOfBirth: t.dateOfBirth };
+    const document = t.nationalIdType && t.nationalIdNumber ? documentHint(t.nationalIdType, t.nationalIdNumber) : undefined;
+    return { name: t.name, kind: t.kind, document };
+  });
 }
 
 function judge(pass: PassItem | undefined, now: Date): CheckResult {
@@ -98,7 +129,8 @@ export async function checkPass(
     passId: pass?.passId,
     pass: result === 'valid' && pass ? {
       holderName: pass.holderName,
-      travellers: pass.travellers.map((t) => t.name),
+      holderDocument: pass.holderDocument ? documentHint(pass.holderDocument.nationalIdType, pass.holderDocument.nationalIdNumber) : undefined,
+      travellers: travellerHints(pass.travellers),
       from: pass.from,
       to: pass.to,
       validFrom: pass.startTime,

@@ -1,5 +1,5 @@
 import * as QRCode from 'qrcode';
-import { MAX_DURATION_MINUTES, NATIONAL_ID_TYPES, PassBody, REASONS, RegistrationBody, VEHICLE_KINDS } from '../domain/model';
+import { ConsentBody, MAX_DURATION_MINUTES, NATIONAL_ID_TYPES, PassBody, REASONS, RegistrationBody, VEHICLE_KINDS } from '../domain/model';
 import { ApiError, FieldIssue, newIdempotencyKey, PassApi } from './lib/api';
 import { DISTRICTS, fill, ID_TYPE_LABELS, REASON_LABELS } from './lib/choices';
 import { loadConfig } from './lib/config';
@@ -13,7 +13,7 @@ interface Pass {
   passId: string;
   status: string;
   holderName: string;
-  travellers: { name: string; nationalIdType: string; nationalIdNumber: string }[];
+  travellers: { kind: string; name: string }[];
   from: { address: string; district: string };
   to: { address: string; district: string };
   startTime: string;
@@ -103,6 +103,7 @@ function showRegistration(api: PassApi, registered: (r: Registration) => void): 
         nationalIdNumber: value('r-id-number'),
         phone: value('r-phone').replace(/[\s()-]/g, ''),
         district: value('r-district'),
+        identityEvidence: value('r-evidence'),
       };
       const checked = RegistrationBody.safeParse(body);
       if (!checked.success) {
@@ -123,26 +124,81 @@ function showRegistration(api: PassApi, registered: (r: Registration) => void): 
   });
 }
 
-function travellerRow(index: number, preset?: { name: string; nationalIdType: string; nationalIdNumber: string }): HTMLElement {
+const TRAVELLER_KINDS: Record<string, string> = {
+  applicant: 'Me',
+  registered: 'A registered person who allows me to list them',
+  dependant: 'A child without an identity document',
+};
+
+/** One traveller: who (me, a registered person by their document, a child by name and date of birth). */
+function travellerRow(index: number, applicantName?: string): HTMLElement {
   const id = (f: string) => `t${index}-${f}`;
-  const field = (f: string, label: string, control: HTMLElement) => {
+  const field = (f: string, label: string, control: HTMLElement, path = `travellers.${index}.${f}`) => {
     control.id = id(f);
-    control.dataset.path = `travellers.${index}.${f}`;
+    control.dataset.path = path;
     control.dataset.error = `${id(f)}-error`;
     control.setAttribute('aria-describedby', `${id(f)}-error`);
     return el('div', { class: 'field' }, el('label', { for: id(f) }, label), control, el('p', { id: `${id(f)}-error`, class: 'field-error' }));
   };
+  const kind = el('select');
+  fill(kind, index === 0 ? TRAVELLER_KINDS : Object.fromEntries(Object.entries(TRAVELLER_KINDS).filter(([k]) => k !== 'applicant')));
   const type = el('select');
   fill(type, Object.fromEntries(NATIONAL_ID_TYPES.map((t) => [t, ID_TYPE_LABELS[t] ?? t])));
-  const name = el('input', { autocomplete: 'off' });
   const number = el('input', { autocomplete: 'off', spellcheck: 'false' });
-  if (preset) {
-    name.value = preset.name;
-    type.value = preset.nationalIdType;
-    number.value = preset.nationalIdNumber;
-  }
+  const name = el('input', { autocomplete: 'off' });
+  const born = el('input', { type: 'date' });
+  const me = el('p', { class: 'hint', id: id('me') }, applicantName ? `${applicantName} (you)` : 'You');
+  const registered = el('div', { class: 'row' }, field('nationalIdType', 'Their document', type), field('nationalIdNumber', 'Their document number', number));
+  const dependant = el('div', { class: 'row' }, field('name', 'Child\'s full name', name), field('dateOfBirth', 'Child\'s date of birth', born));
+  const show = () => {
+    me.hidden = kind.value !== 'applicant';
+    registered.hidden = kind.value !== 'registered';
+    dependant.hidden = kind.value !== 'dependant';
+  };
+  kind.addEventListener('change', show);
+  show();
   return el('div', { 'class': 'traveller', 'role': 'group', 'aria-label': `Traveller ${index + 1}` },
-    el('div', { class: 'row' }, field('name', `Traveller ${index + 1}: full name`, name), field('nationalIdType', 'Document', type), field('nationalIdNumber', 'Document number', number)));
+    field('kind', `Traveller ${index + 1}`, kind, `travellers.${index}`), me, registered, dependant);
+}
+
+/** The traveller rows as the API takes them. */
+function travellersOf(rows: HTMLElement): Record<string, string | undefined>[] {
+  return Array.from(rows.children).map((_, i) => {
+    const kind = value(`t${i}-kind`);
+    if (kind === 'registered') return { kind, nationalIdType: value(`t${i}-nationalIdType`), nationalIdNumber: value(`t${i}-nationalIdNumber`) };
+    if (kind === 'dependant') return { kind, name: value(`t${i}-name`), dateOfBirth: value(`t${i}-dateOfBirth`) };
+    return { kind };
+  });
+}
+
+/** Allow (or stop allowing) the holder of a document to list me as a traveller. */
+function showConsents(api: PassApi): void {
+  byId('consents').hidden = false;
+  const form = byId<HTMLFormElement>('consent-form');
+  const summary = byId('consent-summary');
+  fill(byId('c-id-type'), Object.fromEntries(NATIONAL_ID_TYPES.map((t) => [t, ID_TYPE_LABELS[t] ?? t])));
+  const send = async (allow: boolean) => {
+    const body = { applicant: { nationalIdType: value('c-id-type'), nationalIdNumber: value('c-id-number') }, allow };
+    const checked = ConsentBody.safeParse(body);
+    if (!checked.success) {
+      showIssues(form, issuesOf(checked.error), summary);
+      return;
+    }
+    clearIssues(form, summary);
+    try {
+      await api.call('POST', '/consents', checked.data);
+      say(allow ? `The holder of ${checked.data.applicant.nationalIdNumber} may list you as a traveller now.` : `The holder of ${checked.data.applicant.nationalIdNumber} can no longer list you.`);
+      byId<HTMLInputElement>('c-id-number').value = '';
+    } catch (error) {
+      if (error instanceof ApiError && error.issues.length) showIssues(form, error.issues, summary);
+      else summary.textContent = error instanceof ApiError ? error.message : String(error);
+    }
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void send(true);
+  });
+  byId('consent-withdraw').addEventListener('click', () => { void send(false); });
 }
 
 async function showApplication(api: PassApi, registration: Registration): Promise<void> {
@@ -152,13 +208,14 @@ async function showApplication(api: PassApi, registration: Registration): Promis
   const summary = byId('apply-summary');
   const travellers = byId('travellers');
   const addTraveller = byId<HTMLButtonElement>('add-traveller');
-  travellers.append(travellerRow(0, registration));
+  showConsents(api);
+  travellers.append(travellerRow(0, registration.name));
   addTraveller.addEventListener('click', () => {
     const n = travellers.children.length;
     if (n >= 6) return;
     travellers.append(travellerRow(n));
     addTraveller.disabled = n + 1 >= 6;
-    travellers.querySelector<HTMLInputElement>(`#t${n}-name`)?.focus();
+    travellers.querySelector<HTMLSelectElement>(`#t${n}-kind`)?.focus();
   });
   byId<HTMLSelectElement>('a-from-district').value = registration.district;
   byId<HTMLInputElement>('a-start').value = localInput(new Date());
@@ -173,11 +230,7 @@ async function showApplication(api: PassApi, registration: Registration): Promis
     void (async () => {
       const start = value('a-start');
       const body: Record<string, unknown> = {
-        travellers: Array.from(travellers.children).map((_, i) => ({
-          name: value(`t${i}-name`),
-          nationalIdType: value(`t${i}-nationalIdType`),
-          nationalIdNumber: value(`t${i}-nationalIdNumber`),
-        })),
+        travellers: travellersOf(travellers),
         from: { address: value('a-from'), district: value('a-from-district') },
         to: { address: value('a-to'), district: value('a-to-district') },
         startTime: start ? new Date(start).toISOString() : '',

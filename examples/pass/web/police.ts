@@ -1,7 +1,7 @@
 import { BrowserQRCodeReader, type IScannerControls } from '@zxing/browser';
 import { normalizePassId } from '../domain/pass-number';
 import { ApiError, PassApi } from './lib/api';
-import { REASON_LABELS } from './lib/choices';
+import { ID_TYPE_LABELS, REASON_LABELS } from './lib/choices';
 import { loadConfig } from './lib/config';
 import { byId, el, when } from './lib/dom';
 import { signIn } from './lib/shell';
@@ -14,7 +14,8 @@ interface CheckAnswer {
   checkedAt: string;
   pass?: {
     holderName: string;
-    travellers: string[];
+    holderDocument?: DocumentHint;
+    travellers: { name: string; kind: 'applicant' | 'registered' | 'dependant'; document?: DocumentHint; dateOfBirth?: string }[];
     from: { address: string; district: string };
     to: { address: string; district: string };
     validFrom: string;
@@ -22,6 +23,13 @@ interface CheckAnswer {
     vehicle?: { registration: string; kind: string };
     reason: string;
   };
+}
+
+interface DocumentHint { type: string; last: string }
+
+/** What to ask for: the document type and its last characters (the whole number is never shown). */
+function documentText(d?: DocumentHint): string {
+  return d ? `${ID_TYPE_LABELS[d.type] ?? d.type} ending ${d.last}` : '';
 }
 
 const ANSWERS: Record<CheckAnswer['result'], { word: string; text: string }> = {
@@ -140,8 +148,9 @@ function show(answer: CheckAnswer): void {
   if (answer.pass) {
     const p = answer.pass;
     details.append(
-      el('dt', {}, 'Holder'), el('dd', {}, p.holderName),
-      el('dt', {}, 'Travellers'), el('dd', {}, p.travellers.join(', ')),
+      el('dt', {}, 'Holder'), el('dd', {}, p.holderDocument ? `${p.holderName}, ${documentText(p.holderDocument)}` : p.holderName),
+      el('dt', {}, 'Travellers'), el('dd', {}, el('ul', { class: 'travellers' }, ...p.travellers.map((t) => el('li', {},
+        t.kind === 'dependant' ? `${t.name}, child without a document, born ${t.dateOfBirth} (vouched for by the holder)` : `${t.name}, ${documentText(t.document)}`)))),
       el('dt', {}, 'Route'), el('dd', {}, `${place(p.from)} → ${place(p.to)}`),
       el('dt', {}, 'Valid until'), el('dd', {}, when(p.validUntil)),
       el('dt', {}, 'Reason'), el('dd', {}, REASON_LABELS[p.reason] ?? p.reason),
