@@ -8,3 +8,4 @@ export * from './data';
 export * from './config';
 export * from './pipeline';
 export * from './stream';
+export * from './messaging';
