@@ -111,8 +111,8 @@ const DLQ_RETENTION = Duration.days(14);
  * import { WorkQueue } from 'cdk-rampart';
  *
  * const approvals = new WorkQueue(this, 'Approvals');
- * approvals.grantSendMessages(apiFunction);
- * approvals.addConsumer(worker, { batchSize: 10, maxConcurrency: 5 });
+ * approvals.grantSendMessages(producer);
+ * approvals.addConsumer(fn, { batchSize: 10, maxConcurrency: 5 });
  */
 export class WorkQueue extends Construct {
   /** The queue. */
