@@ -227,6 +227,18 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// Long fault and fuzz runs are commands of their own; the test suite keeps small seeded samples.
+project.addTask('fuzz', {
+  description: 'Fuzz every POST route of both examples with 10,000 seeded random bodies each (flags: --runs, --seed, --only pass|counter)',
+  exec: 'ts-node --swc tools/fuzz.ts',
+  receiveArgs: true,
+});
+project.addTask('faults', {
+  description: 'The long fault-injection run of the pass applications: 400 applications, 8 in flight (override with FAULT_APPLICATIONS, FAULT_CONCURRENCY, FAULT_SEED)',
+  exec: 'jest --coverage=false test/examples/pass-faults.test.ts',
+  env: { RAMPART_ENGINES: 'dynamodb-local', FAULT_LONG: '1' },
+});
+
 // The test command: everything the suite needs is built first. The package tests
 // (test/package/) read what npm would publish, so lib/ and .jsii are compiled too (about 15 s on a
 // quiet machine, next to a suite of about four minutes; jest itself runs the TypeScript sources).

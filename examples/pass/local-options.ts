@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync } from 'crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { NOTHING_PUBLISHED } from './domain/key-set';
 import type { StubDocument } from './domain/identity';
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
@@ -124,7 +124,7 @@ async function streams<T>(endpoint: string, op: string, body: unknown): Promise<
  * fresh one after the last record it handed on; the stream consumer counts exactly once, so a record
  * seen twice changes nothing.
  */
-class StreamReader {
+export class StreamReader {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly lastSequence = new Map<string, string>();
   constructor(private readonly endpoint: string, private readonly streamArn: string) {}
@@ -261,18 +261,29 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
     /* eslint-disable @typescript-eslint/no-require-imports -- the handlers are loaded after the environment is set */
     const worker = require(`./handlers/${WORKER_HANDLERS.rulesWorker}`).handler as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
     const consumer = require(`./handlers/${WORKER_HANDLERS.streamConsumer}`).handler as (e: DynamoDBStreamEvent, c: Context) => Promise<unknown>;
+    type OutboxHandler = (e: DynamoDBStreamEvent | ScheduledEvent, c: Context) => Promise<unknown>;
+    const outbox = require(`./handlers/${WORKER_HANDLERS.approvalOutbox}`).handler as OutboxHandler;
     /* eslint-enable @typescript-eslint/no-require-imports */
     const reader = new StreamReader(endpoint, created.TableDescription!.LatestStreamArn!);
     const consume = async (records: DynamoDBRecord[]) => {
       // DynamoDB Local names its own region; Lambda's records carry the table's.
       const batch = records.map((r) => ({ ...r, awsRegion: 'us-east-1', eventSource: 'aws:dynamodb' }));
+      // Both of the stream's consumers, as its two event source mappings would call them.
+      const relayed = await outbox(
+        { Records: batch }, workerContext(WORKER_HANDLERS.approvalOutbox)) as { batchItemFailures?: unknown[] } | undefined;
+      if (relayed?.batchItemFailures?.length) console.error(`[pass] approval outbox: ${relayed.batchItemFailures.length} pass(es) not queued (the sweeper queues them)`);
       const out = await consumer({ Records: batch }, workerContext(WORKER_HANDLERS.streamConsumer)) as { batchItemFailures?: unknown[] } | undefined;
       if (out?.batchItemFailures?.length) console.error(`[pass] stream consumer: ${out.batchItemFailures.length} record(s) failed`);
     };
+    // The outbox's schedule (every five minutes when deployed): once a minute here.
+    const sweep = () => outbox({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' } as ScheduledEvent, workerContext(WORKER_HANDLERS.approvalOutbox));
+    const sweeper = setInterval(() => { void sweep().catch((e) => console.error('[pass] sweeper:', e)); }, 60_000);
+    cleanups.push(async () => clearInterval(sweeper));
 
     let round: Promise<void> = Promise.resolve();
     const settle = () => {
       round = round.then(async () => {
+        await reader.poll(consume);
         await aws.drain(QUEUE, worker);
         await reader.poll(consume);
       }).catch((e) => { console.error('[pass] worker:', e); });

@@ -4,6 +4,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -94,7 +96,6 @@ export class PassApiStack extends Stack {
   /** The host name of the managed login domain, e.g. `movement-pass-1a2b3c4d-123456789012.auth.eu-west-2.amazoncognito.com`. */
   public readonly loginDomainHost: string;
   public readonly table: DataTable;
-  public readonly idempotencyTable: DataTable;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly api: TracedApi;
@@ -102,6 +103,8 @@ export class PassApiStack extends Stack {
   public readonly streamConsumer: TracedFunction;
   /** The pool's pre-token-generation trigger: staff groups go into a token only for users with TOTP MFA. */
   public readonly staffToken: TracedFunction;
+  /** Queues new pending passes (the table's stream) and re-queues stale ones (a schedule). */
+  public readonly approvalOutbox: TracedFunction;
   public readonly rules: ConfigParameter;
   /** The pass signing key (or key set): readable by the signers only. */
   public readonly signingKey: ConfigSecret;
@@ -140,11 +143,6 @@ export class PassApiStack extends Stack {
         { indexName: REVIEW_INDEX, partitionKey: { name: 'reviewPk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'reviewSk', type: dynamodb.AttributeType.STRING } },
       ],
     });
-    this.idempotencyTable = new DataTable(this, 'Idempotency', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
-    });
-
     const queueKey = new kms.Key(this, 'QueueKey', {
       enableKeyRotation: true,
       description: `Encrypts the approval queues of ${this.node.path}`,
@@ -207,9 +205,9 @@ export class PassApiStack extends Stack {
       throttle: THROTTLES.stage,
       accountConcurrency,
       routes: tracedApiRoutes(EXAMPLE, PASS_ROUTES.map((r) => {
-        const extra: Record<string, string> = r.handlerName === 'create-pass'
-          ? { [PASS_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl }
-          : r.handlerName === 'create-registration' && props.identityVerifierUrl ? { [PASS_ENV.IDENTITY_VERIFIER_URL]: props.identityVerifierUrl } : {};
+        const extra: Record<string, string> = r.handlerName === 'create-registration' && props.identityVerifierUrl
+          ? { [PASS_ENV.IDENTITY_VERIFIER_URL]: props.identityVerifierUrl }
+          : {};
         // Only a signer may read the signing key; the public routes read the public keys only. A
         // reviewer's approval also applies the rules' per-person daily cap.
         const signerConfig = r.handlerName === 'decide-pass' ? [this.signingKey, this.publicKeys, this.rules] : [this.signingKey, this.publicKeys];
@@ -234,8 +232,6 @@ export class PassApiStack extends Stack {
     this.table.grantReadItems(fn(HttpMethod.GET, '/registrations/me'));
     this.table.grantReadWriteItems(fn(HttpMethod.POST, '/consents'));
     this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
-    this.idempotencyTable.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
-    this.queue.grantSendMessages(fn(HttpMethod.POST, '/passes'));
     this.table.grantReadItems(fn(HttpMethod.GET, '/passes'));
     this.table.grantReadItems(fn(HttpMethod.GET, '/passes/{passId}'));
     this.table.grantReadItems(fn(HttpMethod.GET, '/review-queue'));
@@ -302,12 +298,50 @@ export class PassApiStack extends Stack {
       onFailure: new sources.SqsDlq(streamDlq),
     }));
 
+    // The approval queue's outbox: an application is one write of a pending pass; the stream brings
+    // each new one here to be queued, and a schedule re-queues any still pending after five minutes.
+    this.approvalOutbox = new TracedFunction(this, 'ApprovalOutbox', {
+      code: handlerCode(EXAMPLE, WORKER_HANDLERS.approvalOutbox),
+      handler: 'index.handler',
+      serviceName: 'movement-pass',
+      description: 'Queues new pending passes from the table stream; re-queues stale pending passes on a schedule',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      accountConcurrency,
+      environment: { ...tableEnv, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl },
+      synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping (failed batches are retried, then sent to its on-failure queue) and by an EventBridge schedule, whose next run sweeps whatever one run missed.',
+    });
+    this.table.grantStreamRead(this.approvalOutbox.function);
+    this.table.grantQueryIndex(this.approvalOutbox.function, REVIEW_INDEX);
+    this.queue.grantSendMessages(this.approvalOutbox.function);
+    this.approvalOutbox.function.addEventSource(new sources.DynamoEventSource(this.table.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      onFailure: new sources.SqsDlq(streamDlq),
+      filters: [lambda.FilterCriteria.filter({
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { sk: { S: lambda.FilterRule.isEqual('PASS') }, status: { S: lambda.FilterRule.isEqual('pending') } } },
+      })],
+    }));
+    // A sweep EventBridge could not deliver goes to the stream failures queue (its KMS key lets
+    // EventBridge write there); the next sweep, five minutes later, covers the same passes anyway.
+    new events.Rule(this, 'SweepStalePending', {
+      description: 'Re-queues passes still pending after five minutes',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(this.approvalOutbox.function, { retryAttempts: 2, deadLetterQueue: streamDlq })],
+    });
+    queueKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
+
     const esm = this.rulesWorker.function.node.findAll().find((c) => c instanceof lambda.CfnEventSourceMapping)!;
     Compliance.acknowledge(esm, 'Serverless-LambdaEventSourceMappingDestination',
       'An SQS event source mapping has no on-failure destination: a message that keeps failing returns to the approval queue, whose redrive policy moves it to the dead-letter queue after 5 receives.');
     const kmsReason = (what: string) => `CDK's standard KMS grant for ${what}: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on that one key only, which the service calls on the function's behalf.`;
     for (const [policy, what] of [
-      [this.api.tracedFunctions['POST /passes'].grantsPolicy, 'sending to the KMS-encrypted approval queue'],
+      [this.approvalOutbox.grantsPolicy, 'sending to the KMS-encrypted approval queue'],
       [this.streamConsumer.grantsPolicy, 'writing to the archive\'s KMS-encrypted Kinesis stream'],
     ] as const) {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) Compliance.acknowledge(policy!, `AwsSolutions-IAM5[Action::${action}]`, kmsReason(what));

@@ -71,7 +71,8 @@ export const PASS_ROUTES: ExampleRoute[] = [
 ];
 
 /**
- * Handlers that are not API routes: the rules worker (SQS), the stream consumer (DynamoDB stream)
- * and the user pool's pre-token-generation trigger (staff groups only with MFA).
+ * Handlers that are not API routes: the rules worker (SQS), the stream consumer (DynamoDB stream),
+ * the user pool's pre-token-generation trigger (staff groups only with MFA) and the approval outbox
+ * (the table's stream and a schedule).
  */
-export const WORKER_HANDLERS = { rulesWorker: 'rules-worker', streamConsumer: 'stream-consumer', staffToken: 'staff-token' } as const;
+export const WORKER_HANDLERS = { rulesWorker: 'rules-worker', streamConsumer: 'stream-consumer', staffToken: 'staff-token', approvalOutbox: 'approval-outbox' } as const;

@@ -1,6 +1,5 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import * as fc from 'fast-check';
-import { application, CITIZEN, POLICE, registration, REVIEWER, ADMIN, routeGroups, startPassRig, type PassRig, type Persona } from './pass-support';
+import { fuzzPassRoute, itemCount as countItems, passCases } from './fuzz-support';
+import { application, CITIZEN, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 
@@ -23,88 +22,21 @@ afterAll(async () => {
   await rig?.destroy();
 });
 
-async function itemCount(): Promise<number> {
-  let n = 0;
-  let start: Record<string, any> | undefined;
-  do {
-    const page = await rig.table.client.send(new ScanCommand({ TableName: rig.table.tableName, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }));
-    n += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return n;
-}
+const cases = passCases(() => passId);
+/** The suite's seeded sample per route; `npx projen fuzz` runs 10,000 per route (tools/fuzz.ts). */
+const RUNS = 150;
+const SEED = 14;
+const itemCount = () => countItems(rig);
 
-const INJECTIONS = ["' OR '1'='1' --", '<script>alert(1)</script>', '${jndi:ldap://example.invalid/a}', '../../../../etc/passwd', '\u0000\u0007', '{"$ne":null}', 'a'.repeat(5000), '𝕏🚀 ZWJ\u200d'];
-const junkString = fc.oneof(fc.string(), fc.constantFrom(...INJECTIONS), fc.string({ unit: 'grapheme', maxLength: 300 }));
-const junkValue = fc.oneof(
-  junkString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null),
-  fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 3 }),
-);
-
-/** A near-valid body: each field kept, dropped or replaced by junk; sometimes an unknown field. */
-function nearValid(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
-  const field = (v: unknown) => fc.oneof(
-    { weight: 3, arbitrary: fc.constant(v) },
-    { weight: 1, arbitrary: junkValue },
-    { weight: 1, arbitrary: fc.constant(undefined) },
-  );
-  const fields = Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, field(v)]));
-  return fc.tuple(fc.record(fields), fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), junkValue)))
-    .map(([body, extra]) => (extra && !(extra[0] in body) ? { ...body, [extra[0]]: extra[1] } : body));
-}
-
-/** A raw request body: junk JSON text, any JSON value, or a near-valid object. */
-function bodies(valid: Record<string, unknown>): fc.Arbitrary<string | undefined> {
-  return fc.oneof(
-    fc.string().map((s) => s),
-    fc.constantFrom('{', '{"a":', '[1,2', 'null', '"x"', '{}', '[]', 'true', '1e309', '{"__proto__":{"admin":true}}'),
-    fc.jsonValue().map((v) => JSON.stringify(v)),
-    { weight: 4, arbitrary: nearValid(valid).map((v) => JSON.stringify(v)) },
-    fc.constant(undefined),
-  );
-}
-
-const personas = (main: Persona) => fc.oneof(
-  { weight: 5, arbitrary: fc.constant<Persona | undefined>(main) },
-  { weight: 1, arbitrary: fc.constant<Persona | undefined>(undefined) },
-);
-
-interface FuzzCase {
-  name: string;
-  handler: string;
-  resource: string;
-  valid: () => Record<string, unknown>;
-  as: Persona;
-  params?: () => Record<string, string>;
-}
-
-const cases: FuzzCase[] = [
-  { name: 'POST /registrations', handler: 'create-registration', resource: '/registrations', valid: () => registration({ nationalIdNumber: 'FZ000001' }), as: { sub: 'fuzz-user', name: 'Fuzz' } },
-  { name: 'POST /passes', handler: 'create-pass', resource: '/passes', valid: () => application(), as: CITIZEN },
-  { name: 'POST /passes/{passId}/decision', handler: 'decide-pass', resource: '/passes/{passId}/decision', valid: () => ({ decision: 'approve', reason: 'Looks fine' }), as: REVIEWER, params: () => ({ passId }) },
-  { name: 'POST /passes/{passId}/revoke', handler: 'revoke-pass', resource: '/passes/{passId}/revoke', valid: () => ({ reason: 'Reported lost' }), as: ADMIN, params: () => ({ passId }) },
-  { name: 'POST /verify', handler: 'verify', resource: '/verify', valid: () => ({ passNumber: passId, checkpoint: 'Gate 3', latitude: 1, longitude: 2 }), as: POLICE },
-];
-
-describe.each(cases)('$name under random bodies', ({ handler, resource, valid, as, params }) => {
-  test('600 random bodies: never a 5xx; every refusal (4xx) leaves the table unchanged', async () => {
-    const statuses = new Map<number, number>();
-    await fc.assert(fc.asyncProperty(bodies(valid()), personas(as), fc.boolean(), async (rawBody, caller, withParams) => {
-      const before = await itemCount();
-      const res = await rig.call(handler, {
-        method: 'POST', resource, as: caller, rawBody, params: params && withParams ? params() : (params ? { passId: 'junk id!' } : undefined),
-      });
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      expect(res.status).toBeGreaterThanOrEqual(200);
-      expect(res.status).toBeLessThan(500);
-      if (res.status >= 400) {
-        expect(await itemCount()).toBe(before);
-        expect(res.body.requestId).toEqual(expect.any(String));
-      }
-    }), { numRuns: 600 });
-    console.log(`${handler}: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+describe.each(cases)('$name under random bodies', (c) => {
+  test(`${RUNS} seeded random bodies: never a 5xx; every refusal (4xx) is JSON with a request id and leaves the table unchanged`, async () => {
+    const report = await fuzzPassRoute(rig, c, RUNS, SEED);
+    console.log(`${c.handler}: statuses ${JSON.stringify(report.statuses)}`);
+    expect(report.serverErrors).toBe(0);
+    expect(report.writesOnRefusal).toBe(0);
+    expect(report.malformedAnswers).toBe(0);
     // The generator reaches the validators (400) and beyond them.
-    expect(statuses.get(400)).toBeGreaterThan(50);
+    expect(report.statuses[400]).toBeGreaterThan(RUNS / 10);
   });
 });
 

@@ -1,5 +1,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { application, CITIZEN, type Persona, CITIZEN_2, DLQ, evidenceOf, generatedSigningSecret, POLICE, QUEUE, registration, REVIEWER, REVIEWER_2, ADMIN, routeGroups, startPassRig, type PassRig } from './pass-support';
+import { approvalQueue } from '../../examples/pass/domain/clients';
+import { storeFromEnv } from '../../examples/pass/domain/http';
+import { sweepStalePending } from '../../examples/pass/domain/outbox';
 import { base32Decode, base32Encode, base32ToNumber, PASS_QR } from '../../examples/pass/domain/pass-number';
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 import { signingKeyFrom, signPass } from '../../examples/pass/domain/signing';
@@ -286,22 +289,29 @@ describe('applications and the rules worker', () => {
     await drain();
   });
 
-  test('when the queue refuses the application: 503 with Retry-After, and nothing is stored', async () => {
-    await holderOf('DOWN0001');
+  test('when the queue refuses: the application is still accepted (202, stored pending), and the sweeper queues it once the queue takes it', async () => {
+    const holder = await holderOf('DOWN0001');
     const passesBefore = await passCount();
     rig.aws.refuseSends = true;
+    let passId: string;
     try {
-      const res = await apply(application({ travellers: [{ name: 'Ada Citizen', nationalIdType: 'national-id', nationalIdNumber: 'DOWN0001' }] }));
-      expect(res.status).toBe(503);
-      expect(res.headers['Retry-After']).toBe('5');
-      expect(res.body.message).toMatch(/nothing was stored/);
+      const res = await apply(application(), holder);
+      expect(res.status).toBe(202);
+      passId = res.body.passId;
+      // The outbox's send is refused: nothing reaches the queue.
+      await rig.aws.drain(QUEUE, worker());
+      expect((await rig.call('get-pass', { method: 'GET', resource: '/passes/{passId}', as: holder, params: { passId } })).body.status).toBe('pending');
     } finally {
       rig.aws.refuseSends = false;
     }
-    // No pass; the day's application count given back (its counter item stays, at 0).
-    expect(await passCount()).toBe(passesBefore);
-    expect(await appliedToday(await holderOf('DOWN0001'))).toBe(0);
+    expect(await passCount()).toBe(passesBefore + 1);
+    // The scheduled sweep, five minutes later, queues what is still pending; the worker decides it.
+    expect(await sweepStalePending(storeFromEnv(), approvalQueue(), new Date())).toBe(0);
+    expect(await sweepStalePending(storeFromEnv(), approvalQueue(), new Date(Date.now() + 6 * 60_000))).toBeGreaterThanOrEqual(1);
+    await rig.aws.drain(QUEUE, worker());
+    expect((await rig.call('get-pass', { method: 'GET', resource: '/passes/{passId}', as: holder, params: { passId } })).body.status).toBe('approved');
   });
+
 
   test('citizens see only their own passes: GET /passes lists them newest first; another user\'s pass is 404, not 403', async () => {
     for (const hours of [30, 40]) await apply(application({ startTime: new Date(Date.now() + hours * 3600_000).toISOString() }));

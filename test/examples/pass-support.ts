@@ -5,6 +5,7 @@ import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import { NOTHING_PUBLISHED } from '../../examples/pass/domain/key-set';
 import type { StubDocument } from '../../examples/pass/domain/identity';
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
+import { StreamReader } from '../../examples/pass/local-options';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { LocalAws } from '../../examples/shared/local/local-aws';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
@@ -113,6 +114,7 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
       { name: 'byOwner', partitionKey: 'ownerPk', sortKey: 'ownerSk' },
       { name: 'reviewQueue', partitionKey: 'reviewPk', sortKey: 'reviewSk' },
     ],
+    stream: true,
   });
   const idempotency = await createTestTable({ prefix: `${prefix}-idem`, partitionKey: 'id' });
   const aws = await LocalAws.start();
@@ -136,6 +138,32 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
     POWERTOOLS_SERVICE_NAME: 'pass',
     POWERTOOLS_METRICS_NAMESPACE: 'pass',
   });
+
+  // The approval outbox reads the table's stream: before anything is delivered from a queue, the
+  // stream's new records go through it, as its event source mapping does within a second in AWS.
+  const reader = new StreamReader(process.env.DYNAMODB_ENDPOINT!, table.streamArn!);
+  const relayOnce = async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const outbox = require('../../examples/pass/handlers/approval-outbox').handler as (e: unknown, c: Context) => Promise<unknown>;
+    await reader.poll(async (records) => { await outbox({ Records: records }, context); });
+  };
+  // One reader, one poll at a time (as one shard has one consumer); callers arriving while a poll
+  // runs share the next one.
+  let running: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  const relay = (): Promise<void> => {
+    next ??= running.then(() => {
+      next = undefined;
+      running = relayOnce();
+      return running;
+    });
+    return next;
+  };
+  const deliver = aws.deliver.bind(aws);
+  aws.deliver = async (name, h, options) => {
+    await relay();
+    return deliver(name, h, options);
+  };
 
   const loaded = new Map<string, Handler>();
   const handler = (name: string): Handler => {
@@ -186,6 +214,7 @@ export async function startPassRig(prefix: string, requiredGroups: Record<string
     handler,
     call: async (name, request) => {
       const res = await handler(name)(proxyEvent(request), context);
+      if (name === 'create-pass') await relay();
       let body: unknown;
       try {
         body = JSON.parse(res.body);

@@ -3,10 +3,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, sdkClientConfig } from '../../examples/shared/handler-kit';
+import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, SDK_LIMITS_ENV, sdkClientConfig } from '../../examples/shared/handler-kit';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
 import { FaultProxy } from '../support/fault-proxy';
+import { deployedSdkLimits, LIFTED } from '../support/sdk-limits';
 
 /**
  * The handler kit under a failing DynamoDB (DynamoDB Local behind a TCP proxy that refuses,
@@ -47,7 +48,10 @@ async function timed(body: unknown) {
   return { ...res, ms: Date.now() - t0, json: JSON.parse(res.body) };
 }
 
+let restoreLimits: () => void;
+
 beforeAll(async () => {
+  restoreLimits = deployedSdkLimits();
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   table = await createTestTable({ prefix: 'handler-kit-faults', partitionKey: 'id' });
   engineEndpoint = process.env.DYNAMODB_ENDPOINT!;
@@ -65,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  restoreLimits?.();
   process.env.DYNAMODB_ENDPOINT = engineEndpoint;
   await proxy?.stop();
   await table?.destroy();
@@ -89,6 +94,8 @@ describe('handler kit under a failing DynamoDB', () => {
       throwOnRequestTimeout: true,
     });
     expect(SDK_LIMITS.requestBudgetMs).toBeLessThan(BOUND_MS);
+    // The suite's lifted limits name the same variables (test/support/sdk-limits.ts).
+    expect(Object.keys(LIFTED).sort()).toEqual([SDK_LIMITS_ENV.connectionTimeoutMs, SDK_LIMITS_ENV.requestBudgetMs, SDK_LIMITS_ENV.requestTimeoutMs].sort());
   });
 
   test('healthy: 201 through the proxy', async () => {

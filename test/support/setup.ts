@@ -1,3 +1,4 @@
+import { LIFTED } from './sdk-limits';
 import { assetHashSerializer } from './snapshot-serializer';
 
 // aws-cdk-lib's CloudFormation schema check costs seconds per synth: unit tests skip it,
@@ -5,3 +6,8 @@ import { assetHashSerializer } from './snapshot-serializer';
 process.env.CDK_VALIDATION = 'false';
 
 expect.addSnapshotSerializer(assetHashSerializer);
+
+// The handlers' SDK time limits are the subject of the fault tests only (they put the deployed
+// ones back with deployedSdkLimits()); elsewhere many files run at once on a small machine, where
+// a cold first call can outlast them without any fault.
+for (const [k, v] of Object.entries(LIFTED)) process.env[k] ??= v;

@@ -19,7 +19,8 @@
  *
  * Indexes: `byOwner` (`ownerPk` = `OWNER#<sub>`, `ownerSk` = `<createdAt>#<passId>`) lists a
  * citizen's passes; `reviewQueue` (`reviewPk` = `REVIEW#<shard>`, `reviewSk` = `<createdAt>#<passId>`)
- * is sparse: only passes waiting for a reviewer carry its keys.
+ * is sparse: only passes waiting for a reviewer carry its keys, and passes still waiting for the
+ * rules carry them under `PENDING#<shard>` (read by the outbox's sweeper, see outbox.ts).
  */
 export interface Key {
   readonly pk: string;
@@ -44,4 +45,5 @@ export const keys = {
   check: (day: string, shard: number, at: string, checkId: string): Key => ({ pk: `CHECK#${day}#${shard}`, sk: `${at}#${checkId}` }),
   ownerPk: (sub: string): string => `OWNER#${sub}`,
   reviewPk: (shard: number): string => `REVIEW#${shard}`,
+  pendingPk: (shard: number): string => `PENDING#${shard}`,
 };

@@ -1,13 +1,16 @@
 import { randomUUID } from 'crypto';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { allowsListing } from './consent';
-import { cancellationCodes, Caller, isConditionFailure, PassStore, ServiceUnavailableError } from './http';
+import { cancellationCodes, Caller, isConditionFailure, PassStore } from './http';
 import { dayOf, newPassId, shardOf } from './ids';
 import { keys } from './keys';
 import { PassApplication, PassItem, StoredTraveller, TravellerInput } from './model';
+import { newRequestToken, passIdFor, requestHashOf } from './outbox';
 import { ownerOf, registrationOf, RegistrationView } from './registration';
-import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
+import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
 import { BadRequestError, ConflictError, ForbiddenError, logger, NotFoundError, UnprocessableError } from '../../shared/handler-kit';
 
@@ -24,8 +27,8 @@ export interface ApprovalMessage {
 
 /** What the citizen sees of a pass (no keys, no other bookkeeping). */
 export function passView(item: Record<string, unknown>): PassItem {
-  const { pk, sk, ownerPk, ownerSk, reviewPk, reviewSk, ...rest } = item;
-  void pk; void sk; void ownerPk; void ownerSk; void reviewPk; void reviewSk;
+  const { pk, sk, ownerPk, ownerSk, reviewPk, reviewSk, requestToken, requestHash, ...rest } = item;
+  void pk; void sk; void ownerPk; void ownerSk; void reviewPk; void reviewSk; void requestToken; void requestHash;
   return rest as unknown as PassItem;
 }
 
@@ -63,20 +66,29 @@ export async function resolveTravellers(
 }
 
 /**
- * A new application: stored as `pending` and queued for the rules worker. The applicant must be
- * registered (their name is the holder's), and every traveller resolved (`resolveTravellers`). The
- * pass and the applicant's count of applications that day go in one transaction, the count only
- * below `ACCOUNT_DAILY_APPLICATIONS`: one account cannot flood the queue or a district's quota.
- * If the queue refuses the message, the pass is deleted and the count given back, and the caller
- * gets 503 with Retry-After: nothing half-done is left behind.
+ * A new application: one transaction of a `pending` pass and the applicant's count of
+ * applications that day (only below `ACCOUNT_DAILY_APPLICATIONS`: one account cannot flood the
+ * queue or a district's quota), and nothing else: the table's stream queues the pass for the rules
+ * worker and a sweeper re-queues any left pending (see outbox.ts). The applicant must be registered
+ * (their name is the holder's), and every traveller resolved (`resolveTravellers`).
+ *
+ * With an `idempotencyKey`, the pass number is derived from the caller and the key, so the stored
+ * pass is itself the idempotency record: a retry of the same application (after a lost answer, a
+ * 503, a timeout) finds it and answers it, whatever happened to the first attempt; the same key
+ * with another application answers 422. The write carries a token of this invocation, so the SDK
+ * retrying its own write (the first reached DynamoDB, its answer did not) reads as the success it
+ * is, not as a conflict.
  */
 export async function applyForPass(
-  store: PassStore, queue: ApprovalQueue, caller: Caller, body: PassApplication, now = new Date(),
+  store: PassStore, caller: Caller, body: PassApplication, options: { idempotencyKey?: string; now?: Date } = {},
 ): Promise<PassItem> {
+  const now = options.now ?? new Date();
   const registration = await registrationOf(store, caller.sub);
   if (!registration) throw new ConflictError('Register first: POST /registrations');
   const travellers = await resolveTravellers(store, caller, registration, body.travellers);
-  const passId = newPassId();
+  const passId = options.idempotencyKey ? passIdFor(caller.sub, options.idempotencyKey) : newPassId();
+  const requestToken = newRequestToken();
+  const requestHash = requestHashOf(body);
   const createdAt = now.toISOString();
   const start = new Date(body.startTime);
   const item: PassItem = {
@@ -102,9 +114,20 @@ export async function applyForPass(
       {
         Put: {
           TableName: store.tableName,
-          Item: { ...keys.pass(passId), ...item, ownerPk: keys.ownerPk(caller.sub), ownerSk: `${createdAt}#${passId}` },
-          // Never overwrites: a (vanishingly unlikely) repeated pass number fails instead.
+          Item: {
+            ...keys.pass(passId),
+            ...item,
+            ownerPk: keys.ownerPk(caller.sub),
+            ownerSk: `${createdAt}#${passId}`,
+            // Pending: found by the outbox's sweeper until a decision removes these keys.
+            reviewPk: keys.pendingPk(shardOf(passId, PENDING_SHARDS)),
+            reviewSk: `${createdAt}#${passId}`,
+            requestToken,
+            requestHash,
+          },
+          // Never overwrites: a retry (or a repeated pass number) finds the stored pass instead.
           ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       {
@@ -119,13 +142,32 @@ export async function applyForPass(
       },
     ],
   });
+
+  /** The pass number is taken: our own earlier write (an SDK retry, a client retry with the key), or not. */
+  const storedAnswer = async (error: unknown): Promise<PassItem> => {
+    const raw = (error as { CancellationReasons?: { Item?: Record<string, AttributeValue> }[] }).CancellationReasons?.[0]?.Item;
+    // Engines without ReturnValuesOnConditionCheckFailure: read what is stored instead.
+    const stored = raw
+      ? unmarshall(raw)
+      : (await store.client.send(new GetCommand({ TableName: store.tableName, Key: keys.pass(passId), ConsistentRead: true }))).Item;
+    // Our own write, retried by the SDK after its answer was lost.
+    if (stored?.requestToken === requestToken) return passView(stored);
+    if (options.idempotencyKey && stored?.ownerSub === caller.sub) {
+      if (stored.requestHash !== requestHash) throw new UnprocessableError('This Idempotency-Key was used with a different application');
+      return passView(stored);
+    }
+    logger.error('A new pass number is taken', { passId });
+    throw new ConflictError('Please try again');
+  };
+
   // The same account applying twice at once collides on its counter (TransactionConflict): try again.
   for (let attempt = 1; ; attempt++) {
     try {
       await store.client.send(transaction);
-      break;
+      return item;
     } catch (error) {
       const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') return storedAnswer(error);
       if (codes?.[1] === 'ConditionalCheckFailed') {
         throw new UnprocessableError(`You have made ${ACCOUNT_DAILY_APPLICATIONS} applications today, the most one account may make; nothing was stored, apply again tomorrow`);
       }
@@ -133,19 +175,6 @@ export async function applyForPass(
       await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
     }
   }
-  try {
-    await queue.client.send(new SendMessageCommand({ QueueUrl: queue.queueUrl, MessageBody: JSON.stringify({ passId } satisfies ApprovalMessage) }));
-  } catch (error) {
-    logger.error('The approval queue refused the application; removing it', { passId, error: error as Error });
-    await store.client.send(new TransactWriteCommand({
-      TransactItems: [
-        { Delete: { TableName: store.tableName, Key: keys.pass(passId), ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending' } } },
-        { Update: { TableName: store.tableName, Key: counter, UpdateExpression: 'ADD #c :minus', ExpressionAttributeNames: { '#c': 'count' }, ExpressionAttributeValues: { ':minus': -1 } } },
-      ],
-    }));
-    throw new ServiceUnavailableError('Applications cannot be queued right now; nothing was stored, please try again');
-  }
-  return item;
 }
 
 /** The pass as stored, or undefined. */

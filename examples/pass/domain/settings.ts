@@ -30,6 +30,8 @@ export const OWNER_INDEX = 'byOwner';
 /** The sparse index of passes waiting for a reviewer, sharded: partition `REVIEW#<0..n>`. */
 export const REVIEW_INDEX = 'reviewQueue';
 
+/** Partitions pending passes are spread over in the sparse index (written on apply, read by the sweeper). */
+export const PENDING_SHARDS = 8;
 /** Partitions the review queue is spread over (written by the worker, read in parallel). */
 export const REVIEW_SHARDS = 8;
 /** Partitions each day's statistics counters are spread over (summed on read). */

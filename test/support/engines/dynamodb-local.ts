@@ -120,11 +120,15 @@ export interface TestTableOptions {
   readonly sortKey?: string;
   /** @default - none */
   readonly globalSecondaryIndexes?: { name: string; partitionKey: string; sortKey?: string }[];
+  /** A stream of new and old images. @default false */
+  readonly stream?: boolean;
 }
 
 export interface TestTable {
   readonly tableName: string;
   readonly client: DynamoDBClient;
+  /** The table's stream, when asked for. */
+  readonly streamArn?: string;
   /** Delete the table and close the client (call in `afterAll`). */
   destroy(): Promise<void>;
 }
@@ -156,16 +160,18 @@ export async function createTestTable(options: TestTableOptions): Promise<TestTa
     };
   });
   const attributes: AttributeDefinition[] = [...names].map((n) => ({ AttributeName: n, AttributeType: 'S' }));
-  await client.send(new CreateTableCommand({
+  const created = await client.send(new CreateTableCommand({
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     KeySchema: keySchema,
     AttributeDefinitions: attributes,
     GlobalSecondaryIndexes: gsis.length > 0 ? gsis : undefined,
+    StreamSpecification: options.stream ? { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } : undefined,
   }));
   return {
     tableName,
     client,
+    streamArn: created.TableDescription?.LatestStreamArn,
     destroy: async () => {
       try {
         await client.send(new DeleteTableCommand({ TableName: tableName }));

@@ -1,0 +1,120 @@
+/**
+ * The long fuzz run: at least 10,000 seeded random bodies per POST route of both examples against
+ * DynamoDB Local (started here), each answer checked: no 5xx, and a refusal (4xx) writes nothing.
+ * Prints the counts per route and exits 1 on any violation.
+ *
+ *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter]
+ */
+import { randomUUID } from 'crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import * as fc from 'fast-check';
+import { lambdaContext } from '../examples/shared/local/lambda-context';
+import { bodies, fuzzPassRoute, passCases, type FuzzReport } from '../test/examples/fuzz-support';
+import { application, CITIZEN, registration, routeGroups, startPassRig } from '../test/examples/pass-support';
+import { createTestTable, engine as dynamoDbLocal } from '../test/support/engines/dynamodb-local';
+import { LIFTED } from '../test/support/sdk-limits';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const RUNS = Number(arg('runs', '10000'));
+const SEED = Number(arg('seed', '14'));
+const ONLY = arg('only', 'all');
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+async function fuzzPass(): Promise<FuzzReport[]> {
+  const rig = await startPassRig('fuzz-pass', routeGroups());
+  try {
+    if ((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status !== 201) throw new Error('setup: registration failed');
+    const passId = (await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application() })).body.passId as string;
+    const reports: FuzzReport[] = [];
+    for (const c of passCases(() => passId)) {
+      const t0 = Date.now();
+      const report = await fuzzPassRoute(rig, c, RUNS, SEED);
+      console.log(`${report.route}: ${report.runs} bodies in ${((Date.now() - t0) / 1000).toFixed(0)} s; statuses ${JSON.stringify(report.statuses)}`);
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    await rig.destroy();
+  }
+}
+
+async function fuzzCounter(): Promise<FuzzReport[]> {
+  const table = await createTestTable({ prefix: 'fuzz-counter', partitionKey: 'pk' });
+  const idempotency = await createTestTable({ prefix: 'fuzz-counter-idem', partitionKey: 'id' });
+  Object.assign(process.env, { COUNTER_TABLE: table.tableName, COUNTER_IDEMPOTENCY_TABLE: idempotency.tableName, COUNTER_START: String(RUNS * 2) });
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const decrement = require('../examples/counter/handlers/decrement').handler as Handler;
+    const value = async () => (await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: 'cameras' } }, ConsistentRead: true }))).Item?.value?.N;
+    const statuses: Record<number, number> = {};
+    let serverErrors = 0;
+    let writesOnRefusal = 0;
+    let malformedAnswers = 0;
+    const key = fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.uuid()), { nil: undefined });
+    const t0 = Date.now();
+    await fc.assert(fc.asyncProperty(bodies({}), key, async (rawBody, idempotencyKey) => {
+      const before = await value();
+      const res = await decrement({
+        httpMethod: 'POST',
+        resource: '/decrement',
+        path: '/decrement',
+        headers: { 'content-type': 'application/json', ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }) },
+        multiValueHeaders: {},
+        queryStringParameters: null,
+        multiValueQueryStringParameters: null,
+        pathParameters: null,
+        stageVariables: null,
+        isBase64Encoded: false,
+        body: rawBody ?? null,
+        requestContext: { requestId: `fuzz-${randomUUID()}`, identity: { sourceIp: '203.0.113.9' } } as any,
+      }, lambdaContext({ functionName: 'decrement', requestId: randomUUID(), timeoutMs: 10_000 }));
+      statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+      if (res.statusCode >= 500) serverErrors++;
+      if (res.statusCode >= 400 && res.statusCode < 500) {
+        if ((await value()) !== before) writesOnRefusal++;
+        try {
+          if (typeof JSON.parse(res.body).requestId !== 'string') malformedAnswers++;
+        } catch {
+          malformedAnswers++;
+        }
+      }
+    }), { numRuns: RUNS, seed: SEED });
+    const report = { route: 'POST /decrement (counter)', runs: RUNS, statuses, serverErrors, writesOnRefusal, malformedAnswers };
+    console.log(`${report.route}: ${RUNS} bodies in ${((Date.now() - t0) / 1000).toFixed(0)} s; statuses ${JSON.stringify(statuses)}`);
+    return [report];
+  } finally {
+    await table.destroy();
+    await idempotency.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = await dynamoDbLocal.start();
+  // One request at a time, but on a shared machine: the SDK time limits are not what is fuzzed.
+  Object.assign(process.env, started.env, LIFTED, { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_SERVICE_NAME: 'fuzz', POWERTOOLS_METRICS_NAMESPACE: 'fuzz', POWERTOOLS_DEV: 'true' });
+  let reports: FuzzReport[] = [];
+  try {
+    if (ONLY === 'all' || ONLY === 'counter') reports = reports.concat(await fuzzCounter());
+    if (ONLY === 'all' || ONLY === 'pass') reports = reports.concat(await fuzzPass());
+  } finally {
+    await started.stop();
+  }
+  console.log(`\nfuzz (seed ${SEED}, ${RUNS} bodies per route):`);
+  console.log('| route | bodies | 5xx | writes on refusal | refusals without JSON request id | statuses |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of reports) console.log(`| ${r.route} | ${r.runs} | ${r.serverErrors} | ${r.writesOnRefusal} | ${r.malformedAnswers} | ${JSON.stringify(r.statuses)} |`);
+  const bad = reports.filter((r) => r.serverErrors + r.writesOnRefusal + r.malformedAnswers > 0);
+  console.log(bad.length === 0 ? `${reports.length} passed, 0 failed` : `${reports.length - bad.length} passed, ${bad.length} failed`);
+  process.exit(bad.length === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
