@@ -28,7 +28,8 @@ const APPLICATIONS = Number(process.env.FAULT_APPLICATIONS ?? (LONG ? 400 : 24))
 const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY ?? (LONG ? 8 : 4));
 const SEED = Number(process.env.FAULT_SEED ?? 14);
 const BOUND_MS = 3_000;
-const MAX_ATTEMPTS = 40;
+// A client keeps retrying a 5xx (it always gets through in a healthy gap); the cap only stops a broken run.
+const MAX_ATTEMPTS = 500;
 
 let rig: PassRig;
 let proxy: FaultProxy;
