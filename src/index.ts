@@ -9,3 +9,4 @@ export * from './config';
 export * from './pipeline';
 export * from './stream';
 export * from './messaging';
+export * from './network';
