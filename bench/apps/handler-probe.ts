@@ -3,14 +3,15 @@
  *   cold: require + first invocation (run in a fresh process per sample)
  *   warm: after one unrecorded call, `count` invocations with `concurrency` in flight; per-call
  *         latency and this process's CPU time (user + system) per request.
- * BENCH_PROBE = JSON { bundle, request, mode, count, concurrency }; the handler's environment
- * (tables, DynamoDB endpoint) comes from the parent.
+ * BENCH_PROBE = JSON { bundle, request, mode, count, concurrency, offset }; the handler's
+ * environment (tables, DynamoDB endpoint) comes from the parent. `offset` is how many invocations
+ * of this handler earlier probes made (`{{index}}` counts on from it).
  */
 import * as fs from 'fs';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { proxyEventFor, SampleRequest, withSeq } from '../handlers/samples';
 
-interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number }
+interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number; offset?: number }
 
 const context = (id: string) => lambdaContext({ functionName: 'bench', requestId: id, memoryMb: 512, timeoutMs: 10_000 });
 
@@ -22,7 +23,12 @@ async function main(): Promise<void> {
   const call = async (handler: any) => {
     const id = `bench-${process.pid}-${n++}`;
     const seq = `P${process.pid}X${n}`;
-    const res = await handler(proxyEventFor(withSeq(p.request, seq), id), context(id));
+    const request = withSeq(p.request, seq, (p.offset ?? 0) + n - 1);
+    if (request.registerPerCall) {
+      const { env, entry, keep } = request.registerPerCall;
+      process.env[env] = JSON.stringify([...JSON.parse(process.env[env] ?? '[]') as unknown[], entry].slice(-keep));
+    }
+    const res = await handler(proxyEventFor(request, id), context(id));
     // SQS and stream handlers answer a partial-batch response: no failures is a 200.
     if (res && res.statusCode === undefined) return Array.isArray(res.batchItemFailures) && res.batchItemFailures.length > 0 ? 500 : 200;
     return res?.statusCode as number;

@@ -3,8 +3,11 @@
  * valid request. `prepare` starts the pass system's local run (`startPassLocal`: its table with
  * both indexes and its stream, the idempotency table, `LocalAws` for the approval queue, the rules
  * parameter and the signing key) on the section's DynamoDB Local, and seeds through its API what
- * the requests refer to: Ada's registration, an approved pass (its QR code for police), a pass
- * waiting for a reviewer, a pending one for the rules worker, an approved one to revoke. The probes
+ * the requests refer to: Ada's registration (her document from the local identity register), an
+ * approved pass (its QR code for police), a pass waiting for a reviewer, a pending one for the
+ * rules worker, an approved one to revoke, and the accounts `create-pass` applies from (one
+ * account may make at most `ACCOUNT_DAILY_APPLICATIONS` a day, so the calls go round-robin over
+ * enough of them). The probes
  * then run the bundles in their own processes against the same engines.
  *
  * Handlers that change one item's state (decide, revoke, the rules worker on one pass) do the real
@@ -13,10 +16,13 @@
  */
 import { spawn } from 'child_process';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { HandlerSamples, SampleRequest } from './samples';
-import { PASS_ENV } from '../../examples/pass/domain/settings';
-import { LOCAL_PERSONAS, startPassLocal } from '../../examples/pass/local-options';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { proxyEventFor, type HandlerSamples, type SampleRequest } from './samples';
+import { ACCOUNT_DAILY_APPLICATIONS, PASS_ENV } from '../../examples/pass/domain/settings';
+import { LOCAL_DOCUMENTS, LOCAL_PERSONAS, startPassLocal } from '../../examples/pass/local-options';
 import { PASS_ROUTES } from '../../examples/pass/routes';
+import { applicationBody, registrationRequest } from '../../examples/pass/sample-requests';
+import { lambdaContext } from '../../examples/shared/local/lambda-context';
 
 const persona = (role: string) => LOCAL_PERSONAS.find((p) => p.role === role)!;
 const claimsOf = (role: string, groups: string) => {
@@ -31,14 +37,11 @@ const ADMIN = claimsOf('admin', 'admin');
 /** Each route's required groups, as the stack gives them to its function. */
 const groupsOf = (handlerName: string) => ({ RAMPART_REQUIRED_GROUPS: (PASS_ROUTES.find((r) => r.handlerName === handlerName)?.requiredGroups ?? []).join(',') });
 
-const application = (reason: string, traveller: string, startsIn = -60_000) => ({
-  travellers: [{ name: 'Ada Citizen', nationalIdType: 'passport', nationalIdNumber: traveller }],
-  from: { address: '1 High Street', district: 'north' },
-  to: { address: 'General Hospital, Ward 4', district: 'central' },
-  startTime: new Date(Date.now() + startsIn).toISOString(),
-  durationMinutes: 120,
-  reason,
-});
+/** An application for the applicant alone (the shared builder), starting `startsIn` ms from now. */
+const application = (reason: string, startsIn = -60_000) => applicationBody({ reason, startTime: new Date(Date.now() + startsIn).toISOString() });
+
+/** The accounts `create-pass` applies from, registered before the probes (`bench-applicant-<k>`). */
+const APPLICANT_PREFIX = 'bench-applicant-';
 
 function api(path: string, method: string, handlerName: string, extra: Partial<SampleRequest> = {}): SampleRequest {
   return { method, path, environment: groupsOf(handlerName), ...extra };
@@ -52,9 +55,9 @@ export const samples: HandlerSamples = {
   tables: [],
   requests,
   // In a process of its own: the probes are run with spawnSync, and LocalAws must keep answering them.
-  prepare: (dynamoDbEndpoint) => new Promise((resolve, reject) => {
+  prepare: (dynamoDbEndpoint, plan) => new Promise((resolve, reject) => {
     const tsNode = require.resolve('ts-node/dist/bin.js');
-    const child = spawn(process.execPath, [tsNode, '--swc', __filename, dynamoDbEndpoint], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [tsNode, '--swc', __filename, dynamoDbEndpoint, String(plan.invocations)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -72,7 +75,7 @@ export const samples: HandlerSamples = {
 };
 
 /** Starts the pass system, seeds it, prints `{ environment, requests }` on one line, runs until SIGTERM. */
-async function serve(dynamoDbEndpoint: string): Promise<void> {
+async function serve(dynamoDbEndpoint: string, invocations: number): Promise<void> {
   // The worker polls only when asked: the probes' own work is what is measured.
   const pass = await startPassLocal({ dynamoDbEndpoint, log: false, pollMs: 3_600_000 });
   try {
@@ -83,24 +86,57 @@ async function serve(dynamoDbEndpoint: string): Promise<void> {
       if (res.status >= 300) throw new Error(`seeding ${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
       return answer;
     };
-    await call('POST', '/registrations', 'local-citizen', { name: 'Ada Citizen', dateOfBirth: '1980-02-29', nationalIdType: 'national-id', nationalIdNumber: 'BENCH0001', phone: '+441632960961', district: 'north' });
-    const approved = (await call('POST', '/passes', 'local-citizen', application('medical', 'BENCHA001'))).passId as string;
-    const toRevoke = (await call('POST', '/passes', 'local-citizen', application('emergency', 'BENCHA002'))).passId as string;
-    const toReview = (await call('POST', '/passes', 'local-citizen', application('groceries', 'BENCHA003', 3600_000))).passId as string;
+    // Ada registers with her document in the local identity register, and the code its holder shows.
+    const ada = LOCAL_DOCUMENTS.find((d) => d.nationalIdNumber === 'AB123456')!;
+    await call('POST', '/registrations', 'local-citizen', registrationRequest({ name: ada.name, dateOfBirth: ada.dateOfBirth, nationalIdType: ada.nationalIdType, nationalIdNumber: ada.nationalIdNumber, identityEvidence: ada.code }).body);
+    const approved = (await call('POST', '/passes', 'local-citizen', application('medical'))).passId as string;
+    const toRevoke = (await call('POST', '/passes', 'local-citizen', application('emergency'))).passId as string;
+    const toReview = (await call('POST', '/passes', 'local-citizen', application('groceries', 3600_000))).passId as string;
     await pass.settle();
     await pass.settle();
-    const pending = (await call('POST', '/passes', 'local-citizen', application('medical', 'BENCHA004', 7200_000))).passId as string;
+    const pending = (await call('POST', '/passes', 'local-citizen', application('medical', 7200_000))).passId as string;
+
+    // One account may make ACCOUNT_DAILY_APPLICATIONS a day: create-pass's invocations go round-robin
+    // over enough registered accounts (each registered by the create-registration handler, with
+    // evidence the stub identity provider accepts) to stay under it.
+    const applicants = Math.max(1, Math.ceil(invocations / ACCOUNT_DAILY_APPLICATIONS));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after startPassLocal set the environment
+    const registerHandler = require('../../examples/pass/handlers/create-registration').handler as (e: unknown, c: unknown) => Promise<APIGatewayProxyResult>;
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < applicants) {
+        const k = next++;
+        const { body, document } = registrationRequest({ name: 'Bench Applicant', dateOfBirth: '1985-06-01', nationalIdType: 'passport', nationalIdNumber: `BAP${String(k).padStart(6, '0')}`, phone: '+441632960962', district: 'south' });
+        pass.addDocument(document);
+        const id = `bench-seed-${k}`;
+        const res = await registerHandler(proxyEventFor({ method: 'POST', path: '/registrations', claims: { 'sub': `${APPLICANT_PREFIX}${k}`, 'name': 'Bench Applicant', 'email': `applicant${k}@example.com`, 'cognito:groups': '' }, body }, id),
+          lambdaContext({ functionName: 'seed', requestId: id, memoryMb: 1024, timeoutMs: 10_000 }));
+        if (res.statusCode !== 201) throw new Error(`seeding applicant ${k}: ${res.statusCode} ${res.body}`);
+      }
+    }));
     const approvedPass = await call('GET', `/passes/${approved}`, 'local-citizen');
     if (!approvedPass.token) throw new Error(`seeding: pass ${approved} is ${approvedPass.status}, not approved`);
 
+    // The builder upper-cases the document number: keep the placeholder as the probe expects it.
+    const newcomer = JSON.parse(JSON.stringify(registrationRequest({ name: 'Bea Bench', dateOfBirth: '1985-06-01', nationalIdType: 'national-id', nationalIdNumber: '{{seq}}', phone: '+441632960962', district: 'south' }))
+      .replace(/\{\{SEQ\}\}/g, '{{seq}}')) as ReturnType<typeof registrationRequest>;
     const ready: Record<string, SampleRequest> = {
+      // A new account and document each call; the document is added to the stub identity
+      // provider's register just before (the last few kept), as the identity service would know it.
       'create-registration': api('/registrations', 'POST', 'create-registration', {
         claims: { 'sub': 'bench-{{seq}}', 'name': 'Bea Bench', 'email': 'bea@example.com', 'cognito:groups': '' },
-        body: { name: 'Bea Bench', dateOfBirth: '1985-06-01', nationalIdType: 'national-id', nationalIdNumber: '{{seq}}', phone: '+441632960962', district: 'south' },
+        body: newcomer.body,
+        registerPerCall: { env: PASS_ENV.IDENTITY_STUB_REGISTER, entry: newcomer.document, keep: 32 },
       }),
       'get-registration': api('/registrations/me', 'GET', 'get-registration', { claims: ADA }),
       'create-pass': api('/passes', 'POST', 'create-pass', {
-        claims: ADA, headers: { 'Idempotency-Key': 'bench-key-{{seq}}' }, body: application('medical', '{{seq}}', 3600_000),
+        claims: { 'sub': `${APPLICANT_PREFIX}{{index%${applicants}}}`, 'name': 'Bench Applicant', 'email': 'applicant@example.com', 'cognito:groups': '' },
+        headers: { 'Idempotency-Key': 'bench-key-{{seq}}' },
+        body: application('medical', 3600_000),
+      }),
+      'give-consent': api('/consents', 'POST', 'give-consent', {
+        claims: { 'sub': `${APPLICANT_PREFIX}0`, 'name': 'Bench Applicant', 'email': 'applicant0@example.com', 'cognito:groups': '' },
+        body: { applicant: { nationalIdType: ada.nationalIdType, nationalIdNumber: ada.nationalIdNumber }, allow: true },
       }),
       'list-passes': api('/passes', 'GET', 'list-passes', { claims: ADA }),
       'get-pass': api('/passes/{passId}', 'GET', 'get-pass', { claims: ADA, pathParameters: { passId: approved } }),
@@ -173,5 +209,5 @@ function strip(view: Record<string, unknown>): Record<string, unknown> {
 }
 
 if (require.main === module) {
-  serve(process.argv[2]).catch((e) => { console.error(e); process.exit(1); });
+  serve(process.argv[2], Number(process.argv[3] ?? 1)).catch((e) => { console.error(e); process.exit(1); });
 }

@@ -14,6 +14,12 @@ export interface SampleRequest {
   readonly memoryMb?: number;
   /** A whole event for handlers that are not API routes (SQS, DynamoDB stream); sent as is. */
   readonly event?: unknown;
+  /**
+   * Before each invocation, `entry` (placeholders replaced) is appended to the JSON array in the
+   * environment variable `env`, keeping the last `keep`: for a register the handler reads on each
+   * call (the pass's stub identity provider must know each new registration's document).
+   */
+  readonly registerPerCall?: { readonly env: string; readonly entry: unknown; readonly keep: number };
 }
 
 export interface HandlerSamples {
@@ -23,19 +29,26 @@ export interface HandlerSamples {
   readonly environment?: Record<string, string>;
   /**
    * By handler file name (examples/<x>/handlers/<name>.ts). `{{seq}}` anywhere in a request is
-   * replaced by a token unique to each invocation (distinct users, document numbers, keys).
+   * replaced by a token unique to each invocation (distinct users, document numbers, keys);
+   * `{{index}}` by the invocation's number among all of this handler's invocations in the run
+   * (0, 1, 2...), and `{{index%K}}` by that number modulo K (e.g. spreading calls over K accounts).
    */
   readonly requests: Record<string, SampleRequest>;
   /**
    * Starts what the handlers need beyond tables (queues, parameters, seeded items) and returns the
-   * environment to give them; when present, `tables` are not created by the section.
+   * environment to give them; when present, `tables` are not created by the section. `invocations`
+   * is how many times the section will invoke each handler (cold samples and warm calls together).
    */
-  readonly prepare?: (dynamoDbEndpoint: string) => Promise<{ environment: Record<string, string>; stop(): Promise<void> }>;
+  readonly prepare?: (dynamoDbEndpoint: string, plan: { invocations: number }) =>
+  Promise<{ environment: Record<string, string>; stop(): Promise<void> }>;
 }
 
-/** The request with every `{{seq}}` replaced by `seq`. */
-export function withSeq<T>(r: T, seq: string): T {
-  return JSON.parse(JSON.stringify(r).replace(/\{\{seq\}\}/g, seq));
+/** The request with `{{seq}}` replaced by `seq`, `{{index}}` by `index` and `{{index%K}}` by `index` modulo K. */
+export function withSeq<T>(r: T, seq: string, index = 0): T {
+  return JSON.parse(JSON.stringify(r)
+    .replace(/\{\{seq\}\}/g, seq)
+    .replace(/\{\{index\}\}/g, String(index))
+    .replace(/\{\{index%(\d+)\}\}/g, (_, k: string) => String(index % Number(k))));
 }
 
 /** A minimal API Gateway REST proxy event for a sample request. */

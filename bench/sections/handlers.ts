@@ -134,7 +134,8 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
       const samples = require(path.join(ROOT, 'bench', 'handlers', `${ex}.ts`)).samples as HandlerSamples;
       const env: Record<string, string> = { ...started.env, ...(samples.environment ?? {}), POWERTOOLS_LOG_LEVEL: 'WARN', NODE_ENV: 'production' };
       if (samples.prepare) {
-        const prepared = await samples.prepare(started.env.DYNAMODB_ENDPOINT);
+        // Each cold sample is one invocation; the warm probe makes one unrecorded call and warmCount more.
+        const prepared = await samples.prepare(started.env.DYNAMODB_ENDPOINT, { invocations: options.warmup + options.runs + 1 + options.warmCount });
         stops.push(() => prepared.stop());
         Object.assign(env, prepared.environment, { POWERTOOLS_LOG_LEVEL: 'WARN', NODE_ENV: 'production' });
       }
@@ -153,12 +154,16 @@ export async function runHandlers(options: HandlerOptions): Promise<SectionResul
     }
     client.destroy();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-probe-'));
+    // Invocations made so far, per handler: `{{index}}` in its sample counts on across probes.
+    const made = new Map<string, number>();
     const runProbe = (t: Target, mode: 'cold' | 'warm') => {
+      const offset = made.get(`${t.ex}/${t.name}`) ?? 0;
+      made.set(`${t.ex}/${t.name}`, offset + (mode === 'cold' ? 1 : 1 + options.warmCount));
       const file = path.join(tmp, `${t.ex}-${t.name}-${mode}.json`);
       const sample = measureOnce({
         name: `${t.ex}/${t.name} ${mode}`,
         command: [process.execPath, probe, file],
-        env: { ...t.env, ...(t.samples.requests[t.name].environment ?? {}), BENCH_PROBE: JSON.stringify({ bundle: path.join(ROOT, 'build', 'examples', t.ex, 'handlers', t.name, 'index.js'), request: t.samples.requests[t.name], mode, count: options.warmCount, concurrency: options.concurrency }) },
+        env: { ...t.env, ...(t.samples.requests[t.name].environment ?? {}), BENCH_PROBE: JSON.stringify({ bundle: path.join(ROOT, 'build', 'examples', t.ex, 'handlers', t.name, 'index.js'), request: t.samples.requests[t.name], mode, count: options.warmCount, concurrency: options.concurrency, offset }) },
       });
       return { sample, result: JSON.parse(fs.readFileSync(file, 'utf-8')) };
     };

@@ -5,8 +5,10 @@
  * rules worker and the stream consumer) on 127.0.0.1 in this process. A pool of citizens registers
  * first; a warm-up applies and has the worker approve a few passes (their QR codes are what police
  * verify); then autocannon, in a process of its own, sends applications (`POST /passes`, distinct
- * Idempotency-Keys and travellers, spread over districts, days and reasons, one district on a small
- * quota so the worker's sharded quota runs out) and checks (`POST /verify` as police: known QR codes
+ * Idempotency-Keys, each applicant travelling alone, round-robin over enough accounts to stay under
+ * the per-account daily cap, spread over districts, days and reasons, one district on a small
+ * quota so the worker's sharded quota runs out; the table's stream, through the approval outbox,
+ * queues them for the worker) and checks (`POST /verify` as police: known QR codes
  * and unknown pass numbers) at the same time, bounded by a request count and a time limit. The
  * worker then drains the queue. Afterwards: is every application answered 2xx in the table (by
  * count and by its Idempotency-Key's pass number), does a replayed key answer the same pass and
@@ -21,8 +23,9 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { LAMBDA_ARM_GB_SECOND_USD, LAMBDA_REQUEST_USD_PER_MILLION, type HandlerFigures } from './handlers';
 import { newPassId } from '../../examples/pass/domain/ids';
-import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
+import { ACCOUNT_DAILY_APPLICATIONS, DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { SIGNUP_TOKEN_PREFIX, startPassLocal } from '../../examples/pass/local-options';
+import { applicationBody, registrationRequest } from '../../examples/pass/sample-requests';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
 import type { Answer, LoadPlan, PlannedRequest, StreamOutcome } from '../apps/launch-load';
 import { startCountingProxy } from '../lib/capacity-proxy';
@@ -127,25 +130,32 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
       return { status: res.status, body: parsed };
     };
 
-    // 1. A pool of citizens registers (distinct sign-ups, distinct national IDs).
+    // 1. A pool of citizens registers (distinct sign-ups, distinct national IDs, each document in the
+    // stub identity provider's register and its holder's evidence in the registration). One account
+    // may make ACCOUNT_DAILY_APPLICATIONS a day: enough citizens that the round-robin (the warm-up
+    // included) stays under it.
+    const citizens = Math.max(options.citizens, Math.ceil(options.amount / (ACCOUNT_DAILY_APPLICATIONS - 1)));
     const t0 = Date.now();
-    const regs = await pool(Array.from({ length: options.citizens }, (_, i) => i), 16, (i) => call('POST', '/registrations', signupToken(i), {
-      name: `Citizen ${String.fromCharCode(65 + (i % 26))}`,
-      dateOfBirth: '1980-02-29',
-      nationalIdType: 'national-id',
-      nationalIdNumber: `REG${String(i).padStart(6, '0')}`,
-      phone: '+441632960961',
-      district: DISTRICTS[i % DISTRICTS.length],
-    }));
+    const regs = await pool(Array.from({ length: citizens }, (_, i) => i), 16, (i) => {
+      const { body, document } = registrationRequest({
+        name: `Citizen ${String.fromCharCode(65 + (i % 26))}`,
+        dateOfBirth: '1980-02-29',
+        nationalIdType: 'national-id',
+        nationalIdNumber: `REG${String(i).padStart(6, '0')}`,
+        phone: '+441632960961',
+        district: DISTRICTS[i % DISTRICTS.length],
+      });
+      pass.addDocument(document);
+      return call('POST', '/registrations', signupToken(i), body);
+    });
     const registered = regs.filter((r) => r.status === 201).length;
-    if (registered !== options.citizens) throw new Error(`registration: ${registered} of ${options.citizens} answered 201 (${JSON.stringify(regs.find((r) => r.status !== 201))})`);
+    if (registered !== citizens) throw new Error(`registration: ${registered} of ${citizens} answered 201 (${JSON.stringify(regs.find((r) => r.status !== 201))})`);
     log(`${registered} citizens registered in ${Date.now() - t0} ms`);
 
     const runId = Date.now().toString(36).toUpperCase();
-    let travellerSeq = 0;
-    // `day` -1 is a pass valid now (started a minute ago), as the warm-up's QR codes must be.
-    const application = (i: number, reason: string, district: string, day: number, durationMinutes: number) => ({
-      travellers: [{ name: `Citizen ${String.fromCharCode(65 + (i % 26))}`, nationalIdType: 'passport', nationalIdNumber: `T${runId}${String(travellerSeq++).padStart(6, '0')}`.slice(0, 20) }],
+    // `day` -1 is a pass valid now (started a minute ago), as the warm-up's QR codes must be. The
+    // traveller is the applicant (the shared builder's default).
+    const application = (i: number, reason: string, district: string, day: number, durationMinutes: number) => applicationBody({
       from: { address: `${1 + (i % 200)} High Street`, district },
       to: { address: 'General Hospital, Ward 4', district: DISTRICTS[(DISTRICTS.indexOf(district) + 1) % DISTRICTS.length] },
       startTime: new Date(day < 0 ? Date.now() - 60_000 : Date.now() + 3600_000 + day * 86_400_000).toISOString(),
@@ -156,7 +166,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
 
     // 2. Warm-up: a few approved passes whose QR codes police will check (and warm JIT, caches, clients).
     const WARM = 24;
-    const warm = await pool(Array.from({ length: WARM }, (_, i) => i), 8, (i) => call('POST', '/passes', signupToken(i % options.citizens),
+    const warm = await pool(Array.from({ length: WARM }, (_, i) => i), 8, (i) => call('POST', '/passes', signupToken(i % citizens),
       application(i, 'medical', DISTRICTS[i % 5], -1, 120), { 'Idempotency-Key': `warm-${runId}-${i}` }));
     const warmIds = warm.filter((r) => r.status === 202).map((r) => r.body.passId as string);
     const settleUntil = async (done: () => Promise<boolean>, capMs: number) => {
@@ -171,7 +181,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
     await settleUntil(async () => pass.aws.depth('pass-approvals') === 0, 60_000);
     const qrs: string[] = [];
     for (const [k, id] of warmIds.entries()) {
-      const got = await call('GET', `/passes/${id}`, signupToken(k % options.citizens));
+      const got = await call('GET', `/passes/${id}`, signupToken(k % citizens));
       if (got.body?.token) qrs.push(got.body.token);
     }
     if (qrs.length === 0) throw new Error(`warm-up: no approved pass to verify (${warm.map((w) => w.status).join(',')})`);
@@ -185,7 +195,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
       const [reason, duration] = reasons[i % reasons.length];
       const key = `launch-${runId}-${i}`;
       applyKeys.push(key);
-      const citizen = i % options.citizens;
+      const citizen = i % citizens;
       return {
         method: 'POST',
         path: '/v1/passes',
@@ -293,7 +303,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
     const drainCpuPerApply = (drainCpu.user + drainCpu.system) / 1000 / Math.max(1, served);
     const lost = missing.length;
     lines.push('The movement pass under its one-command local run (`startPassLocal`, examples/pass/local-options.ts): one Node.js process holds the API Gateway proxy, every route\'s handler, `LocalAws` (SQS, SSM, Secrets Manager), the rules worker (every 250 ms) and the stream consumer; DynamoDB Local (Java) with the table\'s stream sits behind a counting proxy (bench/lib/capacity-proxy.ts) that asks for the consumed write units. The load generator (bench/apps/launch-load.ts, autocannon 9) runs in a process of its own, on the same 2-core machine.', '',
-      `Before the load: ${registered} citizens register (distinct sign-up identities and national IDs); ${WARM} warm-up applications are approved by the worker and their ${qrs.length} QR codes are what police check. The rules: the defaults (medical and emergency approved by the rules within their duration limit, groceries and work to a reviewer, an over-long groceries pass rejected), with \`${SMALL_QUOTA_DISTRICT}\` on a daily quota of ${SMALL_QUOTA} so the sharded quota runs out. Applications: distinct Idempotency-Keys and travellers, spread over ${DISTRICTS.length} districts, 6 start days and 6 reason/duration mixes, round-robin over the citizens. Checks: 4 in 5 a known QR code, 1 in 5 an unknown pass number. At most ${int(options.amount)} of each and ${options.seconds} s, ${applyConnections} + ${verifyConnections} connections, both at once.`, '',
+      `Before the load: ${registered} citizens register (distinct sign-up identities and national IDs, each with the evidence the local stub identity provider accepts; at least ${int(options.amount)} / ${ACCOUNT_DAILY_APPLICATIONS - 1} of them, as one account may make ${ACCOUNT_DAILY_APPLICATIONS} applications a day); ${WARM} warm-up applications are approved by the worker and their ${qrs.length} QR codes are what police check. The rules: the defaults (medical and emergency approved by the rules within their duration limit, groceries and work to a reviewer, an over-long groceries pass rejected), with \`${SMALL_QUOTA_DISTRICT}\` on a daily quota of ${SMALL_QUOTA} so the sharded quota runs out. Applications: distinct Idempotency-Keys, the applicant as the one traveller, queued by the approval outbox from the table's stream, spread over ${DISTRICTS.length} districts, 6 start days and 6 reason/duration mixes, round-robin over the citizens. Checks: 4 in 5 a known QR code, 1 in 5 an unknown pass number. At most ${int(options.amount)} of each and ${options.seconds} s, ${applyConnections} + ${verifyConnections} connections, both at once.`, '',
       table(['route', 'answered', 'throughput', 'latency p50 / p90 / p99 / max', 'statuses'],
         [row('POST /passes (apply, citizens)', applyOut), row('POST /verify (check, police)', verifyOut)]), '',
       `Together ${int(served)} requests in ${loadWallS.toFixed(1)} s: **${totalRps.toFixed(0)} requests/s** on one local process. Check results: ${Object.entries(verifyResults).map(([k, v]) => `${k} ${v}`).join(', ')}. Server CPU during the load (this process: proxy, handlers, worker and stream consumer as they ran; DynamoDB Local excluded): ${serverCpuPerRequest.toFixed(2)} ms per request; ${drainCpuPerApply.toFixed(2)} ms per request once the worker had drained.`, '',

@@ -6,6 +6,7 @@ import { NOTHING_PUBLISHED } from '../../examples/pass/domain/key-set';
 import type { StubDocument } from '../../examples/pass/domain/identity';
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { StreamReader } from '../../examples/pass/local-options';
+import { applicationBody, evidenceOf as sharedEvidenceOf, registrationRequest } from '../../examples/pass/sample-requests';
 import { lambdaContext } from '../../examples/shared/local/lambda-context';
 import { LocalAws } from '../../examples/shared/local/local-aws';
 import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
@@ -243,32 +244,20 @@ export function addToIdentityRegister(doc: StubDocument): void {
 }
 
 /** The evidence the holder of a document shows the stub identity provider. */
-export const evidenceOf = (nationalIdNumber: string) => `holder-of-${nationalIdNumber.toUpperCase().replace(/[\s-]/g, '')}`;
+export const evidenceOf = sharedEvidenceOf;
 
 /**
  * A valid registration body, whose document the stub identity provider knows as the named
  * person's, with its holder's evidence (unless `identityEvidence` is overridden).
  */
 export function registration(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { name: 'Ada Citizen', dateOfBirth: '1980-02-29', nationalIdType: 'national-id', nationalIdNumber: 'AB123456', phone: '+441632960961', district: 'north', ...overrides };
-  const number = String(body.nationalIdNumber);
-  const [nationalIdType, name, dateOfBirth] = [body.nationalIdType, body.name, body.dateOfBirth].map(String);
-  addToIdentityRegister({ nationalIdType, nationalIdNumber: number, name, dateOfBirth, code: evidenceOf(number) });
-  return { identityEvidence: evidenceOf(number), ...body };
+  const { body, document } = registrationRequest(overrides);
+  addToIdentityRegister(document);
+  return body;
 }
 
 /** A valid application starting in an hour, for the applicant alone. */
-export function application(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    travellers: [{ kind: 'applicant' }],
-    from: { address: '1 High Street', district: 'north' },
-    to: { address: 'General Hospital, Ward 4', district: 'central' },
-    startTime: new Date(Date.now() + 3600_000).toISOString(),
-    durationMinutes: 120,
-    reason: 'medical',
-    ...overrides,
-  };
-}
+export const application = applicationBody;
 
 /** The required groups of each route's handler, as the stack gives them to the functions. */
 export function routeGroups(): Record<string, string> {
