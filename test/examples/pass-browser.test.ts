@@ -374,7 +374,11 @@ describe('movement pass journey in Chromium', () => {
       ctx.setDefaultTimeout(10_000);
       const police = await policePage('police-camera', ctx);
       await police.getByRole('button', { name: 'Scan with the camera' }).click();
-      await eventually(async () => (await police.locator('#result-word').textContent()) === '✓ Valid', 'the camera scan to say valid', 30_000);
+      await eventually(async () => (await police.locator('#result-word').textContent()) === '✓ Valid', 'the camera scan to say valid', 30_000)
+        .catch(async (error) => {
+          // Say what the page showed instead (the status line, or a result other than valid).
+          throw new Error(`${error.message}; the page said: ${(await police.locator('main').innerText()).slice(0, 500)}`);
+        });
       const result = await police.locator('#result').textContent();
       expect(result).toContain('Gus Citizen');
       expect(result).toContain('Oak House Care Home');

@@ -119,11 +119,17 @@ async function main(): Promise<void> {
         stop.hidden = false;
         video.hidden = false;
         status.textContent = 'Point the camera at the QR code.';
-        controls = await new BrowserQRCodeReader().decodeFromVideoDevice(undefined, video, (result) => {
-          if (!result || !controls) return;
+        // A code already in view can be decoded before decodeFromVideoDevice resolves: remember the
+        // scan by a flag of its own, not by `controls`, so that first reading is not dropped.
+        let read = false;
+        controls = await new BrowserQRCodeReader().decodeFromVideoDevice(undefined, video, (result, _error, scanner) => {
+          if (!result || read) return;
+          read = true;
+          scanner.stop();
           stopCamera();
           void check({ qr: result.getText() });
         });
+        if (read) stopCamera();
       } catch (error) {
         stopCamera();
         status.textContent = `The camera cannot be used (${error instanceof Error ? error.message : String(error)}). Type the pass number instead.`;
