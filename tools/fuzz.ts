@@ -3,7 +3,7 @@
  * DynamoDB Local (started here), each answer checked: no 5xx, and a refusal (4xx) writes nothing.
  * Prints the counts per route and exits 1 on any violation.
  *
- *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter]
+ *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter] [--route give-consent]
  */
 import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -23,6 +23,8 @@ function arg(name: string, fallback: string): string {
 const RUNS = Number(arg('runs', '10000'));
 const SEED = Number(arg('seed', '14'));
 const ONLY = arg('only', 'all');
+/** One pass route by its handler's name (e.g. `give-consent`); every route when absent. */
+const ROUTE = arg('route', '');
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -32,7 +34,9 @@ async function fuzzPass(): Promise<FuzzReport[]> {
     if ((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status !== 201) throw new Error('setup: registration failed');
     const passId = (await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application() })).body.passId as string;
     const reports: FuzzReport[] = [];
-    for (const c of passCases(() => passId)) {
+    const cases = passCases(() => passId).filter((x) => !ROUTE || x.handler === ROUTE);
+    if (cases.length === 0) throw new Error(`--route ${ROUTE}: no POST route of the pass example has that handler`);
+    for (const c of cases) {
       const t0 = Date.now();
       const report = await fuzzPassRoute(rig, c, RUNS, SEED);
       console.log(`${report.route}: ${report.runs} bodies in ${((Date.now() - t0) / 1000).toFixed(0)} s; statuses ${JSON.stringify(report.statuses)}`);

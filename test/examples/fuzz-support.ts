@@ -59,6 +59,7 @@ export function passCases(passId: () => string): FuzzCase[] {
     { name: 'POST /passes', handler: 'create-pass', resource: '/passes', valid: () => application(), as: CITIZEN },
     { name: 'POST /passes/{passId}/decision', handler: 'decide-pass', resource: '/passes/{passId}/decision', valid: () => ({ decision: 'approve', reason: 'Looks fine' }), as: REVIEWER, params: () => ({ passId: passId() }) },
     { name: 'POST /passes/{passId}/revoke', handler: 'revoke-pass', resource: '/passes/{passId}/revoke', valid: () => ({ reason: 'Reported lost' }), as: ADMIN, params: () => ({ passId: passId() }) },
+    { name: 'POST /consents', handler: 'give-consent', resource: '/consents', valid: () => ({ applicant: { nationalIdType: 'national-id', nationalIdNumber: 'FZ000001' }, allow: true }), as: CITIZEN },
     { name: 'POST /verify', handler: 'verify', resource: '/verify', valid: () => ({ passNumber: passId(), checkpoint: 'Gate 3', latitude: 1, longitude: 2 }), as: POLICE },
   ];
 }
