@@ -31,6 +31,8 @@ describe('checkRuleId', () => {
   test('a Control Tower control id points to the rule names of the control', () => {
     expect(checkRuleId('CT.S3.PR.11').problem).toMatch(/is a Control Tower control id; .*'s3_bucket_versioning_enabled_check'/);
     expect(checkRuleId('CT.S3.PR.999').problem).toMatch(/is not a Control Tower control/);
+    // Service names with a hyphen (CT.NETWORK-FIREWALL.PR.n) are control ids too.
+    expect(checkRuleId('CT.NETWORK-FIREWALL.PR.5').problem).toMatch(/is a Control Tower control id; .*'netfw_/);
   });
 });
 

@@ -6,7 +6,7 @@ export const CONTROL_TOWER_NAMESPACE = 'cdk-validator-cfnguard';
 export const SCHEMA_NAMESPACE = 'CloudFormation-Validate';
 
 const NAG_PACK = /^(AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security|PCI\.DSS\.321|Serverless)-/;
-const CONTROL_ID = /^CT\.[A-Z0-9]+\.PR\.\d+$/;
+const CONTROL_ID = /^CT\.[A-Z0-9-]+\.PR\.\d+$/;
 
 let catalogue: { nag: Map<string, ReadonlySet<string>>; controlTower: ReadonlySet<string>; schema: ReadonlySet<string> } | undefined;
 function sets() {
