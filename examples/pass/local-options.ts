@@ -1,8 +1,8 @@
 import { createHash, generateKeyPairSync } from 'crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
-import { NOTHING_PUBLISHED } from './domain/key-set';
 import type { StubDocument } from './domain/identity';
+import { NOTHING_PUBLISHED } from './domain/key-set';
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
 import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
 import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
