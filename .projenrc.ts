@@ -66,6 +66,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ioredis',
     'pg',
     '@types/pg',
+    // Alarms and dashboards (ServiceMonitoring builds on it).
+    'cdk-monitoring-constructs@10.2.0',
+    // Schema migrations (RelationalDatabase), bundled into the migration custom resource at build time.
+    'node-pg-migrate@9.0.0',
+    // Evaluated against the handler kit's own router (bundle size, cold start).
+    `@aws-lambda-powertools/event-handler@${POWERTOOLS_VERSION}`,
     'playwright-core',
     'axe-core',
     'fast-check',
