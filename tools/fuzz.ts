@@ -9,11 +9,11 @@ import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
-import { lambdaContext } from '../examples/shared/local/lambda-context';
+import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
+import { LIFTED } from './sdk-limits';
+import { lambdaContext } from '../examples/shared/local-run/lambda-context';
 import { bodies, fuzzPassRoute, passCases, type FuzzReport } from '../test/examples/fuzz-support';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../test/examples/pass-support';
-import { createTestTable, engine as dynamoDbLocal } from '../test/support/engines/dynamodb-local';
-import { LIFTED } from '../test/support/sdk-limits';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -22,7 +22,7 @@ import { ACCOUNT_DAILY_APPLICATIONS, PASS_ENV } from '../../examples/pass/domain
 import { LOCAL_DOCUMENTS, LOCAL_PERSONAS, startPassLocal } from '../../examples/pass/local-options';
 import { PASS_ROUTES } from '../../examples/pass/routes';
 import { applicationBody, registrationRequest } from '../../examples/pass/sample-requests';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
 
 const persona = (role: string) => LOCAL_PERSONAS.find((p) => p.role === role)!;
 const claimsOf = (role: string, groups: string) => {

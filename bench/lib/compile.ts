@@ -1,5 +1,5 @@
 /**
- * Compiles the TypeScript a synth needs (src/, examples/, test/support/, bench/apps/) into
+ * Compiles the TypeScript a synth needs (src/, examples/, tools/, bench/apps/) into
  * bench/out/js/ with esbuild's per-file transform (no bundling, no type check), keeping the tree's
  * shape so relative imports hold, and links bench/out/js/{assets,build,node_modules} to the
  * repository's so relative asset paths (`../../assets/...`, `build/examples/...`) resolve, and
@@ -13,7 +13,7 @@ import { transformSync } from 'esbuild';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const JS_OUT = path.join(ROOT, 'bench', 'out', 'js');
 
-const TREES = ['src', 'examples', 'tools', path.join('test', 'support'), path.join('bench', 'apps'), path.join('bench', 'handlers')];
+const TREES = ['src', 'examples', 'tools', path.join('bench', 'apps'), path.join('bench', 'handlers')];
 const SKIP_DIRS = new Set(['node_modules', 'cdk.out', 'web', 'out']);
 
 function walk(dir: string, into: string[]): void {

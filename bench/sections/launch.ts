@@ -26,7 +26,7 @@ import { newPassId } from '../../examples/pass/domain/ids';
 import { ACCOUNT_DAILY_APPLICATIONS, DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { SIGNUP_TOKEN_PREFIX, startPassLocal } from '../../examples/pass/local-options';
 import { applicationBody, registrationRequest } from '../../examples/pass/sample-requests';
-import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
+import { engine as dynamoDbLocal } from '../../tools/engines/dynamodb-local';
 import type { Answer, LoadPlan, PlannedRequest, StreamOutcome } from '../apps/launch-load';
 import { startCountingProxy } from '../lib/capacity-proxy';
 import { compileForBench, JS_OUT } from '../lib/compile';

@@ -7,7 +7,7 @@ import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domai
 import { COUNTER_ROUTES, DECREMENTS_PER_CLIENT_PER_MINUTE, EXAMPLE, STAFF_GROUP, STAGE_NAME } from './routes';
 import { HttpMethod, TracedApi } from '../../src/api';
 import { DataTable } from '../../src/data';
-import { tracedApiRoutes } from '../shared/local/routes';
+import { tracedApiRoutes } from '../shared/stack';
 
 export interface CounterApiStackProps extends StackProps {
   /**

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_START } from './handlers/domain/settings';
 import { EXAMPLE, STAGE_NAME } from './routes';
 import { SecureSite } from '../../src/site';
-import { webContentPath } from '../shared/local/routes';
+import { webContentPath } from '../shared/stack';
 
 export interface CounterSiteStackProps extends StackProps {
   /** The counter API, served below `/<stage>/` of the site's own origin. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { tokenIdentity, type LocalOptions } from '../shared/local';
+import { tokenIdentity, type LocalOptions } from '../shared/local-run';
 import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/settings';
 import { COUNTER_ROUTES, EXAMPLE, STAFF_GROUP, STAGE_NAME } from './routes';
 

@@ -9,7 +9,7 @@
  * takes locally; random otherwise).
  */
 import { counterLocalOptions } from './local-options';
-import { PortInUseError, runLocal } from '../shared/local';
+import { PortInUseError, runLocal } from '../shared/local-run';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);

@@ -1,5 +1,5 @@
 import { HttpMethod, RouteAuthorization } from '../../src/api';
-import type { ExampleRoute } from '../shared/local';
+import type { ExampleRoute } from '../shared/stack';
 
 /** The example's name: its folder under examples/ and build/examples/. */
 export const EXAMPLE = 'counter';

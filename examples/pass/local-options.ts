@@ -5,8 +5,8 @@ import type { StubDocument } from './domain/identity';
 import { NOTHING_PUBLISHED } from './domain/key-set';
 import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
 import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
-import { engine as dynamoDbLocal } from '../../test/support/engines/dynamodb-local';
-import { lambdaContext, LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local';
+import { engine as dynamoDbLocal } from '../../tools/engines/dynamodb-local';
+import { lambdaContext, LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
 /**
  * The movement pass on 127.0.0.1 without AWS: DynamoDB Local (the pass table with its two indexes

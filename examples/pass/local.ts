@@ -8,7 +8,7 @@
  * DYNAMODB_ENDPOINT (use a running DynamoDB instead of starting DynamoDB Local).
  */
 import { startPassLocal } from './local-options';
-import { PortInUseError, stopOnSignals } from '../shared/local';
+import { PortInUseError, stopOnSignals } from '../shared/local-run';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);

@@ -19,7 +19,7 @@ import { HttpMethod, TracedApi, TracedFunction } from '../../src/api';
 import { Compliance } from '../../src/compliance';
 import { ConfigParameter, ConfigParameterType, ConfigSecret } from '../../src/config';
 import { DataTable } from '../../src/data';
-import { handlerCode, tracedApiRoutes } from '../shared/local/routes';
+import { handlerCode, tracedApiRoutes } from '../shared/stack';
 
 export interface PassApiStackProps extends StackProps {
   /** The archive's Kinesis stream the table's stream consumer writes pass events to. */

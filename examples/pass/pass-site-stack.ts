@@ -9,7 +9,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { EXAMPLE, STAGE_NAME } from './routes';
 import { SecureSite } from '../../src/site';
-import { REPO_ROOT } from '../shared/local/routes';
+import { REPO_ROOT } from '../shared/stack';
 
 export interface PassSiteStackProps extends StackProps {
   /** The pass API, served below `/<stage>/` of the site's own origin. */

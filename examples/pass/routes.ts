@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { GROUPS } from './domain/settings';
 import { HttpMethod, RouteAuthorization } from '../../src/api';
-import type { ExampleRoute } from '../shared/local';
+import type { ExampleRoute } from '../shared/stack';
 
 /** The example's name: its folder under examples/ and build/examples/. */
 export const EXAMPLE = 'pass';

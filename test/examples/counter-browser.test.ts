@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { counterLocalOptions } from '../../examples/counter/local-options';
-import { LocalExample, startLocal } from '../../examples/shared/local';
+import { LocalExample, startLocal } from '../../examples/shared/local-run';
 
 /**
  * The web card in headless Chromium against the local run (same route table, real handlers,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
-import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
-import { withLiftedSdkLimits } from '../support/sdk-limits';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
+import { withLiftedSdkLimits } from '../../tools/sdk-limits';
 
 /**
  * The counter's handlers, in-process, against DynamoDB Local: atomic under 1,000 concurrent sales,

@@ -1,9 +1,10 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { compilePath, ExampleRoute, LocalExample, MAX_REQUEST_BYTES, PortInUseError, startLocal, tokenIdentity } from '../../examples/shared/local';
+import { compilePath, LocalExample, MAX_REQUEST_BYTES, PortInUseError, startLocal, tokenIdentity } from '../../examples/shared/local-run';
+import type { ExampleRoute } from '../../examples/shared/stack';
 import { HttpMethod, RouteAuthorization } from '../../src/api';
-import { canConnect } from '../support/engines/_process';
+import { canConnect } from '../../tools/engines/_process';
 
 /**
  * The shared local runner: routes from a route table answered by real handlers in-process with

@@ -3,9 +3,9 @@ import { application, proxyEvent, type Persona, QUEUE, registration, routeGroups
 import { approvalQueue } from '../../examples/pass/domain/clients';
 import { storeFromEnv } from '../../examples/pass/domain/http';
 import { passIdFor, sweepStalePending } from '../../examples/pass/domain/outbox';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { deployedSdkLimits } from '../../tools/sdk-limits';
 import { FaultProxy, type FaultMode } from '../support/fault-proxy';
-import { deployedSdkLimits } from '../support/sdk-limits';
 
 /**
  * Applications under a failing DynamoDB: the handlers reach DynamoDB Local through a TCP proxy

@@ -1,5 +1,5 @@
 import { application, CITIZEN, percentile, POLICE, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
-import { withLiftedSdkLimits } from '../support/sdk-limits';
+import { withLiftedSdkLimits } from '../../tools/sdk-limits';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 

@@ -3,7 +3,7 @@ import { GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ADMIN, application, CITIZEN, POLICE, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
 import { PASS_ENV } from '../../examples/pass/domain/settings';
-import { createTestStream, type TestStream } from '../support/engines/kinesalite';
+import { createTestStream, type TestStream } from '../../tools/engines/kinesalite';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 

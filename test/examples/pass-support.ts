@@ -7,9 +7,9 @@ import { NOTHING_PUBLISHED } from '../../examples/pass/domain/key-set';
 import { DEFAULT_RULES, PASS_ENV } from '../../examples/pass/domain/settings';
 import { StreamReader } from '../../examples/pass/local-options';
 import { applicationBody, evidenceOf as sharedEvidenceOf, registrationRequest } from '../../examples/pass/sample-requests';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
-import { LocalAws } from '../../examples/shared/local/local-aws';
-import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { LocalAws } from '../../examples/shared/local-run/local-aws';
+import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
 
 /**
  * The pass example's handlers in-process against DynamoDB Local (the table with both indexes, and

@@ -4,10 +4,10 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, SDK_LIMITS_ENV, sdkClientConfig } from '../../examples/shared/handler-kit';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
-import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
+import { deployedSdkLimits, LIFTED } from '../../tools/sdk-limits';
 import { FaultProxy } from '../support/fault-proxy';
-import { deployedSdkLimits, LIFTED } from '../support/sdk-limits';
 
 /**
  * The handler kit under a failing DynamoDB (DynamoDB Local behind a TCP proxy that refuses,
@@ -94,7 +94,7 @@ describe('handler kit under a failing DynamoDB', () => {
       throwOnRequestTimeout: true,
     });
     expect(SDK_LIMITS.requestBudgetMs).toBeLessThan(BOUND_MS);
-    // The suite's lifted limits name the same variables (test/support/sdk-limits.ts).
+    // The suite's lifted limits name the same variables (tools/sdk-limits.ts).
     const named = [SDK_LIMITS_ENV.connectionTimeoutMs, SDK_LIMITS_ENV.requestBudgetMs, SDK_LIMITS_ENV.requestTimeoutMs];
     expect(Object.keys(LIFTED).sort()).toEqual(named.sort());
   });

@@ -5,8 +5,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../../examples/shared/handler-kit';
 import { dynamoDbIdempotency } from '../../examples/shared/handler-kit/idempotency';
-import { lambdaContext } from '../../examples/shared/local/lambda-context';
-import { createTestTable, TestTable } from '../support/engines/dynamodb-local';
+import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
 
 const CreateItem = z.object({ name: z.string().min(1), quantity: z.number().int().positive() });
 

@@ -1,4 +1,4 @@
-import { startEngines } from './engines';
+import { startEngines } from '../../tools/engines';
 
 /**
  * Starts the local engines the handler tests talk to (DynamoDB Local, redis-server, ...) once per

@@ -1,4 +1,4 @@
-import { StartedEngine } from './engines';
+import { StartedEngine } from '../../tools/engines';
 
 export default async function globalTeardown(): Promise<void> {
   const started: StartedEngine[] = (globalThis as any).__RAMPART_ENGINES__ ?? [];

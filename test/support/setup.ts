@@ -1,5 +1,5 @@
-import { LIFTED } from './sdk-limits';
 import { assetHashSerializer } from './snapshot-serializer';
+import { LIFTED } from '../../tools/sdk-limits';
 
 // aws-cdk-lib's CloudFormation schema check costs seconds per synth: unit tests skip it,
 // `expectCompliant` turns it back on for its own synth.

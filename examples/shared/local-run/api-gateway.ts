@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { LocalCaller, LocalIdentity } from './identity';
 import { lambdaContext } from './lambda-context';
-import type { ExampleRoute } from './routes';
 import { RouteAuthorization } from '../../../src/api';
+import type { ExampleRoute } from '../stack/routes';
 
 /** A Lambda proxy handler, as the example handlers export it. */
 export type LocalHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

@@ -21,7 +21,7 @@ import { LocalEngine, StartedEngine } from './index';
  * cache folder instead of installing that package (and its dependency tree). Java 17 runs it.
  */
 const PACKAGE = 'amplify-dynamodb-simulator@2.9.30';
-const CACHE_ROOT = path.resolve(__dirname, '..', '..', '..', 'node_modules', '.cache', 'dynamodb-local');
+const CACHE_ROOT = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'dynamodb-local');
 const CACHE_DIR = path.join(CACHE_ROOT, PACKAGE.replace('@', '-'));
 const JAR = path.join(CACHE_DIR, 'emulator', 'DynamoDBLocal.jar');
 const LIB_DIR = path.join(CACHE_DIR, 'emulator', 'DynamoDBLocal_lib');

@@ -7,11 +7,11 @@ import * as path from 'path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { answerApi, compilePath, LoadedRoute, LocalHandler } from './api-gateway';
 import { LocalIdentity, NO_IDENTITY } from './identity';
-import { ExampleRoute, REPO_ROOT } from './routes';
 import { buildWebInto, serveStatic } from './web';
 import { SecureSite } from '../../../src/site';
-import type { StartedEngine } from '../../../test/support/engines';
-import { engine as dynamoDbLocal } from '../../../test/support/engines/dynamodb-local';
+import type { StartedEngine } from '../../../tools/engines';
+import { engine as dynamoDbLocal } from '../../../tools/engines/dynamodb-local';
+import { ExampleRoute, REPO_ROOT } from '../stack/routes';
 
 /** A DynamoDB table an example needs; its generated name is given to the handlers in `envName`. */
 export interface LocalTable {

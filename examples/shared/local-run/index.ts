@@ -1,4 +1,3 @@
-export * from './routes';
 export * from './identity';
 export * from './api-gateway';
 export * from './web';

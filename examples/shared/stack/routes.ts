@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { TracedApiRoute, TracedFunctionOptions } from '../../../src/api';
 
-/** The repository root (examples/shared/local/ is three levels down). */
+/** The repository root (examples/shared/stack/ is three levels down). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /**
