@@ -1,8 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { application, proxyEvent, type Persona, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
 import { approvalQueue } from '../../examples/pass/domain/clients';
-import { storeFromEnv } from '../../examples/pass/domain/http';
 import { passIdFor, sweepStalePending } from '../../examples/pass/domain/outbox';
+import { storeFromEnv } from '../../examples/pass/storage/table';
 import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
 import { deployedSdkLimits } from '../../tools/sdk-limits';
 import { FaultProxy, type FaultMode } from '../support/fault-proxy';

@@ -1,11 +1,11 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { application, CITIZEN, type Persona, CITIZEN_2, DLQ, evidenceOf, generatedSigningSecret, POLICE, QUEUE, registration, REVIEWER, REVIEWER_2, ADMIN, routeGroups, startPassRig, type PassRig } from './pass-support';
 import { approvalQueue } from '../../examples/pass/domain/clients';
-import { storeFromEnv } from '../../examples/pass/domain/http';
 import { sweepStalePending } from '../../examples/pass/domain/outbox';
 import { base32Decode, base32Encode, base32ToNumber, PASS_QR } from '../../examples/pass/domain/pass-number';
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 import { signingKeyFrom, signPass } from '../../examples/pass/domain/signing';
+import { storeFromEnv } from '../../examples/pass/storage/table';
 
 /**
  * The pass API's handlers and the rules worker, in-process, against DynamoDB Local (transactions,

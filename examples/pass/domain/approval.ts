@@ -1,10 +1,10 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, PassStore } from './http';
 import { dayOf, shardOf } from './ids';
 import { keys } from './keys';
 import { approvalUpdate, claimsOf, Decider, overCap, overlapping, personUpdates, readPass, readPersons, setOutcome } from './passes';
 import { evaluate, quotaFor, Rules } from './rules';
 import { signPass, type SigningKey } from './signing';
+import { cancellationCodes, type PassStore } from '../storage/table';
 
 /** What the worker did with one application. */
 export type ApprovalOutcome =

@@ -1,10 +1,11 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Caller, PassStore } from './http';
+import type { Caller } from './caller';
+import { Conflict } from './errors';
 import { keys } from './keys';
 import { ConsentBody } from './model';
 import { registrationOf } from './registration';
-import { ConflictError } from '../../shared/handler-kit';
+import type { PassStore } from '../storage/table';
 
 /**
  * Consent to be listed: a registered person allows the holder of one document (an applicant) to
@@ -14,9 +15,9 @@ import { ConflictError } from '../../shared/handler-kit';
  */
 export async function setConsent(store: PassStore, caller: Caller, body: z.output<typeof ConsentBody>, now = new Date()) {
   const me = await registrationOf(store, caller.sub);
-  if (!me) throw new ConflictError('Register first: POST /registrations');
+  if (!me) throw new Conflict('Register first: POST /registrations');
   const { nationalIdType, nationalIdNumber } = body.applicant;
-  if (nationalIdType === me.nationalIdType && nationalIdNumber === me.nationalIdNumber) throw new ConflictError('You may always list yourself');
+  if (nationalIdType === me.nationalIdType && nationalIdNumber === me.nationalIdNumber) throw new Conflict('You may always list yourself');
   const key = keys.consent(me.nationalIdType, me.nationalIdNumber, nationalIdType, nationalIdNumber);
   if (body.allow) {
     await store.client.send(new PutCommand({ TableName: store.tableName, Item: { ...key, type: 'consent', sub: caller.sub, givenAt: now.toISOString() } }));

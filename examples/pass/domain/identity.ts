@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import * as z from 'zod';
-import { ServiceUnavailableError } from './http';
+import { Unavailable } from './errors';
 import { PASS_ENV } from './settings';
 
 /**
@@ -24,7 +24,7 @@ export type IdentityVerdict =
   | { readonly verified: true; readonly provider: string; readonly reference: string }
   | { readonly verified: false; readonly why: string };
 
-/** Checks identity evidence. Throws `ServiceUnavailableError` when the provider cannot answer (nothing is stored). */
+/** Checks identity evidence. Throws `Unavailable` when the provider cannot answer (nothing is stored). */
 export interface IdentityVerifier {
   verify(claim: IdentityClaim): Promise<IdentityVerdict>;
 }
@@ -96,11 +96,11 @@ export class HttpIdentityVerifier implements IdentityVerifier {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch {
-      throw new ServiceUnavailableError('The identity service cannot be reached; nothing was stored, please try again');
+      throw new Unavailable('The identity service cannot be reached; nothing was stored, please try again');
     }
-    if (res.status >= 500) throw new ServiceUnavailableError('The identity service is unavailable; nothing was stored, please try again');
+    if (res.status >= 500) throw new Unavailable('The identity service is unavailable; nothing was stored, please try again');
     const answer = ProviderAnswer.safeParse(await res.json().catch(() => undefined));
-    if (!res.ok || !answer.success) throw new ServiceUnavailableError('The identity service gave an answer this service does not understand; nothing was stored');
+    if (!res.ok || !answer.success) throw new Unavailable('The identity service gave an answer this service does not understand; nothing was stored');
     return answer.data.verified
       ? { verified: true, provider: new URL(this.url).host, reference: answer.data.reference ?? '' }
       : { verified: false, why: answer.data.reason ?? 'the identity service could not confirm this person holds this document' };
@@ -110,7 +110,7 @@ export class HttpIdentityVerifier implements IdentityVerifier {
 /** Refuses every registration: a deployment without an identity provider registers nobody (secure by default). */
 export class UnconfiguredIdentityVerifier implements IdentityVerifier {
   async verify(): Promise<IdentityVerdict> {
-    throw new ServiceUnavailableError('Identity checks are not configured for this service yet; nothing was stored');
+    throw new Unavailable('Identity checks are not configured for this service yet; nothing was stored');
   }
 }
 

@@ -2,10 +2,10 @@ import { createHash, randomUUID } from 'crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { PassStore } from './http';
 import { keys } from './keys';
 import type { ApprovalMessage, ApprovalQueue } from './passes';
 import { PENDING_SHARDS, REVIEW_INDEX } from './settings';
+import type { PassStore } from '../storage/table';
 
 /**
  * The approval queue's outbox. An application is one conditional write of a `pending` pass, and

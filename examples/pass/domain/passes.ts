@@ -3,8 +3,9 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Caller } from './caller';
 import { allowsListing } from './consent';
-import { cancellationCodes, Caller, isConditionFailure, PassStore } from './http';
+import { Conflict, InvalidRequest, NotFound, NotPermitted, RuleRefusal } from './errors';
 import { dayOf, newPassId, shardOf } from './ids';
 import { keys } from './keys';
 import { PassApplication, PassItem, StoredTraveller, TravellerInput } from './model';
@@ -12,7 +13,8 @@ import { newRequestToken, passIdFor, requestHashOf } from './outbox';
 import { ownerOf, registrationOf, RegistrationView } from './registration';
 import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
-import { BadRequestError, ConflictError, ForbiddenError, logger, NotFoundError, UnprocessableError } from '../../shared/handler-kit';
+import { logger } from '../../shared/handler-kit';
+import { cancellationCodes, isConditionFailure, type PassStore } from '../storage/table';
 
 /** Where applications are queued for the rules worker. */
 export interface ApprovalQueue {
@@ -55,11 +57,11 @@ export async function resolveTravellers(
     }
     return { kind: 'registered', name: owner.name, sub: owner.sub, nationalIdType: t.nationalIdType, nationalIdNumber: t.nationalIdNumber };
   }));
-  if (problems.length) throw new UnprocessableError('Some travellers cannot be listed; nothing was stored', problems);
+  if (problems.length) throw new RuleRefusal('Some travellers cannot be listed; nothing was stored', problems);
   const seen = new Set<string>();
   for (const t of resolved) {
     const key = personKeyOf(t!, caller.sub).pk;
-    if (seen.has(key)) throw new UnprocessableError('Each traveller once; nothing was stored', [{ path: 'travellers', message: 'a traveller is listed twice' }]);
+    if (seen.has(key)) throw new RuleRefusal('Each traveller once; nothing was stored', [{ path: 'travellers', message: 'a traveller is listed twice' }]);
     seen.add(key);
   }
   return resolved as StoredTraveller[];
@@ -84,7 +86,7 @@ export async function applyForPass(
 ): Promise<PassItem> {
   const now = options.now ?? new Date();
   const registration = await registrationOf(store, caller.sub);
-  if (!registration) throw new ConflictError('Register first: POST /registrations');
+  if (!registration) throw new Conflict('Register first: POST /registrations');
   const travellers = await resolveTravellers(store, caller, registration, body.travellers);
   const passId = options.idempotencyKey ? passIdFor(caller.sub, options.idempotencyKey) : newPassId();
   const requestToken = newRequestToken();
@@ -153,11 +155,11 @@ export async function applyForPass(
     // Our own write, retried by the SDK after its answer was lost.
     if (stored?.requestToken === requestToken) return passView(stored);
     if (options.idempotencyKey && stored?.ownerSub === caller.sub) {
-      if (stored.requestHash !== requestHash) throw new UnprocessableError('This Idempotency-Key was used with a different application');
+      if (stored.requestHash !== requestHash) throw new RuleRefusal('This Idempotency-Key was used with a different application');
       return passView(stored);
     }
     logger.error('A new pass number is taken', { passId });
-    throw new ConflictError('Please try again');
+    throw new Conflict('Please try again');
   };
 
   // The same account applying twice at once collides on its counter (TransactionConflict): try again.
@@ -169,7 +171,7 @@ export async function applyForPass(
       const codes = cancellationCodes(error);
       if (codes?.[0] === 'ConditionalCheckFailed') return storedAnswer(error);
       if (codes?.[1] === 'ConditionalCheckFailed') {
-        throw new UnprocessableError(`You have made ${ACCOUNT_DAILY_APPLICATIONS} applications today, the most one account may make; nothing was stored, apply again tomorrow`);
+        throw new RuleRefusal(`You have made ${ACCOUNT_DAILY_APPLICATIONS} applications today, the most one account may make; nothing was stored, apply again tomorrow`);
       }
       if (!codes?.includes('TransactionConflict') || attempt >= 5) throw error;
       await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
@@ -186,7 +188,7 @@ export async function readPass(client: DynamoDBDocumentClient, tableName: string
 /** The caller's own pass; another user's pass answers 404 like a missing one (no hint that it exists). */
 export async function ownPass(store: PassStore, caller: Caller, passId: string): Promise<PassItem> {
   const pass = await readPass(store.client, store.tableName, passId, true);
-  if (!pass || pass.ownerSub !== caller.sub) throw new NotFoundError(`No pass ${passId}`);
+  if (!pass || pass.ownerSub !== caller.sub) throw new NotFound(`No pass ${passId}`);
   return pass;
 }
 
@@ -202,7 +204,7 @@ function decodeCursor(cursor: string | undefined, sub: string): Record<string, u
     if (key?.ownerPk !== keys.ownerPk(sub) || typeof key.pk !== 'string' || typeof key.ownerSk !== 'string' || Object.keys(key).length !== 4) throw new Error('foreign');
     return key;
   } catch {
-    throw new BadRequestError('Invalid cursor');
+    throw new InvalidRequest('Invalid cursor');
   }
 }
 
@@ -370,7 +372,7 @@ export async function decide(
   store: PassStore, key: SigningKey, caller: Caller, passId: string, decision: 'approve' | 'reject', why: string, now = new Date(), personDailyCap = Infinity,
 ): Promise<PassItem> {
   const pass = await readPass(store.client, store.tableName, passId, true);
-  if (!pass) throw new NotFoundError(`No pass ${passId}`);
+  if (!pass) throw new NotFound(`No pass ${passId}`);
   const mine = await registrationOf(store, caller.sub);
   const conflict = conflictOfInterest(pass, caller, mine);
   if (conflict) {
@@ -379,18 +381,18 @@ export async function decide(
       TableName: store.tableName,
       Item: { ...keys.refusal(passId, at, randomUUID()), type: 'refused-decision', passId, reviewer: { sub: caller.sub, name: caller.name }, decision, conflict, at },
     }));
-    throw new ForbiddenError(conflict === 'owner' ? 'You cannot decide your own pass; another reviewer will' : 'You cannot decide a pass you travel on; another reviewer will');
+    throw new NotPermitted(conflict === 'owner' ? 'You cannot decide your own pass; another reviewer will' : 'You cannot decide a pass you travel on; another reviewer will');
   }
-  if (pass.status !== 'needs-review') throw new ConflictError(`Pass ${passId} is ${pass.status}; only passes waiting for review can be decided`);
+  if (pass.status !== 'needs-review') throw new Conflict(`Pass ${passId} is ${pass.status}; only passes waiting for review can be decided`);
   const by: Decider = { kind: 'reviewer', sub: caller.sub, name: caller.name };
   if (decision === 'reject') {
-    if (!(await setOutcome(store, passId, 'needs-review', 'rejected', by, why, now))) throw new ConflictError(`Pass ${passId} was decided by someone else`);
+    if (!(await setOutcome(store, passId, 'needs-review', 'rejected', by, why, now))) throw new Conflict(`Pass ${passId} was decided by someone else`);
   } else {
     const persons = await readPersons(store, pass);
     const clash = overlapping(pass, persons);
-    if (clash) throw new ConflictError(`A traveller already holds approved pass ${clash} for an overlapping time; reject this one`);
+    if (clash) throw new Conflict(`A traveller already holds approved pass ${clash} for an overlapping time; reject this one`);
     const full = overCap(pass, persons, personDailyCap);
-    if (full !== undefined) throw new ConflictError(`${pass.travellers[full].name} already holds ${personDailyCap} passes for that day; reject this one`);
+    if (full !== undefined) throw new Conflict(`${pass.travellers[full].name} already holds ${personDailyCap} passes for that day; reject this one`);
     const token = await signPass(key, claimsOf(pass));
     try {
       await store.client.send(new TransactWriteCommand({
@@ -401,9 +403,9 @@ export async function decide(
       }));
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError(`Pass ${passId} was decided by someone else`);
+      if (codes?.[0] === 'ConditionalCheckFailed') throw new Conflict(`Pass ${passId} was decided by someone else`);
       if (codes?.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
-        throw new ConflictError('A traveller\'s passes changed while deciding; reload and decide again');
+        throw new Conflict('A traveller\'s passes changed while deciding; reload and decide again');
       }
       throw error;
     }
@@ -420,8 +422,8 @@ export async function decide(
 export async function revoke(store: PassStore, caller: Caller, passId: string, why: string, now = new Date()): Promise<PassItem> {
   for (let attempt = 0; ; attempt++) {
     const pass = await readPass(store.client, store.tableName, passId, true);
-    if (!pass) throw new NotFoundError(`No pass ${passId}`);
-    if (pass.status !== 'approved') throw new ConflictError(`Pass ${passId} is ${pass.status}; only approved passes can be revoked`);
+    if (!pass) throw new NotFound(`No pass ${passId}`);
+    if (pass.status !== 'approved') throw new Conflict(`Pass ${passId} is ${pass.status}; only approved passes can be revoked`);
     const persons = await readPersons(store, pass);
     try {
       await store.client.send(new TransactWriteCommand({
@@ -453,7 +455,7 @@ export async function revoke(store: PassStore, caller: Caller, passId: string, w
       const codes = cancellationCodes(error);
       if (!codes) throw error;
       // The pass changed (revoked meanwhile: the next round answers 409), or a traveller's list did: read again.
-      if (attempt >= 4) throw new ConflictError('The pass or its travellers changed while revoking; try again');
+      if (attempt >= 4) throw new Conflict('The pass or its travellers changed while revoking; try again');
     }
   }
 }

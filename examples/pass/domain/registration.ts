@@ -1,10 +1,11 @@
 import { randomUUID } from 'crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, Caller, PassStore } from './http';
+import type { Caller } from './caller';
+import { Conflict, RuleRefusal } from './errors';
 import type { IdentityVerifier } from './identity';
 import { keys } from './keys';
 import { Registration, RegistrationInput } from './model';
-import { ConflictError, UnprocessableError } from '../../shared/handler-kit';
+import { cancellationCodes, type PassStore } from '../storage/table';
 
 /** A stored registration, as the citizen sees it. */
 export interface RegistrationView extends Registration {
@@ -30,7 +31,7 @@ export async function register(
   const { identityEvidence, claim, ...body } = input;
   const verdict = await verifier.verify({ ...body, evidence: identityEvidence });
   if (!verdict.verified) {
-    throw new UnprocessableError(`The identity check failed: ${verdict.why}. Nothing was stored.`, [{ path: 'identityEvidence', message: 'does not prove this document is yours' }]);
+    throw new RuleRefusal(`The identity check failed: ${verdict.why}. Nothing was stored.`, [{ path: 'identityEvidence', message: 'does not prove this document is yours' }]);
   }
   const registeredAt = now.toISOString();
   const verifiedBy = { provider: verdict.provider, reference: verdict.reference, at: registeredAt };
@@ -47,15 +48,15 @@ export async function register(
     return { ...body, registeredAt, verifiedBy };
   } catch (error) {
     const codes = cancellationCodes(error);
-    if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError('You are already registered');
+    if (codes?.[0] === 'ConditionalCheckFailed') throw new Conflict('You are already registered');
     if (codes?.[1] !== 'ConditionalCheckFailed') throw error;
   }
   if (!claim) {
-    throw new ConflictError('This document is registered to another account. Your identity check shows it is yours: send claim: true to move it to this account (the other account\'s registration ends).');
+    throw new Conflict('This document is registered to another account. Your identity check shows it is yours: send claim: true to move it to this account (the other account\'s registration ends).');
   }
   const owner = await store.client.send(new GetCommand({ TableName: store.tableName, Key: documentKey, ConsistentRead: true }));
   const previous = String(owner.Item?.sub ?? '');
-  if (!previous || previous === caller.sub) throw new ConflictError('The document\'s registration changed meanwhile; try again');
+  if (!previous || previous === caller.sub) throw new Conflict('The document\'s registration changed meanwhile; try again');
   try {
     await store.client.send(new TransactWriteCommand({
       TransactItems: [
@@ -88,8 +89,8 @@ export async function register(
     }));
   } catch (error) {
     const codes = cancellationCodes(error);
-    if (codes?.[0] === 'ConditionalCheckFailed') throw new ConflictError('You are already registered');
-    if (codes) throw new ConflictError('The document\'s registration changed meanwhile; try again');
+    if (codes?.[0] === 'ConditionalCheckFailed') throw new Conflict('You are already registered');
+    if (codes) throw new Conflict('The document\'s registration changed meanwhile; try again');
     throw error;
   }
   return { ...body, registeredAt, verifiedBy };

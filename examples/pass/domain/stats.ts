@@ -2,11 +2,11 @@ import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as StreamAttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { cancellationCodes, PassStore } from './http';
+import { InvalidRequest } from './errors';
 import { dayOf, randomShard } from './ids';
 import { keys } from './keys';
 import { STATS_SHARDS } from './settings';
-import { BadRequestError } from '../../shared/handler-kit';
+import { cancellationCodes, type PassStore } from '../storage/table';
 
 /**
  * One event of the analytics path, as archived (JSON lines in S3, a Glue table over them). It
@@ -199,9 +199,9 @@ const MAX_DAYS = 31;
 export function daysBetween(from: string, to: string): string[] {
   const start = Date.parse(`${from}T00:00:00Z`);
   const end = Date.parse(`${to}T00:00:00Z`);
-  if (Number.isNaN(start) || Number.isNaN(end) || end < start) throw new BadRequestError('from and to: dates (YYYY-MM-DD), from not after to');
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start) throw new InvalidRequest('from and to: dates (YYYY-MM-DD), from not after to');
   const n = (end - start) / 86_400_000 + 1;
-  if (n > MAX_DAYS) throw new BadRequestError(`from and to: at most ${MAX_DAYS} days at a time`);
+  if (n > MAX_DAYS) throw new InvalidRequest(`from and to: at most ${MAX_DAYS} days at a time`);
   return Array.from({ length: n }, (_, i) => dayOf(start + i * 86_400_000));
 }
 

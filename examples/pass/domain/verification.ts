@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Caller, PassStore } from './http';
+import type { Caller } from './caller';
 import { dayOf, normalizePassId, randomShard } from './ids';
 import type { JWK } from './jose';
 import { keys } from './keys';
@@ -9,6 +9,7 @@ import { PassItem, StoredTraveller, VerifyBody } from './model';
 import { readPass } from './passes';
 import { AUDIT_SHARDS } from './settings';
 import { checkPassToken } from './signing';
+import type { PassStore } from '../storage/table';
 
 /** The answer of a roadside check. */
 export const CHECK_RESULTS = ['valid', 'expired', 'not-yet-valid', 'revoked', 'not-approved', 'unknown', 'tampered'] as const;

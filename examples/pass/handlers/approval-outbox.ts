@@ -1,8 +1,8 @@
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/handler-kit';
 import { approvalQueue } from '../domain/clients';
-import { storeFromEnv } from '../domain/http';
 import { relayNewPasses, sweepStalePending } from '../domain/outbox';
+import { storeFromEnv } from '../storage/table';
 
 /**
  * The approval queue's outbox (see domain/outbox.ts), one function for its two triggers:

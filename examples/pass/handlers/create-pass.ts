@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequestError, httpHandler } from '../../shared/handler-kit';
-import { callerOf, passRoute, storeFromEnv } from '../domain/http';
+import { callerOf, headerOf, passApi } from './http/route';
+import { BadRequestError } from '../../shared/handler-kit';
 import { PassBody } from '../domain/model';
 import { applyForPass } from '../domain/passes';
+import { storeFromEnv } from '../storage/table';
 
 function idempotencyKeyOf(event: APIGatewayProxyEvent): string | undefined {
-  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'idempotency-key')?.[1] ?? undefined;
+  const found = headerOf(event, 'Idempotency-Key');
   if (found !== undefined && (found.length < 8 || found.length > 128)) throw new BadRequestError('Idempotency-Key must be 8 to 128 characters');
   return found;
 }
@@ -15,8 +16,8 @@ function idempotencyKeyOf(event: APIGatewayProxyEvent): string | undefined {
  * Send an `Idempotency-Key`: a retried application (after a lost answer or a 503) is stored once
  * and answered with that pass; the same key with another application answers 422.
  */
-export const handler = passRoute(httpHandler({
+export const handler = passApi({
   body: PassBody,
   successStatus: 202,
   handle: async ({ body, event }) => applyForPass(storeFromEnv(), callerOf(event), body, { idempotencyKey: idempotencyKeyOf(event) }),
-}));
+});

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { httpHandler } from '../../shared/handler-kit';
-import { passRoute } from '../domain/http';
+import { passApi } from './http/route';
 import { loadPublishedKeys } from '../domain/key-set';
 
 /**
@@ -9,7 +8,7 @@ import { loadPublishedKeys } from '../domain/key-set';
  * read the signing secret. Cacheable for an hour: CloudFront serves it from the edge, and the police
  * page keeps it for offline use (new keys are published longer than that before they sign).
  */
-export const handler = passRoute(httpHandler({
+export const handler = passApi({
   body: z.undefined({ error: 'This route takes no body' }),
   handle: async () => ({ keys: (await loadPublishedKeys()).keys }),
-}), { cacheControl: 'public, max-age=3600' });
+}, { cacheControl: 'public, max-age=3600' });

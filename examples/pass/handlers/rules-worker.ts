@@ -3,8 +3,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from '../../shared/handler-kit';
 import { processApplication } from '../domain/approval';
-import { storeFromEnv } from '../domain/http';
 import { loadRules, loadSigningKey } from '../domain/rules';
+import { storeFromEnv } from '../storage/table';
 
 const Message = z.object({ passId: z.string().min(1).max(40) });
 const processor = new BatchProcessor(EventType.SQS);

@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { BadRequestError, httpHandler } from '../../shared/handler-kit';
-import { passRoute, storeFromEnv } from '../domain/http';
+import { passApi } from './http/route';
+import { BadRequestError } from '../../shared/handler-kit';
 import { dayOf } from '../domain/ids';
 import { daysBetween, readStats } from '../domain/stats';
+import { storeFromEnv } from '../storage/table';
 
 const Query = z.strictObject({
   from: z.iso.date('a date, YYYY-MM-DD').optional(),
@@ -13,7 +14,7 @@ const Query = z.strictObject({
  * `GET /stats[?from=YYYY-MM-DD&to=YYYY-MM-DD]` (admin): passes by status, reason and district, and
  * checks by result, per day (default: the last 7 days), from the pre-aggregated counters.
  */
-export const handler = passRoute(httpHandler({
+export const handler = passApi({
   body: z.undefined({ error: 'This route takes no body' }),
   handle: async ({ event }) => {
     const query = Query.safeParse(event.queryStringParameters ?? {});
@@ -22,4 +23,4 @@ export const handler = passRoute(httpHandler({
     const from = query.data.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000);
     return readStats(storeFromEnv(), daysBetween(from, to));
   },
-}));
+});

@@ -2,8 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/handler-kit';
 import { eventSink } from '../domain/clients';
-import { storeFromEnv } from '../domain/http';
 import { recordEvent } from '../domain/stats';
+import { storeFromEnv } from '../storage/table';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
