@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/settings';
 import { COUNTER_ROUTES, DECREMENTS_PER_CLIENT_PER_MINUTE, EXAMPLE, STAFF_GROUP, STAGE_NAME } from './routes';
 import { HttpMethod, TracedApi } from '../../src/api';
-import { DataTable } from '../../src/data';
+import { DataTable, IdempotencyTable } from '../../src/data';
 import { tracedApiRoutes } from '../shared/stack';
 
 export interface CounterApiStackProps extends StackProps {
@@ -28,7 +28,8 @@ export class CounterApiStack extends Stack {
   /** The app client staff sign in with (SRP or password, then their TOTP code) to get a token. */
   public readonly staffClient: cognito.UserPoolClient;
   public readonly table: DataTable;
-  public readonly idempotencyTable: DataTable;
+  /** Powertools idempotency records of retried sales (`Idempotency-Key`), given to `POST /decrement` only. */
+  public readonly idempotencyTable: IdempotencyTable;
   public readonly api: TracedApi;
 
   constructor(scope: Construct, id: string, props: CounterApiStackProps = {}) {
@@ -41,12 +42,8 @@ export class CounterApiStack extends Stack {
     this.table = new DataTable(this, 'Counter', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     });
-    // Powertools idempotency records (partition key `id`, expiry `expiration`): one per sale retried
-    // with its Idempotency-Key, gone after an hour.
-    this.idempotencyTable = new DataTable(this, 'Idempotency', {
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
-    });
+    // One record per sale sent with an Idempotency-Key, gone after an hour (TTL).
+    this.idempotencyTable = new IdempotencyTable(this, 'Idempotency');
 
     this.staffPool = new cognito.UserPool(this, 'Staff', {
       selfSignUpEnabled: false,
@@ -87,7 +84,6 @@ export class CounterApiStack extends Stack {
           [COUNTER_ENV.TABLE]: this.table.tableName,
           [COUNTER_ENV.START]: String(startValue),
           [COUNTER_ENV.ID]: DEFAULT_COUNTER_ID,
-          [COUNTER_ENV.IDEMPOTENCY_TABLE]: this.idempotencyTable.tableName,
         },
       }),
       userPool: this.staffPool,
@@ -95,7 +91,8 @@ export class CounterApiStack extends Stack {
     this.limitDecrementsPerClient();
     this.table.grantReadItems(this.api.functionFor(HttpMethod.GET, '/counter'));
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
-    this.idempotencyTable.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
+    // Only selling is idempotent: the grant gives the decrement function the table and its name.
+    this.idempotencyTable.grant(this.api.tracedFunctions[TracedApi.routeKey(HttpMethod.POST, '/decrement')].function, { envName: COUNTER_ENV.IDEMPOTENCY_TABLE });
     this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.PUT, '/reset'));
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The counter API (stage URL)' });

@@ -116,18 +116,24 @@ describe('CounterApi stack', () => {
     });
   });
 
-  test('retried sales are recorded in an idempotency table (key `id`) whose records expire', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
+  test('retried sales are recorded in an IdempotencyTable (key `id`, records expire) that only POST /decrement knows and may write', () => {
+    const [tableId] = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
       }),
-    });
-    const decrementEnv = Object.values(template.findResources('AWS::Lambda::Function'))
-      .map((f: any) => f.Properties.Environment?.Variables ?? {})
-      .filter((v: any) => v.COUNTER_IDEMPOTENCY_TABLE);
-    expect(decrementEnv.length).toBeGreaterThan(0);
+    })).map(([id]) => id);
+    expect(tableId).toMatch(/^IdempotencyRecords/);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const knowing = functions.filter((f) => f.Properties.Environment?.Variables?.COUNTER_IDEMPOTENCY_TABLE);
+    expect(knowing.map((f) => f.Properties.Description)).toEqual(['POST /decrement of counter']);
+    expect(knowing[0].Properties.Environment.Variables.COUNTER_IDEMPOTENCY_TABLE).toEqual({ Ref: tableId });
+    // The grant names the four item actions Powertools' persistence layer calls on that table, nothing else.
+    const onTable = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Resource).includes(tableId));
+    expect(onTable.flatMap((st: any) => [st.Action].flat()).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 
   test('GET /counter may only read the table; decrement and reset may update it', () => {
