@@ -1,2 +1,3 @@
 export * from './data-table';
 export * from './idempotency-table';
+export * from './relational-database';
