@@ -1,8 +1,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dayOf, shardOf } from './ids';
 import { keys } from './keys';
-import { approvalUpdate, claimsOf, Decider, overCap, overlapping, personUpdates, readPass, readPersons, setOutcome } from './passes';
-import { evaluate, quotaFor, Rules } from './rules';
+import { approvalUpdate, claimsOf, Decider, personUpdates, readPass, readPersons, setOutcome } from './passes';
+import { evaluate } from './policies/approval-rules';
+import { quotaFor, shardCaps, shardOrder } from './policies/district-quota';
+import { overCap, overlapping } from './policies/travel-time';
+import type { Rules } from './rules';
 import { signPass, type SigningKey } from './signing';
 import { cancellationCodes, type PassStore } from '../storage/table';
 
@@ -63,14 +66,10 @@ export async function processApplication(
 
   const quota = quotaFor(rules, pass.from.district);
   if (quota === 0) return decided('rejected', `No passes from ${pass.from.district} are issued now`);
-  const shards = Math.min(rules.quotaShards, quota);
-  // The quota split exactly over the shards: the first (quota % shards) take one more.
-  const capOf = (shard: number) => Math.floor(quota / shards) + (shard < quota % shards ? 1 : 0);
+  const caps = shardCaps(quota, rules.quotaShards);
   const day = dayOf(pass.startTime);
   const token = await signPass(key, claimsOf(pass));
-  const first = shardOf(passId, shards);
-  for (let i = 0; i < shards; i++) {
-    const shard = (first + i) % shards;
+  for (const shard of shardOrder(shardOf(passId, caps.length), caps.length)) {
     try {
       await store.client.send(new TransactWriteCommand({
         TransactItems: [
@@ -83,7 +82,7 @@ export async function processApplication(
               UpdateExpression: 'ADD #c :one',
               ConditionExpression: 'attribute_not_exists(#c) OR #c < :cap',
               ExpressionAttributeNames: { '#c': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':cap': capOf(shard) },
+              ExpressionAttributeValues: { ':one': 1, ':cap': caps[shard] },
             },
           },
         ],

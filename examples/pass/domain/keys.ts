@@ -1,3 +1,5 @@
+import { dependantName } from './policies/travellers';
+
 /**
  * The key design of the pass table (one table, `pk` + `sk`, both strings). Every hot write goes to
  * a key with many distinct values, so DynamoDB spreads the load over partitions:
@@ -36,7 +38,7 @@ export const keys = {
   accountDay: (sub: string, day: string): Key => ({ pk: `ACCOUNT#${sub}#${day}`, sk: 'APPLIED' }),
   refusal: (passId: string, at: string, id: string): Key => ({ pk: `REFUSAL#${passId}`, sk: `${at}#${id}` }),
   dependant: (ownerSub: string, name: string, dateOfBirth: string): Key =>
-    ({ pk: `PERSON#dependant#${ownerSub}#${name.toLowerCase().replace(/\s+/g, ' ')}#${dateOfBirth}`, sk: 'ACTIVE' }),
+    ({ pk: `PERSON#dependant#${ownerSub}#${dependantName(name)}#${dateOfBirth}`, sk: 'ACTIVE' }),
   pass: (passId: string): Key => ({ pk: `PASS#${passId}`, sk: 'PASS' }),
   person: (type: string, number: string): Key => ({ pk: `PERSON#${type}#${number}`, sk: 'ACTIVE' }),
   quota: (district: string, day: string, shard: number): Key => ({ pk: `QUOTA#${district}#${day}#${shard}`, sk: 'COUNT' }),

@@ -10,6 +10,9 @@ import { dayOf, newPassId, shardOf } from './ids';
 import { keys } from './keys';
 import { PassApplication, PassItem, StoredTraveller, TravellerInput } from './model';
 import { newRequestToken, passIdFor, requestHashOf } from './outbox';
+import { conflictOfInterest } from './policies/conflict-of-interest';
+import { overCap, overlapping, keptOnList, type ActivePass } from './policies/travel-time';
+import { documentsToLookUp, resolveTravellers, type ListingAnswer } from './policies/travellers';
 import { ownerOf, registrationOf, RegistrationView } from './registration';
 import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
@@ -35,36 +38,19 @@ export function passView(item: Record<string, unknown>): PassItem {
 }
 
 /**
- * The travellers of an application as the pass stores them, resolved from the registrations: the
- * applicant (from their own registration), registered people who allowed this applicant to list
- * them (name and account from their registration), and dependants without an ID as declared.
- * Anyone else is refused (422), with one message whether the document is unregistered or its
- * holder has not agreed, so the answer does not tell who is registered.
+ * The travellers of an application as the pass stores them (the `resolveTravellers` policy), with
+ * what the registrations say about each registered person the applicant names: who holds the
+ * document, and whether they allowed this applicant to list them.
  */
-export async function resolveTravellers(
+export async function travellersOf(
   store: PassStore, caller: Caller, applicant: RegistrationView, travellers: TravellerInput[],
 ): Promise<StoredTraveller[]> {
-  const self: StoredTraveller = { kind: 'applicant', name: applicant.name, sub: caller.sub, nationalIdType: applicant.nationalIdType, nationalIdNumber: applicant.nationalIdNumber };
-  const problems: { path: string; message: string }[] = [];
-  const resolved = await Promise.all(travellers.map(async (t, i): Promise<StoredTraveller | undefined> => {
-    if (t.kind === 'applicant') return self;
-    if (t.kind === 'dependant') return { kind: 'dependant', name: t.name, dateOfBirth: t.dateOfBirth };
-    if (t.nationalIdType === applicant.nationalIdType && t.nationalIdNumber === applicant.nationalIdNumber) return self;
-    const [owner, allowed] = await Promise.all([ownerOf(store, t.nationalIdType, t.nationalIdNumber), allowsListing(store, t, applicant)]);
-    if (!owner || !allowed) {
-      problems.push({ path: `travellers.${i}`, message: 'not a registered person who has allowed you to list them (they allow it on their own page)' });
-      return undefined;
-    }
-    return { kind: 'registered', name: owner.name, sub: owner.sub, nationalIdType: t.nationalIdType, nationalIdNumber: t.nationalIdNumber };
-  }));
-  if (problems.length) throw new RuleRefusal('Some travellers cannot be listed; nothing was stored', problems);
-  const seen = new Set<string>();
-  for (const t of resolved) {
-    const key = personKeyOf(t!, caller.sub).pk;
-    if (seen.has(key)) throw new RuleRefusal('Each traveller once; nothing was stored', [{ path: 'travellers', message: 'a traveller is listed twice' }]);
-    seen.add(key);
-  }
-  return resolved as StoredTraveller[];
+  const wanted = documentsToLookUp(applicant, travellers);
+  const answers = new Map(await Promise.all(wanted.map(async (d): Promise<[string, ListingAnswer]> => {
+    const [owner, allowed] = await Promise.all([ownerOf(store, d.nationalIdType, d.nationalIdNumber), allowsListing(store, d, applicant)]);
+    return [`${d.nationalIdType}#${d.nationalIdNumber}`, { owner, allowed }];
+  })));
+  return resolveTravellers({ ...applicant, sub: caller.sub }, travellers, (d) => answers.get(`${d.nationalIdType}#${d.nationalIdNumber}`));
 }
 
 /**
@@ -87,7 +73,7 @@ export async function applyForPass(
   const now = options.now ?? new Date();
   const registration = await registrationOf(store, caller.sub);
   if (!registration) throw new Conflict('Register first: POST /registrations');
-  const travellers = await resolveTravellers(store, caller, registration, body.travellers);
+  const travellers = await travellersOf(store, caller, registration, body.travellers);
   const passId = options.idempotencyKey ? passIdFor(caller.sub, options.idempotencyKey) : newPassId();
   const requestToken = newRequestToken();
   const requestHash = requestHashOf(body);
@@ -261,7 +247,7 @@ export function claimsOf(pass: PassItem): Parameters<typeof signPass>[1] {
 export interface PersonActive {
   readonly key: { pk: string; sk: string };
   readonly version: number;
-  readonly active: { passId: string; start: string; end: string }[];
+  readonly active: ActivePass[];
 }
 
 /** The item holding a traveller's approved passes: their document's, or (a dependant) the applicant's declaration. */
@@ -277,25 +263,8 @@ export async function readPersons(store: PassStore, pass: PassItem): Promise<Per
   }));
 }
 
-/** The first traveller already holding `cap` approved passes starting on this pass's day, if any (the per-person daily cap). */
-export function overCap(pass: PassItem, persons: PersonActive[], cap: number): number | undefined {
-  const day = dayOf(pass.startTime);
-  const index = persons.findIndex((p) => p.active.filter((a) => a.passId !== pass.passId && dayOf(a.start) === day).length >= cap);
-  return index < 0 ? undefined : index;
-}
-
-/** The first approved pass of a traveller overlapping this one, if any. */
-export function overlapping(pass: PassItem, persons: PersonActive[]): string | undefined {
-  for (const p of persons) {
-    const hit = p.active.find((a) => a.passId !== pass.passId && a.start < pass.endTime && pass.startTime < a.end);
-    if (hit) return hit.passId;
-  }
-  return undefined;
-}
-
 /** The transaction items recording this pass on each traveller (optimistic: each guarded by its version). */
 export function personUpdates(tableName: string, pass: PassItem, persons: PersonActive[], now: Date): NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> {
-  const nowIso = now.toISOString();
   return persons.map((p) => ({
     Update: {
       TableName: tableName,
@@ -304,9 +273,7 @@ export function personUpdates(tableName: string, pass: PassItem, persons: Person
       ConditionExpression: p.version === 0 ? 'attribute_not_exists(pk)' : '#v = :v',
       ExpressionAttributeNames: { '#a': 'active', '#v': 'version' },
       ExpressionAttributeValues: {
-        // Passes of past days that have ended are pruned on each write, so the list stays short
-        // (today's stay: they count towards the per-person daily cap).
-        ':a': [...p.active.filter((a) => a.end > nowIso || dayOf(a.start) >= dayOf(now)), { passId: pass.passId, start: pass.startTime, end: pass.endTime }],
+        ':a': [...keptOnList(p.active, now), { passId: pass.passId, start: pass.startTime, end: pass.endTime }],
         ':next': p.version + 1,
         ...(p.version === 0 ? {} : { ':v': p.version }),
       },
@@ -347,17 +314,6 @@ export async function setOutcome(store: PassStore, passId: string, expected: str
     if (isConditionFailure(error)) return false;
     throw error;
   }
-}
-
-/**
- * Why a reviewer may not decide this pass (M3: nobody decides their own pass, or one they travel
- * on), or undefined. Pure: the caller's account and their registered document against the pass.
- */
-export function conflictOfInterest(pass: PassItem, caller: Caller, document?: { nationalIdType: string; nationalIdNumber: string }): 'owner' | 'traveller' | undefined {
-  if (pass.ownerSub === caller.sub) return 'owner';
-  const listed = pass.travellers.some((t) => t.sub === caller.sub
-    || (document !== undefined && t.nationalIdType === document.nationalIdType && t.nationalIdNumber === document.nationalIdNumber));
-  return listed ? 'traveller' : undefined;
 }
 
 /**

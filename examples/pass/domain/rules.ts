@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { loadSigningKeys } from './key-set';
-import { district, PassItem, REASONS } from './model';
+import { district, REASONS } from './model';
 import { PASS_ENV } from './settings';
 import type { SigningKey } from './signing';
 import { jsonParameter } from '../../shared/handler-kit';
@@ -29,25 +29,6 @@ export const RulesSchema = z.strictObject({
   maxPassesPerPersonPerDay: z.number().int().min(1).max(50).default(3),
 });
 export type Rules = z.output<typeof RulesSchema>;
-
-/** What the rules say before the dynamic checks (overlap, quota). */
-export type Verdict = { readonly outcome: 'approve' | 'reject' | 'review'; readonly why: string };
-
-/** The static rules: duration limit, reasons rejected or approved outright, otherwise a reviewer. */
-export function evaluate(pass: Pick<PassItem, 'reason' | 'durationMinutes'>, rules: Rules): Verdict {
-  const limit = rules.maxDurationMinutes[pass.reason];
-  if (limit !== undefined && pass.durationMinutes > limit) {
-    return { outcome: 'reject', why: `A ${pass.reason} pass lasts at most ${limit} minutes` };
-  }
-  if (rules.autoReject.includes(pass.reason)) return { outcome: 'reject', why: `Passes for ${pass.reason} are not issued now` };
-  if (rules.autoApprove.includes(pass.reason)) return { outcome: 'approve', why: `Approved automatically: ${pass.reason}` };
-  return { outcome: 'review', why: `A reviewer decides passes for ${pass.reason}` };
-}
-
-/** The day's quota for a district. */
-export function quotaFor(rules: Rules, fromDistrict: string): number {
-  return rules.districtQuotas[fromDistrict] ?? rules.dailyQuotaPerDistrict;
-}
 
 /** The rules from the ConfigParameter named in `PASS_RULES_PARAM` (cached 5 minutes). */
 export function loadRules(): Promise<Rules> {

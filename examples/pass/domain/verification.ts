@@ -5,15 +5,12 @@ import type { Caller } from './caller';
 import { dayOf, normalizePassId, randomShard } from './ids';
 import type { JWK } from './jose';
 import { keys } from './keys';
-import { PassItem, StoredTraveller, VerifyBody } from './model';
+import { PassItem, VerifyBody } from './model';
 import { readPass } from './passes';
+import { documentHint, judge, judgeToken, travellerHints, type CheckResult, type DocumentHint, type TravellerHint } from './policies/roadside';
 import { AUDIT_SHARDS } from './settings';
 import { checkPassToken } from './signing';
 import type { PassStore } from '../storage/table';
-
-/** The answer of a roadside check. */
-export const CHECK_RESULTS = ['valid', 'expired', 'not-yet-valid', 'revoked', 'not-approved', 'unknown', 'tampered'] as const;
-export type CheckResult = (typeof CHECK_RESULTS)[number];
 
 export interface CheckAnswer {
   readonly result: CheckResult;
@@ -33,45 +30,6 @@ export interface CheckAnswer {
     readonly vehicle?: PassItem['vehicle'];
     readonly reason: PassItem['reason'];
   };
-}
-
-/** A document as a roadside check shows it: its type and last 4 characters, never the whole number. */
-export interface DocumentHint {
-  readonly type: string;
-  readonly last: string;
-}
-
-export interface TravellerHint {
-  readonly name: string;
-  readonly kind: StoredTraveller['kind'];
-  /** Applicant and registered travellers: the document to ask for. */
-  readonly document?: DocumentHint;
-  /** Dependants without an ID: their date of birth, and that the holder vouches for them. */
-  readonly dateOfBirth?: string;
-}
-
-/** The last characters of a document number: 4, and never more than half of a short one. */
-export function documentHint(type: string, number: string): DocumentHint {
-  return { type, last: number.slice(-Math.min(4, Math.floor(number.length / 2))) };
-}
-
-/** The travellers as a roadside check shows them (pure). */
-export function travellerHints(travellers: StoredTraveller[]): TravellerHint[] {
-  return travellers.map((t) => {
-    if (t.kind === 'dependant') return { name: t.name, kind: t.kind, dateOfBirth: t.dateOfBirth };
-    const document = t.nationalIdType && t.nationalIdNumber ? documentHint(t.nationalIdType, t.nationalIdNumber) : undefined;
-    return { name: t.name, kind: t.kind, document };
-  });
-}
-
-function judge(pass: PassItem | undefined, now: Date): CheckResult {
-  if (!pass) return 'unknown';
-  if (pass.status === 'revoked') return 'revoked';
-  if (pass.status !== 'approved') return 'not-approved';
-  const t = now.toISOString();
-  if (t < pass.startTime) return 'not-yet-valid';
-  if (t >= pass.endTime) return 'expired';
-  return 'valid';
 }
 
 /**
@@ -95,7 +53,7 @@ export async function checkPass(
     } else {
       passId = check.claims.pid;
       pass = await readPass(store.client, store.tableName, passId);
-      result = pass && pass.token !== undefined && pass.token !== body.qr && pass.status === 'approved' ? 'revoked' : judge(pass, now);
+      result = judgeToken(pass, body.qr, now);
     }
   } else {
     passId = normalizePassId(body.passNumber!);
