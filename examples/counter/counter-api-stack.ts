@@ -3,11 +3,13 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from './handlers/domain/settings';
-import { COUNTER_ROUTES, DECREMENTS_PER_CLIENT_PER_MINUTE, EXAMPLE, STAFF_GROUP, STAGE_NAME } from './routes';
-import { HttpMethod, TracedApi } from '../../src/api';
+import { DEFAULT_START } from './domain/settings';
+import { COUNTER_SYSTEM } from './system';
+import { TracedApi, TracedFunction } from '../../src/api';
 import { DataTable, IdempotencyTable } from '../../src/data';
-import { tracedApiRoutes } from '../shared/stack';
+import { tracedApiRoutes, type ExampleRoute } from '../shared/stack';
+
+const { example: EXAMPLE, stageName: STAGE_NAME, staffGroup: STAFF_GROUP, routes: ROUTES, tables: TABLES } = COUNTER_SYSTEM;
 
 export interface CounterApiStackProps extends StackProps {
   /**
@@ -40,7 +42,7 @@ export class CounterApiStack extends Stack {
     }
 
     this.table = new DataTable(this, 'Counter', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLES.counter.partitionKey, type: dynamodb.AttributeType.STRING },
     });
     // One record per sale sent with an Idempotency-Key, gone after an hour (TTL).
     this.idempotencyTable = new IdempotencyTable(this, 'Idempotency');
@@ -78,30 +80,38 @@ export class CounterApiStack extends Stack {
       stageName: STAGE_NAME,
       // A shop's counter: a few sales a minute. The stage throttle caps what a runaway client costs.
       throttle: { rateLimit: 50, burstLimit: 100 },
-      routes: tracedApiRoutes(EXAMPLE, COUNTER_ROUTES, {
+      routes: tracedApiRoutes(EXAMPLE, COUNTER_SYSTEM.routeList, {
         memorySize: 512,
         environment: {
-          [COUNTER_ENV.TABLE]: this.table.tableName,
-          [COUNTER_ENV.START]: String(startValue),
-          [COUNTER_ENV.ID]: DEFAULT_COUNTER_ID,
+          [TABLES.counter.envName]: this.table.tableName,
+          ...COUNTER_SYSTEM.environment(startValue),
         },
       }),
       userPool: this.staffPool,
     });
     this.limitDecrementsPerClient();
-    this.table.grantReadItems(this.api.functionFor(HttpMethod.GET, '/counter'));
-    this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.POST, '/decrement'));
+    this.table.grantReadItems(this.routeFunction(ROUTES.read).function);
+    this.table.grantReadWriteItems(this.routeFunction(ROUTES.sell).function);
     // Only selling is idempotent: the grant gives the decrement function the table and its name.
-    this.idempotencyTable.grant(this.api.tracedFunctions[TracedApi.routeKey(HttpMethod.POST, '/decrement')].function, { envName: COUNTER_ENV.IDEMPOTENCY_TABLE });
-    this.table.grantReadWriteItems(this.api.functionFor(HttpMethod.PUT, '/reset'));
+    for (const route of COUNTER_SYSTEM.idempotentRoutes) {
+      this.idempotencyTable.grant(this.routeFunction(route).function, { envName: TABLES.idempotency.envName });
+    }
+    this.table.grantReadWriteItems(this.routeFunction(ROUTES.reset).function);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The counter API (stage URL)' });
     new CfnOutput(this, 'StaffUserPoolId', { value: this.staffPool.userPoolId, description: 'The staff pool: add staff with aws cognito-idp admin-create-user, then admin-add-user-to-group staff' });
     new CfnOutput(this, 'StaffClientId', { value: this.staffClient.userPoolClientId, description: 'The app client staff sign in with for a reset token' });
   }
 
+  /** The function of a route of the system declaration (every counter route has its own). */
+  private routeFunction(route: ExampleRoute): TracedFunction {
+    const traced = this.api.tracedFunctions[TracedApi.routeKey(route.method, route.path)];
+    if (!traced) throw new Error(`CounterApiStack: ${route.method} ${route.path} has no function of its own in the API`);
+    return traced;
+  }
+
   /**
-   * A WAF rate-based rule on the API's WebACL: at most `DECREMENTS_PER_CLIENT_PER_MINUTE` calls of
+   * A WAF rate-based rule on the API's WebACL: at most `decrementsPerClientPerMinute` calls of
    * `POST /decrement` per client IP and minute, then 429 until the rate drops. Added to the WebACL
    * TracedApi made, after its own per-IP rule.
    */
@@ -116,13 +126,13 @@ export class CounterApiStack extends Stack {
       statement: {
         rateBasedStatement: {
           aggregateKeyType: 'IP',
-          limit: DECREMENTS_PER_CLIENT_PER_MINUTE,
+          limit: COUNTER_SYSTEM.decrementsPerClientPerMinute,
           evaluationWindowSec: 60,
           scopeDownStatement: {
             byteMatchStatement: {
               fieldToMatch: { uriPath: {} },
               positionalConstraint: 'ENDS_WITH',
-              searchString: '/decrement',
+              searchString: ROUTES.sell.path,
               textTransformations: [{ priority: 0, type: 'NONE' }],
             },
           },

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { CounterPipelineStack } from './counter-pipeline-stack';
-import { CounterStage } from './counter-stage';
+import { CounterStage, CounterStageFactory } from './counter-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
 
 interface PipelineSettings {
@@ -46,7 +46,7 @@ export function buildCounterApp(app: App): CounterApp {
       name,
       account: e.account,
       region: e.region,
-      config: e.startValue === undefined ? undefined : { startValue: DeliveryConfigValue.fromNumber(e.startValue) },
+      config: e.startValue === undefined ? undefined : { [CounterStageFactory.START_VALUE]: DeliveryConfigValue.fromNumber(e.startValue) },
     })),
     description: 'Camera counter: delivery pipelines of DEV, UAT and PROD',
   });

@@ -1,14 +1,14 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CounterStage } from './counter-stage';
-import { DeliveryEnvironment, DeliveryEnvironmentProps, DeliveryPipeline, DeliverySource } from '../../src/pipeline';
+import { CounterStageFactory } from './counter-stage';
+import { DeliveryEnvironmentProps, DeliveryPipeline, DeliverySource } from '../../src/pipeline';
 
 export interface CounterPipelineStackProps extends StackProps {
   /** The CodeConnections connection to the repository host. */
   readonly connectionArn: string;
   /** `owner/name` of the repository holding this project. */
   readonly repository: string;
-  /** DEV, UAT and PROD: accounts, regions and each one's `startValue`. */
+  /** DEV, UAT and PROD: accounts, regions and each one's start value (`CounterStageFactory.START_VALUE`). */
   readonly environments: DeliveryEnvironmentProps[];
   /**
    * Emails asked to approve PROD deployments.
@@ -27,19 +27,13 @@ export class CounterPipelineStack extends Stack {
     this.delivery = new DeliveryPipeline(this, 'Delivery', {
       source: DeliverySource.connection({ connectionArn: props.connectionArn, repository: props.repository }),
       environments: props.environments,
-      stageFactory: {
-        createStage: (stageScope: Construct, stageId: string, environment: DeliveryEnvironment) => new CounterStage(stageScope, stageId, {
-          env: environment.env,
-          startValue: environment.config.startValue === undefined ? undefined : environment.numberValue('startValue'),
-          environmentName: environment.name,
-        }),
-      },
+      stageFactory: new CounterStageFactory(),
       // The counter lives in this repository's examples/: build its handlers and pages, test it
-      // (handlers against DynamoDB Local, stacks), then synthesize its app.
+      // (its rules, its repository and handlers against DynamoDB Local, its stacks), then synthesize its app.
       installCommands: ['npm ci'],
       testCommands: [
         'npx projen examples:build',
-        'RAMPART_ENGINES=dynamodb-local npx jest test/examples/counter.test.ts test/examples/counter-handlers.test.ts',
+        'RAMPART_ENGINES=dynamodb-local npx jest test/examples/counter.test.ts test/examples/counter-policy.test.ts test/examples/counter-repository.test.ts test/examples/counter-handlers.test.ts',
       ],
       synthCommands: ['cd examples/counter && npx cdk synth'],
       cdkOutputDirectory: 'examples/counter/cdk.out',

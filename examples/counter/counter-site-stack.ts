@@ -4,10 +4,12 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { DEFAULT_START } from './handlers/domain/settings';
-import { EXAMPLE, STAGE_NAME } from './routes';
+import { DEFAULT_START } from './domain/settings';
+import { COUNTER_SYSTEM } from './system';
 import { SecureSite } from '../../src/site';
 import { webContentPath } from '../shared/stack';
+
+const { example: EXAMPLE, stageName: STAGE_NAME } = COUNTER_SYSTEM;
 
 export interface CounterSiteStackProps extends StackProps {
   /** The counter API, served below `/<stage>/` of the site's own origin. */

@@ -2,6 +2,7 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CounterApiStack } from './counter-api-stack';
 import { CounterSiteStack } from './counter-site-stack';
+import { DeliveryEnvironment, IDeliveryStageFactory } from '../../src/pipeline';
 
 export interface CounterStageProps extends StageProps {
   /**
@@ -34,6 +35,25 @@ export class CounterStage extends Stage {
       startValue: props.startValue,
       environmentName: props.environmentName,
       description: 'Camera counter: web card on CloudFront',
+    });
+  }
+}
+
+/**
+ * The pipeline's stage factory: one `CounterStage` per delivery environment, deployed to that
+ * environment's account and region, with its `startValue` (`CounterStageFactory.START_VALUE`
+ * in the environment's config; 1000 without it) and its name shown under the card.
+ */
+export class CounterStageFactory implements IDeliveryStageFactory {
+  /** The key of an environment's start value in its `config`. */
+  public static readonly START_VALUE = 'startValue';
+
+  public createStage(scope: Construct, id: string, environment: DeliveryEnvironment): CounterStage {
+    const configured = environment.config[CounterStageFactory.START_VALUE] !== undefined;
+    return new CounterStage(scope, id, {
+      env: environment.env,
+      startValue: configured ? environment.numberValue(CounterStageFactory.START_VALUE) : undefined,
+      environmentName: environment.name,
     });
   }
 }

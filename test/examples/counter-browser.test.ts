@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { counterLocalOptions } from '../../examples/counter/local-options';
-import { LocalExample, startLocal } from '../../examples/shared/local-run';
+import { startCounterLocal, type CounterLocal } from '../../examples/counter/local-options';
 
 /**
  * The web card in headless Chromium against the local run (same route table, real handlers,
@@ -13,7 +12,7 @@ const OUTPUT = path.resolve(__dirname, '..', '..', 'test-output', 'counter');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-let local: LocalExample;
+let local: CounterLocal;
 let browser: Browser;
 let page: Page;
 const cspViolations: string[] = [];
@@ -21,7 +20,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  local = await startLocal({ ...counterLocalOptions({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, staffToken: 'staff-token-for-tests' }), log: false });
+  local = await startCounterLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, staffToken: 'staff-token-for-tests', log: false });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 480, height: 560 } });
   page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text()); });

@@ -1,19 +1,23 @@
 import { randomUUID } from 'crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { COUNTER_ENV, COUNTER_TABLE_KEY } from '../../examples/counter/domain/settings';
+import { startCounterLocal, type CounterLocal } from '../../examples/counter/local-options';
+import { COUNTER_SYSTEM } from '../../examples/counter/system';
 import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
-import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
 import { withLiftedSdkLimits } from '../../tools/sdk-limits';
 
 /**
  * The counter's handlers, in-process, against DynamoDB Local: atomic under 1,000 concurrent sales,
- * never below zero, 409 at zero, reset, and malformed requests refused without a write.
+ * never below zero, 409 at zero, reset, and malformed requests refused without a write. The system
+ * is started as the README's local run starts it (its tables and the functions' environment from
+ * the system declaration); the handlers are then called with API Gateway events directly.
  */
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-let table: TestTable;
-let idempotencyTable: TestTable;
+let local: CounterLocal;
+let client: DynamoDBClient;
 let getCounter: Handler;
 let decrement: Handler;
 let reset: Handler;
@@ -39,12 +43,19 @@ function event(method: string, resource: string, overrides: Partial<APIGatewayPr
 
 const context: Context = lambdaContext({ functionName: 'counter', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });
 
-const sell = () => decrement(event('POST', '/decrement'), context);
-const read = () => getCounter(event('GET', '/counter'), context);
+const { routes: ROUTES } = COUNTER_SYSTEM;
+
+/** A request to a route of the system declaration, as API Gateway sends it. */
+function request(route: { readonly method: string; readonly path: string }, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
+  return event(route.method, route.path, overrides);
+}
+
+const sell = () => decrement(request(ROUTES.sell), context);
+const read = () => getCounter(request(ROUTES.read), context);
 
 /** The value as stored (undefined before the first write), read around the handlers. */
 async function stored(): Promise<number | undefined> {
-  const out = await table.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: 'cameras' } }, ConsistentRead: true }));
+  const out = await client.send(new GetItemCommand({ TableName: local.tables[COUNTER_SYSTEM.tables.counter.envName], Key: { [COUNTER_TABLE_KEY]: { S: 'cameras' } }, ConsistentRead: true }));
   return out.Item?.value?.N === undefined ? undefined : Number(out.Item.value.N);
 }
 
@@ -57,28 +68,25 @@ function percentile(sorted: number[], p: number): number {
 }
 
 beforeAll(async () => {
-  table = await createTestTable({ prefix: 'counter', partitionKey: 'pk' });
-  idempotencyTable = await createTestTable({ prefix: 'counter-idem', partitionKey: 'id' });
-  process.env.COUNTER_TABLE = table.tableName;
-  process.env.COUNTER_IDEMPOTENCY_TABLE = idempotencyTable.tableName;
-  process.env.COUNTER_START = '1000';
-  process.env.COUNTER_ID = 'cameras';
   // Refusals are logged at INFO and the 500 case at ERROR; they would drown the test output.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_SERVICE_NAME = 'counter';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'counter';
-  // Imported after the environment is set: the handler kit reads it when it loads.
+  // The suite's DynamoDB Local; the run creates the system's tables there and deletes them on stop.
+  local = await startCounterLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false });
+  client = new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // The modules the local run loaded once their environment was set, as Lambda loads them.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  getCounter = require('../../examples/counter/handlers/get-counter').handler;
-  decrement = require('../../examples/counter/handlers/decrement').handler;
-  reset = require('../../examples/counter/handlers/reset').handler;
-  parseStart = require('../../examples/counter/handlers/domain/counter').parseStart;
+  getCounter = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.read.handlerName}`).handler;
+  decrement = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.sell.handlerName}`).handler;
+  reset = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.reset.handlerName}`).handler;
+  parseStart = require('../../examples/counter/domain/policy').parseStart;
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
 
 afterAll(async () => {
-  await table?.destroy();
-  await idempotencyTable?.destroy();
+  client?.destroy();
+  await local?.stop();
 });
 
 describe('counter handlers on DynamoDB Local', () => {
@@ -137,7 +145,7 @@ describe('counter handlers on DynamoDB Local', () => {
   });
 
   test('PUT /reset restores 1000', async () => {
-    const res = await reset(event('PUT', '/reset'), context);
+    const res = await reset(request(ROUTES.reset), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ value: 1000 });
     expect(await stored()).toBe(1000);
@@ -148,7 +156,7 @@ describe('counter handlers on DynamoDB Local', () => {
   test('a sale retried with the same Idempotency-Key counts once and gets the first answer; another key sells again', async () => {
     const before = (await stored())!;
     const saleId = `sale-${randomUUID()}`;
-    const once = () => decrement(event('POST', '/decrement', { headers: { 'Idempotency-Key': saleId } }), context);
+    const once = () => decrement(request(ROUTES.sell, { headers: { 'Idempotency-Key': saleId } }), context);
     const [first, retryA, retryB] = await Promise.all([once(), once(), once()].map((p) => p.catch((e) => e)));
     const answers = [first, retryA, retryB] as APIGatewayProxyResult[];
     // Concurrent duplicates: one runs, the others get its answer or a 409 "still in progress".
@@ -160,7 +168,7 @@ describe('counter handlers on DynamoDB Local', () => {
     expect(valueOf(later)).toBe(before - 1);
     expect(await stored()).toBe(before - 1);
 
-    const other = await decrement(event('POST', '/decrement', { headers: { 'Idempotency-Key': `sale-${randomUUID()}` } }), context);
+    const other = await decrement(request(ROUTES.sell, { headers: { 'Idempotency-Key': `sale-${randomUUID()}` } }), context);
     expect(valueOf(other)).toBe(before - 2);
     expect(await stored()).toBe(before - 2);
   });
@@ -181,13 +189,13 @@ describe('counter handlers on DynamoDB Local', () => {
   });
 
   test.each([
-    ['wrong method on the decrement handler', 405, () => decrement(event('DELETE', '/decrement'), context)],
-    ['wrong method on the reset handler', 405, () => reset(event('POST', '/reset'), context)],
-    ['a body on GET', 400, () => getCounter(event('GET', '/counter', { body: '{"value":5}' }), context)],
-    ['junk JSON on POST /decrement', 400, () => decrement(event('POST', '/decrement', { body: '{"value":' }), context)],
-    ['a JSON body on POST /decrement', 400, () => decrement(event('POST', '/decrement', { body: '{"count":50}' }), context)],
-    ['junk JSON on PUT /reset', 400, () => reset(event('PUT', '/reset', { body: 'reset please' }), context)],
-    ['a JSON body on PUT /reset', 400, () => reset(event('PUT', '/reset', { body: '{"value":5}' }), context)],
+    ['wrong method on the decrement handler', 405, () => decrement(event('DELETE', ROUTES.sell.path), context)],
+    ['wrong method on the reset handler', 405, () => reset(event('POST', ROUTES.reset.path), context)],
+    ['a body on GET', 400, () => getCounter(request(ROUTES.read, { body: '{"value":5}' }), context)],
+    ['junk JSON on POST /decrement', 400, () => decrement(request(ROUTES.sell, { body: '{"value":' }), context)],
+    ['a JSON body on POST /decrement', 400, () => decrement(request(ROUTES.sell, { body: '{"count":50}' }), context)],
+    ['junk JSON on PUT /reset', 400, () => reset(request(ROUTES.reset, { body: 'reset please' }), context)],
+    ['a JSON body on PUT /reset', 400, () => reset(request(ROUTES.reset, { body: '{"value":5}' }), context)],
   ])('%s answers %d and changes nothing', async (_name, status, call) => {
     const before = await stored();
     expect(before).toBeDefined();
@@ -198,15 +206,15 @@ describe('counter handlers on DynamoDB Local', () => {
   });
 
   test('a configured start value is read, sold from and reset to', async () => {
-    process.env.COUNTER_ID = `start-5-${randomUUID()}`;
-    process.env.COUNTER_START = '5';
+    process.env[COUNTER_ENV.ID] = `start-5-${randomUUID()}`;
+    process.env[COUNTER_ENV.START] = '5';
     try {
       expect(valueOf(await read())).toBe(5);
       expect(valueOf(await sell())).toBe(4);
-      expect(valueOf(await reset(event('PUT', '/reset'), context))).toBe(5);
+      expect(valueOf(await reset(request(ROUTES.reset), context))).toBe(5);
     } finally {
-      process.env.COUNTER_ID = 'cameras';
-      process.env.COUNTER_START = '1000';
+      process.env[COUNTER_ENV.ID] = 'cameras';
+      process.env[COUNTER_ENV.START] = '1000';
     }
   });
 
@@ -218,7 +226,7 @@ describe('counter handlers on DynamoDB Local', () => {
   });
 
   test('a misconfigured start value answers 500 with a request id and no details, and writes nothing', async () => {
-    process.env.COUNTER_START = '-3';
+    process.env[COUNTER_ENV.START] = '-3';
     try {
       const before = await stored();
       const res = await sell();
@@ -226,7 +234,7 @@ describe('counter handlers on DynamoDB Local', () => {
       expect(JSON.parse(res.body)).toEqual({ error: 'InternalError', message: 'Internal error', requestId: expect.any(String) });
       expect(await stored()).toBe(before);
     } finally {
-      process.env.COUNTER_START = '1000';
+      process.env[COUNTER_ENV.START] = '1000';
     }
   });
 });

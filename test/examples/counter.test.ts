@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildCounterApp, CounterApp } from '../../examples/counter/counter-app';
-import { CounterStage } from '../../examples/counter/counter-stage';
+import { CounterStage, CounterStageFactory } from '../../examples/counter/counter-stage';
+import { DeliveryConfigValue, DeliveryEnvironment } from '../../src/pipeline';
 import { expectCompliant } from '../support/compliance';
 
 /** The counter app's stacks: behaviour, one snapshot per stack, compliance of every stack. */
@@ -220,6 +221,25 @@ describe('CounterStage', () => {
       Environment: { Variables: Match.objectLike({ COUNTER_START: '25' }) },
     });
     expect(deployedConfig(app)).toContainEqual({ apiBaseUrl: '/v1', startValue: 25, environment: 'UAT' });
+  });
+
+  test('the pipeline\'s stage factory makes a CounterStage in the environment\'s account, with its start value and name', () => {
+    const app = new App();
+    const environment = (config?: Record<string, DeliveryConfigValue>) => new DeliveryEnvironment({
+      name: 'UAT', branch: 'uat', account: '333333333333', region: 'eu-west-1', requiresApproval: false, config,
+    });
+    const stage = new CounterStageFactory().createStage(app, 'UAT', environment({ [CounterStageFactory.START_VALUE]: DeliveryConfigValue.fromNumber(25) }));
+    expect(stage).toBeInstanceOf(CounterStage);
+    expect([stage.api.account, stage.api.region]).toEqual(['333333333333', 'eu-west-1']);
+    Template.fromStack(stage.api).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COUNTER_START: '25' }) },
+    });
+    expect(deployedConfig(app)).toContainEqual({ apiBaseUrl: '/v1', startValue: 25, environment: 'UAT' });
+    // Without a configured start value, the stage's default.
+    const plain = new CounterStageFactory().createStage(new App(), 'UAT', environment());
+    Template.fromStack(plain.api).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COUNTER_START: '1000' }) },
+    });
   });
 
   test.each([0, -5, 2.5])('startValue %p is refused, naming the prop', (startValue) => {

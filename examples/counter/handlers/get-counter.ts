@@ -1,5 +1,5 @@
-import { readCounter } from './domain/counter';
-import { counterRoute } from './domain/http';
+import { counterApi } from './http/route';
+import { readCount } from '../domain/counter';
 
 /** `GET /counter`: `{ value }`, the start value when nothing was ever sold. */
-export const handler = counterRoute('GET', readCounter);
+export const handler = counterApi('GET', readCount);

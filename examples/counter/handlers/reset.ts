@@ -1,5 +1,5 @@
-import { resetCounter } from './domain/counter';
-import { counterRoute } from './domain/http';
+import { counterApi } from './http/route';
+import { resetCounter } from '../domain/counter';
 
 /** `PUT /reset` (staff: a staff pool token in the `staff` group): back to the start value; `{ value }`. */
-export const handler = counterRoute('PUT', (store) => resetCounter(store));
+export const handler = counterApi('PUT', (counter) => resetCounter(counter));

@@ -1,9 +1,9 @@
-// Shared by the handlers, the stack and the local runner; no imports, so the CDK app can read it
-// without loading the handler runtime.
+// Shared by the handlers, the system declaration (stack and local run) and the tests; no imports,
+// so a handler bundle does not load the CDK and the CDK app does not load the handler runtime.
 
-/** Environment variables the stack (and the local runner) give the counter functions. */
+/** Environment variables the stack (and the local run) give the counter functions. */
 export const COUNTER_ENV = {
-  /** The DataTable's name. */
+  /** The counter table's name. */
   TABLE: 'COUNTER_TABLE',
   /** The start value (and reset value). */
   START: 'COUNTER_START',
@@ -12,6 +12,9 @@ export const COUNTER_ENV = {
   /** The Powertools idempotency table: a retried sale carrying the same Idempotency-Key counts once. */
   IDEMPOTENCY_TABLE: 'COUNTER_IDEMPOTENCY_TABLE',
 } as const;
+
+/** Partition key attribute of the counter table (a string: the counter id). */
+export const COUNTER_TABLE_KEY = 'pk';
 
 /** The counter's start and reset value unless configured. */
 export const DEFAULT_START = 1000;
