@@ -13,13 +13,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
-import { EXAMPLE, PASS_ROUTES, STAGE_NAME, THROTTLES, WORKER_HANDLERS } from './routes';
-import { HttpMethod, TracedApi, TracedFunction } from '../../src/api';
+import { DEFAULT_RULES, GROUPS, PASS_ENV, REVIEW_INDEX } from './domain/settings';
+import { THROTTLES } from './routes';
+import { PASS_SYSTEM } from './system';
+import { TracedApi, TracedFunction } from '../../src/api';
 import { Compliance } from '../../src/compliance';
 import { ConfigParameter, ConfigParameterType, ConfigSecret } from '../../src/config';
 import { DataTable } from '../../src/data';
-import { handlerCode, tracedApiRoutes } from '../shared/stack';
+import { WorkQueue } from '../../src/messaging';
+import { ExampleRoute, handlerCode, tracedApiRoutes } from '../shared/stack';
+
+const { example: EXAMPLE, stageName: STAGE_NAME, routes: ROUTES, workers: WORKER_HANDLERS } = PASS_SYSTEM;
 
 export interface PassApiStackProps extends StackProps {
   /** The archive's Kinesis stream the table's stream consumer writes pass events to. */
@@ -72,10 +76,10 @@ export interface PassApiStackProps extends StackProps {
   readonly identityVerifierUrl?: string;
 }
 
-/** The functions that sign passes: the only ones that may read the signing key. */
-const SIGNERS = ['decide-pass'];
+/** The route functions that sign passes: the only ones that may read the signing key. */
+const SIGNERS: ExampleRoute[] = [ROUTES.decide];
 /** The route functions that check passes or publish the keys, from the public keys alone. */
-const PUBLIC_KEY_READERS = ['verify', 'keys'];
+const PUBLIC_KEY_READERS: ExampleRoute[] = [ROUTES.verify, ROUTES.keys];
 
 /** Cognito domain prefixes: lowercase letters, digits and hyphens, no leading or trailing hyphen, 1–63 characters. */
 const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -96,7 +100,11 @@ export class PassApiStack extends Stack {
   /** The host name of the managed login domain, e.g. `movement-pass-1a2b3c4d-123456789012.auth.eu-west-2.amazoncognito.com`. */
   public readonly loginDomainHost: string;
   public readonly table: DataTable;
+  /** The approval queue and its dead-letter queue. */
+  public readonly approvals: WorkQueue;
+  /** The approval queue (`approvals.queue`). */
   public readonly queue: sqs.Queue;
+  /** Where approval messages end after the spec's receive count (`approvals.deadLetterQueue`). */
   public readonly deadLetterQueue: sqs.Queue;
   public readonly api: TracedApi;
   public readonly rulesWorker: TracedFunction;
@@ -132,16 +140,18 @@ export class PassApiStack extends Stack {
     });
     this.loginDomainHost = props.loginDomainName ?? `${this.loginDomain.domainName}.auth.${this.region}.amazoncognito.com`;
 
+    const tableSpec = PASS_SYSTEM.table;
     this.table = new DataTable(this, 'Passes', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-      timeToLiveAttribute: 'expiresAt',
+      partitionKey: stringKey(tableSpec.partitionKey),
+      sortKey: tableSpec.sortKey === undefined ? undefined : stringKey(tableSpec.sortKey),
+      stream: tableSpec.stream === undefined ? undefined : dynamodb.StreamViewType[tableSpec.stream],
+      timeToLiveAttribute: tableSpec.timeToLiveAttribute,
       contributorInsights: true,
-      globalSecondaryIndexes: [
-        { indexName: OWNER_INDEX, partitionKey: { name: 'ownerPk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'ownerSk', type: dynamodb.AttributeType.STRING } },
-        { indexName: REVIEW_INDEX, partitionKey: { name: 'reviewPk', type: dynamodb.AttributeType.STRING }, sortKey: { name: 'reviewSk', type: dynamodb.AttributeType.STRING } },
-      ],
+      globalSecondaryIndexes: tableSpec.globalSecondaryIndexes?.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: index.sortKey === undefined ? undefined : stringKey(index.sortKey),
+      })),
     });
     const queueKey = new kms.Key(this, 'QueueKey', {
       enableKeyRotation: true,
@@ -157,24 +167,17 @@ export class PassApiStack extends Stack {
       resources: ['*'],
       conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
     }));
-    this.deadLetterQueue = new sqs.Queue(this, 'ApprovalsDlq', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    // Applications wait here when the worker is busy (see PASS_SYSTEM.queues.approvals). One key for
+    // the stack's queues: the approval queue, its dead-letter queue and the stream failures queue.
+    const approvalsSpec = PASS_SYSTEM.queues.approvals;
+    this.approvals = new WorkQueue(this, 'Approvals', {
+      encryptionKey: queueKey,
+      maxReceiveCount: approvalsSpec.maxReceiveCount,
+      visibilityTimeout: Duration.seconds(approvalsSpec.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(approvalsSpec.retentionDays),
     });
-    // Applications wait here when the worker is busy: a burst of applications is absorbed by the
-    // queue (4 days' retention) and the worker drains it at the rate the table is given.
-    this.queue = new sqs.Queue(this, 'Approvals', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: queueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(4),
-      visibilityTimeout: Duration.seconds(180),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
-    });
-    acknowledgeDeadLetterQueue(this.deadLetterQueue,
-      'This is the dead-letter queue of the approval queue: a dead-letter queue of its own would only move poison messages further from the people who inspect them.');
+    this.queue = this.approvals.queue;
+    this.deadLetterQueue = this.approvals.deadLetterQueue;
 
     this.rules = new ConfigParameter(this, 'Rules', {
       envName: PASS_ENV.RULES_PARAM,
@@ -204,15 +207,15 @@ export class PassApiStack extends Stack {
       userPool: this.userPool,
       throttle: THROTTLES.stage,
       accountConcurrency,
-      routes: tracedApiRoutes(EXAMPLE, PASS_ROUTES.map((r) => {
-        const extra: Record<string, string> = r.handlerName === 'create-registration' && props.identityVerifierUrl
+      routes: tracedApiRoutes(EXAMPLE, PASS_SYSTEM.routeList.map((r) => {
+        const extra: Record<string, string> = r === ROUTES.register && props.identityVerifierUrl
           ? { [PASS_ENV.IDENTITY_VERIFIER_URL]: props.identityVerifierUrl }
           : {};
         // Only a signer may read the signing key; the public routes read the public keys only. A
         // reviewer's approval also applies the rules' per-person daily cap.
-        const signerConfig = r.handlerName === 'decide-pass' ? [this.signingKey, this.publicKeys, this.rules] : [this.signingKey, this.publicKeys];
-        const config = SIGNERS.includes(r.handlerName) ? signerConfig
-          : PUBLIC_KEY_READERS.includes(r.handlerName) ? [this.publicKeys] : undefined;
+        const signerConfig = r === ROUTES.decide ? [this.signingKey, this.publicKeys, this.rules] : [this.signingKey, this.publicKeys];
+        const config = SIGNERS.includes(r) ? signerConfig
+          : PUBLIC_KEY_READERS.includes(r) ? [this.publicKeys] : undefined;
         const environment = { ...r.functionOptions?.environment, ...extra };
         return { ...r, config, functionOptions: { ...r.functionOptions, environment } };
       }), { memorySize: 1024, environment: tableEnv }),
@@ -227,43 +230,43 @@ export class PassApiStack extends Stack {
       });
     }
 
-    const fn = (method: HttpMethod, path: string) => this.api.functionFor(method, path);
-    this.table.grantTransactions(fn(HttpMethod.POST, '/registrations'));
-    this.table.grantReadItems(fn(HttpMethod.GET, '/registrations/me'));
-    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/consents'));
-    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes'));
-    this.table.grantReadItems(fn(HttpMethod.GET, '/passes'));
-    this.table.grantReadItems(fn(HttpMethod.GET, '/passes/{passId}'));
-    this.table.grantReadItems(fn(HttpMethod.GET, '/review-queue'));
-    this.table.grantTransactions(fn(HttpMethod.POST, '/passes/{passId}/decision'));
-    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/passes/{passId}/revoke'));
-    this.table.grantReadWriteItems(fn(HttpMethod.POST, '/verify'));
-    this.table.grantReadItems(fn(HttpMethod.GET, '/stats'));
+    const fn = (route: ExampleRoute) => this.api.functionFor(route.method, route.path);
+    this.table.grantTransactions(fn(ROUTES.register));
+    this.table.grantReadItems(fn(ROUTES.readRegistration));
+    this.table.grantReadWriteItems(fn(ROUTES.consent));
+    this.table.grantReadWriteItems(fn(ROUTES.apply));
+    this.table.grantReadItems(fn(ROUTES.listOwn));
+    this.table.grantReadItems(fn(ROUTES.readOwn));
+    this.table.grantReadItems(fn(ROUTES.reviewQueue));
+    this.table.grantTransactions(fn(ROUTES.decide));
+    this.table.grantReadWriteItems(fn(ROUTES.revoke));
+    this.table.grantReadWriteItems(fn(ROUTES.verify));
+    this.table.grantReadItems(fn(ROUTES.stats));
 
+    const consumer = approvalsSpec.consumer;
     this.rulesWorker = new TracedFunction(this, 'RulesWorker', {
-      code: handlerCode(EXAMPLE, WORKER_HANDLERS.rulesWorker),
+      code: handlerCode(EXAMPLE, consumer.handlerName),
       handler: 'index.handler',
       serviceName: 'movement-pass',
       description: 'Decides queued pass applications by the approval rules',
       memorySize: 1024,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(consumer.timeoutSeconds),
       accountConcurrency,
       environment: tableEnv,
-      synchronousInvocationReason: 'Invoked by the SQS event source mapping, never asynchronously: a failed message returns to the approval queue and, after 5 receives, moves to its dead-letter queue.',
+      synchronousInvocationReason: `Invoked by the SQS event source mapping, never asynchronously: a failed message returns to the approval queue and, after ${approvalsSpec.maxReceiveCount} receives, moves to its dead-letter queue.`,
     });
     this.rules.bind(this.rulesWorker.function);
     this.signingKey.bind(this.rulesWorker.function);
     this.publicKeys.bind(this.rulesWorker.function);
-    for (const signer of [this.rulesWorker.function, fn(HttpMethod.POST, '/passes/{passId}/decision')]) {
+    for (const signer of [this.rulesWorker.function, fn(ROUTES.decide)]) {
       this.publicKeys.parameter.grantWrite(signer);
     }
     this.table.grantTransactions(this.rulesWorker.function);
-    this.rulesWorker.function.addEventSource(new sources.SqsEventSource(this.queue, {
-      batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
-      reportBatchItemFailures: true,
+    this.approvals.addConsumer(this.rulesWorker.function, {
+      batchSize: consumer.batchSize,
+      maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
       maxConcurrency: workerMaxConcurrency,
-    }));
+    });
 
     const streamDlq = new sqs.Queue(this, 'StreamFailures', {
       encryption: sqs.QueueEncryption.KMS,
@@ -308,12 +311,12 @@ export class PassApiStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(60),
       accountConcurrency,
-      environment: { ...tableEnv, [PASS_ENV.QUEUE_URL]: this.queue.queueUrl },
+      environment: { ...tableEnv, [approvalsSpec.envName]: this.approvals.queueUrl },
       synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping (failed batches are retried, then sent to its on-failure queue) and by an EventBridge schedule, whose next run sweeps whatever one run missed.',
     });
     this.table.grantStreamRead(this.approvalOutbox.function);
     this.table.grantQueryIndex(this.approvalOutbox.function, REVIEW_INDEX);
-    this.queue.grantSendMessages(this.approvalOutbox.function);
+    this.approvals.grantSendMessages(this.approvalOutbox.function);
     this.approvalOutbox.function.addEventSource(new sources.DynamoEventSource(this.table.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: 100,
@@ -336,13 +339,12 @@ export class PassApiStack extends Stack {
     });
     queueKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
 
-    const esm = this.rulesWorker.function.node.findAll().find((c) => c instanceof lambda.CfnEventSourceMapping)!;
-    Compliance.acknowledge(esm, 'Serverless-LambdaEventSourceMappingDestination',
-      'An SQS event source mapping has no on-failure destination: a message that keeps failing returns to the approval queue, whose redrive policy moves it to the dead-letter queue after 5 receives.');
-    const kmsReason = (what: string) => `CDK's standard KMS grant for ${what}: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on that one key only, which the service calls on the function's behalf.`;
+    // The approval queue's send grant (WorkQueue) names its KMS actions; the stream mappings'
+    // on-failure destination and the archive's stream are granted by CDK's standard KMS grants.
+    const kmsReason = (what: string) => `CDK's standard KMS grant for ${what}: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on those keys only, which the service calls on the function's behalf.`;
     for (const [policy, what] of [
-      [this.approvalOutbox.grantsPolicy, 'sending to the KMS-encrypted approval queue'],
-      [this.streamConsumer.grantsPolicy, 'writing to the archive\'s KMS-encrypted Kinesis stream'],
+      [this.approvalOutbox.grantsPolicy, 'sending failed stream batches to the KMS-encrypted stream failures queue (its stream mapping\'s on-failure destination)'],
+      [this.streamConsumer.grantsPolicy, 'writing to the archive\'s KMS-encrypted Kinesis stream and sending failed stream batches to the KMS-encrypted stream failures queue'],
     ] as const) {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) Compliance.acknowledge(policy!, `AwsSolutions-IAM5[Action::${action}]`, kmsReason(what));
     }
@@ -446,6 +448,11 @@ function validateLoginDomain(prefix: string | undefined, domainName: string | un
     problems.push(`loginCertificateArn: ${JSON.stringify(certificateArn)}; allowed: an ACM certificate ARN in us-east-1 (Cognito serves custom domains through CloudFront)`);
   }
   if (problems.length > 0) throw new Error(`PassApiStack: invalid login domain settings:\n- ${problems.join('\n- ')}`);
+}
+
+/** A key attribute of the pass table (every key is a string). */
+function stringKey(name: string): dynamodb.Attribute {
+  return { name, type: dynamodb.AttributeType.STRING };
 }
 
 /** A queue that is itself where failures end: the redrive rules ask for a DLQ it cannot sensibly have. */

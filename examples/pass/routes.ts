@@ -30,16 +30,17 @@ export const THROTTLES = {
 const COGNITO = RouteAuthorization.COGNITO;
 
 /**
- * The route table: read by the stack (`TracedApi`) and by the local runner alike. Every route but
- * `GET /keys` needs a Cognito sign-in; staff routes need a group, checked by the handler kit.
+ * The route table by name: read by the stack (`TracedApi`) and by the local runner alike, and
+ * looked up by name (`ROUTES.apply`) wherever one route is meant. Every route but `GET /keys` needs
+ * a Cognito sign-in; staff routes need a group, checked by the handler kit.
  */
-export const PASS_ROUTES: ExampleRoute[] = [
-  { method: HttpMethod.POST, path: '/registrations', handlerName: 'create-registration', authorization: COGNITO, throttle: THROTTLES.register },
-  { method: HttpMethod.GET, path: '/registrations/me', handlerName: 'get-registration', authorization: COGNITO, throttle: THROTTLES.registrationRead },
-  { method: HttpMethod.POST, path: '/passes', handlerName: 'create-pass', authorization: COGNITO, throttle: THROTTLES.apply },
-  { method: HttpMethod.GET, path: '/passes', handlerName: 'list-passes', authorization: COGNITO, throttle: THROTTLES.listOwn },
-  { method: HttpMethod.GET, path: '/passes/{passId}', handlerName: 'get-pass', authorization: COGNITO, throttle: THROTTLES.readOwn },
-  {
+export const ROUTES = {
+  register: { method: HttpMethod.POST, path: '/registrations', handlerName: 'create-registration', authorization: COGNITO, throttle: THROTTLES.register },
+  readRegistration: { method: HttpMethod.GET, path: '/registrations/me', handlerName: 'get-registration', authorization: COGNITO, throttle: THROTTLES.registrationRead },
+  apply: { method: HttpMethod.POST, path: '/passes', handlerName: 'create-pass', authorization: COGNITO, throttle: THROTTLES.apply },
+  listOwn: { method: HttpMethod.GET, path: '/passes', handlerName: 'list-passes', authorization: COGNITO, throttle: THROTTLES.listOwn },
+  readOwn: { method: HttpMethod.GET, path: '/passes/{passId}', handlerName: 'get-pass', authorization: COGNITO, throttle: THROTTLES.readOwn },
+  decide: {
     method: HttpMethod.POST,
     path: '/passes/{passId}/decision',
     handlerName: 'decide-pass',
@@ -47,7 +48,7 @@ export const PASS_ROUTES: ExampleRoute[] = [
     requiredGroups: [GROUPS.REVIEWER],
     throttle: THROTTLES.staff,
   },
-  {
+  revoke: {
     method: HttpMethod.POST,
     path: '/passes/{passId}/revoke',
     handlerName: 'revoke-pass',
@@ -55,10 +56,10 @@ export const PASS_ROUTES: ExampleRoute[] = [
     requiredGroups: [GROUPS.REVIEWER, GROUPS.ADMIN],
     throttle: THROTTLES.staff,
   },
-  { method: HttpMethod.GET, path: '/review-queue', handlerName: 'review-queue', authorization: COGNITO, requiredGroups: [GROUPS.REVIEWER], throttle: THROTTLES.staff },
-  { method: HttpMethod.POST, path: '/verify', handlerName: 'verify', authorization: COGNITO, requiredGroups: [GROUPS.POLICE], throttle: THROTTLES.verify },
-  { method: HttpMethod.GET, path: '/stats', handlerName: 'stats', authorization: COGNITO, requiredGroups: [GROUPS.ADMIN], throttle: THROTTLES.staff },
-  {
+  reviewQueue: { method: HttpMethod.GET, path: '/review-queue', handlerName: 'review-queue', authorization: COGNITO, requiredGroups: [GROUPS.REVIEWER], throttle: THROTTLES.staff },
+  verify: { method: HttpMethod.POST, path: '/verify', handlerName: 'verify', authorization: COGNITO, requiredGroups: [GROUPS.POLICE], throttle: THROTTLES.verify },
+  stats: { method: HttpMethod.GET, path: '/stats', handlerName: 'stats', authorization: COGNITO, requiredGroups: [GROUPS.ADMIN], throttle: THROTTLES.staff },
+  keys: {
     method: HttpMethod.GET,
     path: '/keys',
     handlerName: 'keys',
@@ -67,8 +68,11 @@ export const PASS_ROUTES: ExampleRoute[] = [
     functionOptions: { memorySize: 256, timeout: Duration.seconds(5) },
   },
   // Appended, not sorted in: a route's function is named by its place in this table.
-  { method: HttpMethod.POST, path: '/consents', handlerName: 'give-consent', authorization: COGNITO, throttle: THROTTLES.consent },
-];
+  consent: { method: HttpMethod.POST, path: '/consents', handlerName: 'give-consent', authorization: COGNITO, throttle: THROTTLES.consent },
+} satisfies Record<string, ExampleRoute>;
+
+/** The route table as a list, in the order above (the order the API's functions are named by). */
+export const PASS_ROUTES: ExampleRoute[] = Object.values(ROUTES);
 
 /**
  * Handlers that are not API routes: the rules worker (SQS), the stream consumer (DynamoDB stream),

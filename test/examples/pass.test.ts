@@ -198,11 +198,19 @@ describe('PassApi stack', () => {
     });
   });
 
-  test('the approval queue: KMS-encrypted, TLS only, redrive to its DLQ after 5 receives; the worker reads it in batches with partial failures and a concurrency cap', () => {
-    api.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: Match.anyValue(),
-      VisibilityTimeout: 180,
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalsDlq'), 'Arn'] }, maxReceiveCount: 5 },
+  test('the approval queue (a WorkQueue): KMS-encrypted, TLS only, retained, redrive to its DLQ after 5 receives; the worker reads it in batches with partial failures and a concurrency cap', () => {
+    api.hasResource('AWS::SQS::Queue', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KmsMasterKeyId: Match.anyValue(),
+        VisibilityTimeout: 180,
+        MessageRetentionPeriod: 4 * 24 * 3600,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApprovalsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
+      },
+    });
+    api.hasResource('AWS::SQS::Queue', {
+      DeletionPolicy: 'Retain',
+      Properties: { KmsMasterKeyId: Match.anyValue(), MessageRetentionPeriod: 14 * 24 * 3600, RedrivePolicy: Match.absent() },
     });
     api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 10,
