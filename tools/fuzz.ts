@@ -10,10 +10,10 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
+import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-support';
 import { LIFTED } from './sdk-limits';
 import { lambdaContext } from '../examples/shared/local-run/lambda-context';
-import { bodies, fuzzPassRoute, passCases, type FuzzReport } from '../test/examples/fuzz-support';
-import { application, CITIZEN, registration, routeGroups, startPassRig } from '../test/examples/pass-support';
+import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +29,7 @@ const ROUTE = arg('route', '');
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 async function fuzzPass(): Promise<FuzzReport[]> {
-  const rig = await startPassRig('fuzz-pass', routeGroups());
+  const rig = await startPassRig(routeGroups());
   try {
     if ((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status !== 201) throw new Error('setup: registration failed');
     const passId = (await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application() })).body.passId as string;

@@ -1,19 +1,18 @@
 import { createHash, generateKeyPairSync } from 'crypto';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import type { StubDocument } from './domain/identity';
 import { NOTHING_PUBLISHED } from './domain/key-set';
-import { DEFAULT_RULES, GROUPS, OWNER_INDEX, PASS_ENV, REVIEW_INDEX } from './domain/settings';
-import { EXAMPLE, PASS_ROUTES, STAGE_NAME, WORKER_HANDLERS } from './routes';
-import { engine as dynamoDbLocal } from '../../tools/engines/dynamodb-local';
+import { DEFAULT_RULES, GROUPS, PASS_ENV } from './domain/settings';
+import { PASS_SYSTEM } from './system';
 import { lambdaContext, LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
 /**
- * The movement pass on 127.0.0.1 without AWS: DynamoDB Local (the pass table with its two indexes
- * and its stream, the idempotency table), `LocalAws` answering the rules parameter, the signing
- * key secret and the approval queue with its dead-letter queue, the rules worker draining the
- * queue and the stream consumer reading the table's stream (both in-process, as Lambda's event
- * source mappings would call them), the pages and the API routes of the stack's route table.
+ * The movement pass on 127.0.0.1 without AWS, as the system declares it (system.ts): DynamoDB
+ * Local (the pass table with its indexes and its stream), `LocalAws` answering the rules parameter,
+ * the signing key secret and the approval queue with its dead-letter queue, the rules worker
+ * draining the queue and the stream consumers reading the table's stream (in-process, as Lambda's
+ * event source mappings would call them), the pages and the API routes of the stack's route table.
+ * The README's local run and the tests both start it here.
  */
 
 /** A test identity of the local run: `Authorization: Bearer <token>`. */
@@ -79,8 +78,19 @@ export interface PassLocalOptions {
   readonly port?: number;
   /** @default - DynamoDB Local is started */
   readonly dynamoDbEndpoint?: string;
-  /** How often the rules worker and the stream consumer look for work. @default 250 */
+  /** How often the rules worker and the stream consumers look for work. @default 250 */
   readonly pollMs?: number;
+  /**
+   * Run the rules worker, the stream consumers and the sweeper on timers. Without them nothing is
+   * delivered until the caller asks (`settle()`, or `aws.deliver` of a queue): what tests do.
+   *
+   * @default true
+   */
+  readonly workers?: boolean;
+  /** Build and serve the pages. @default true */
+  readonly pages?: boolean;
+  /** The stub identity provider's register. @default LOCAL_DOCUMENTS */
+  readonly identityRegister?: StubDocument[];
   /** @default true */
   readonly log?: boolean;
 }
@@ -95,11 +105,20 @@ export interface PassLocal extends LocalExample {
   addDocument(doc: StubDocument): void;
 }
 
-const QUEUE = 'pass-approvals';
-const DLQ = 'pass-approvals-dlq';
-const RULES_PARAM = '/pass/local/rules';
-const SIGNING_SECRET = 'pass/local/signing-key';
-const PUBLIC_KEYS_PARAM = '/pass/local/public-keys';
+/** The local names of the queues, parameters and secret the stack creates (the stack lets CloudFormation name them). */
+export const PASS_LOCAL_NAMES = {
+  /** The approval queue in `LocalAws`. */
+  queue: `${PASS_SYSTEM.example}-approvals`,
+  /** Its dead-letter queue (named as WorkQueue names a named queue's). */
+  deadLetterQueue: `${PASS_SYSTEM.example}-approvals-dlq`,
+  rulesParam: '/pass/local/rules',
+  signingSecret: 'pass/local/signing-key',
+  publicKeysParam: '/pass/local/public-keys',
+} as const;
+
+const { queue: QUEUE, deadLetterQueue: DLQ, rulesParam: RULES_PARAM, signingSecret: SIGNING_SECRET } = PASS_LOCAL_NAMES;
+const PUBLIC_KEYS_PARAM = PASS_LOCAL_NAMES.publicKeysParam;
+const { example: EXAMPLE, stageName: STAGE_NAME, workers: WORKER_HANDLERS } = PASS_SYSTEM;
 
 /** The DynamoDB Streams API of DynamoDB Local (same endpoint; it checks the credential's form, not its signature). */
 async function streams<T>(endpoint: string, op: string, body: unknown): Promise<T> {
@@ -185,65 +204,39 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
   };
   try {
     for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'true' })) process.env[k] ??= v;
-    let endpoint = options.dynamoDbEndpoint;
-    const enginePids: number[] = [];
-    if (!endpoint) {
-      const started = await dynamoDbLocal.start();
-      cleanups.push(() => started.stop());
-      endpoint = started.env.DYNAMODB_ENDPOINT;
-    }
-    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    cleanups.push(async () => client.destroy());
-    const suffix = Date.now().toString(36);
-    const table = `pass-local-${suffix}`;
-    const idempotencyTable = `pass-local-idempotency-${suffix}`;
-    const s = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
-    const created = await client.send(new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: ['pk', 'sk', 'ownerPk', 'ownerSk', 'reviewPk', 'reviewSk'].map(s),
-      GlobalSecondaryIndexes: [
-        { IndexName: OWNER_INDEX, KeySchema: [{ AttributeName: 'ownerPk', KeyType: 'HASH' }, { AttributeName: 'ownerSk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-        { IndexName: REVIEW_INDEX, KeySchema: [{ AttributeName: 'reviewPk', KeyType: 'HASH' }, { AttributeName: 'reviewSk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-      ],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }));
-    await client.send(new CreateTableCommand({
-      TableName: idempotencyTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [s('id')],
-    }));
-
     const aws = await LocalAws.start();
     cleanups.push(() => aws.stop());
+    const approvals = PASS_SYSTEM.queues.approvals;
     aws.createQueue(DLQ);
-    const queueUrl = aws.createQueue(QUEUE, { deadLetterQueue: DLQ, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+    const queueUrl = aws.createQueue(QUEUE, {
+      deadLetterQueue: DLQ,
+      maxReceiveCount: approvals.maxReceiveCount,
+      visibilityTimeoutSeconds: approvals.visibilityTimeoutSeconds,
+    });
     aws.parameters.set(RULES_PARAM, JSON.stringify(DEFAULT_RULES));
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     aws.secrets.set(SIGNING_SECRET, JSON.stringify(privateKey.export({ format: 'jwk' })));
     aws.parameters.set(PUBLIC_KEYS_PARAM, JSON.stringify(NOTHING_PUBLISHED));
-
-    // The handlers read their environment when they load: set it before startLocal loads them.
-    Object.assign(process.env, aws.env(), {
-      DYNAMODB_ENDPOINT: endpoint,
-      [PASS_ENV.TABLE]: table,
-      [PASS_ENV.IDEMPOTENCY_TABLE]: idempotencyTable,
-      [PASS_ENV.QUEUE_URL]: queueUrl,
-      [PASS_ENV.RULES_PARAM]: RULES_PARAM,
-      [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
-      [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
-      [PASS_ENV.IDENTITY_STUB_REGISTER]: JSON.stringify(LOCAL_DOCUMENTS),
-      POWERTOOLS_SERVICE_NAME: 'pass',
-      POWERTOOLS_METRICS_NAMESPACE: 'pass',
-    });
     process.env.POWERTOOLS_LOG_LEVEL ??= log ? 'WARN' : 'SILENT';
 
+    // startLocal creates the table and sets this environment before it loads the handlers (they
+    // read their configuration when they load, as in Lambda).
     const local = await startLocal({
       example: EXAMPLE,
-      routes: PASS_ROUTES,
+      routes: PASS_SYSTEM.routeList,
       stageName: STAGE_NAME,
+      tables: [PASS_SYSTEM.table],
+      dynamoDbEndpoint: options.dynamoDbEndpoint,
+      environment: {
+        ...aws.env(),
+        [approvals.envName]: queueUrl,
+        [PASS_ENV.RULES_PARAM]: RULES_PARAM,
+        [PASS_ENV.SIGNING_KEY_SECRET]: SIGNING_SECRET,
+        [PASS_ENV.PUBLIC_KEYS_PARAM]: PUBLIC_KEYS_PARAM,
+        [PASS_ENV.IDENTITY_STUB_REGISTER]: JSON.stringify(options.identityRegister ?? LOCAL_DOCUMENTS),
+        POWERTOOLS_SERVICE_NAME: 'pass',
+        POWERTOOLS_METRICS_NAMESPACE: 'pass',
+      },
       port: options.port,
       identity: passLocalIdentity(),
       webConfig: {
@@ -254,17 +247,20 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
           signupPrefix: SIGNUP_TOKEN_PREFIX,
         },
       },
+      pages: options.pages,
       log: false,
     });
     cleanups.push(() => local.stop());
+    const endpoint = local.dynamoDbEndpoint!;
+    const table = local.tables[PASS_SYSTEM.table.envName];
 
     /* eslint-disable @typescript-eslint/no-require-imports -- the handlers are loaded after the environment is set */
-    const worker = require(`./handlers/${WORKER_HANDLERS.rulesWorker}`).handler as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
+    const worker = require(`./handlers/${approvals.consumer.handlerName}`).handler as (e: SQSEvent, c: Context) => Promise<SQSBatchResponse>;
     const consumer = require(`./handlers/${WORKER_HANDLERS.streamConsumer}`).handler as (e: DynamoDBStreamEvent, c: Context) => Promise<unknown>;
     type OutboxHandler = (e: DynamoDBStreamEvent | ScheduledEvent, c: Context) => Promise<unknown>;
     const outbox = require(`./handlers/${WORKER_HANDLERS.approvalOutbox}`).handler as OutboxHandler;
     /* eslint-enable @typescript-eslint/no-require-imports */
-    const reader = new StreamReader(endpoint, created.TableDescription!.LatestStreamArn!);
+    const reader = new StreamReader(endpoint, local.streams[PASS_SYSTEM.table.envName]);
     const consume = async (records: DynamoDBRecord[]) => {
       // DynamoDB Local names its own region; Lambda's records carry the table's.
       const batch = records.map((r) => ({ ...r, awsRegion: 'us-east-1', eventSource: 'aws:dynamodb' }));
@@ -277,23 +273,26 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
     };
     // The outbox's schedule (every five minutes when deployed): once a minute here.
     const sweep = () => outbox({ 'source': 'aws.events', 'detail-type': 'Scheduled Event' } as ScheduledEvent, workerContext(WORKER_HANDLERS.approvalOutbox));
-    const sweeper = setInterval(() => { void sweep().catch((e) => console.error('[pass] sweeper:', e)); }, 60_000);
-    cleanups.push(async () => clearInterval(sweeper));
+    if (options.workers ?? true) {
+      const sweeper = setInterval(() => { void sweep().catch((e) => console.error('[pass] sweeper:', e)); }, 60_000);
+      cleanups.push(async () => clearInterval(sweeper));
+    }
 
     let round: Promise<void> = Promise.resolve();
     const settle = () => {
       round = round.then(async () => {
         await reader.poll(consume);
-        await aws.drain(QUEUE, worker);
+        await aws.drain(QUEUE, worker, { batchSize: approvals.consumer.batchSize });
         await reader.poll(consume);
       }).catch((e) => { console.error('[pass] worker:', e); });
       return round;
     };
-    const timer = setInterval(() => { void settle(); }, options.pollMs ?? 250);
-    cleanups.push(async () => {
-      clearInterval(timer);
-      await round;
-    });
+    // Stopping clears the timer first, then waits for the round under way (cleanups run last first).
+    cleanups.push(async () => { await round; });
+    if (options.workers ?? true) {
+      const timer = setInterval(() => { void settle(); }, options.pollMs ?? 250);
+      cleanups.push(async () => clearInterval(timer));
+    }
 
     if (log) {
       console.log([
@@ -302,7 +301,7 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
         `  Police:     ${local.url}police.html`,
         `  Reviewers:  ${local.url}review.html`,
         `  Dashboard:  ${local.url}dashboard.html`,
-        `  API:        ${local.apiUrl}  (${PASS_ROUTES.length} routes)`,
+        `  API:        ${local.apiUrl}  (${PASS_SYSTEM.routeList.length} routes)`,
         `  DynamoDB:   ${endpoint}  (table ${table}, its stream read by the stream consumer)`,
         `  Queue:      ${QUEUE} (rules worker in-process, every ${options.pollMs ?? 250} ms; DLQ ${DLQ})`,
         'Test identities (the pages offer them; or send Authorization: Bearer <token>):',
@@ -317,9 +316,6 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
     let stopping: Promise<void> | undefined;
     return {
       ...local,
-      dynamoDbEndpoint: endpoint,
-      tables: { [PASS_ENV.TABLE]: table, [PASS_ENV.IDEMPOTENCY_TABLE]: idempotencyTable },
-      enginePids,
       personas: LOCAL_PERSONAS,
       aws,
       settle,

@@ -201,6 +201,50 @@ describe('startLocal (in-process)', () => {
   });
 });
 
+describe('tables', () => {
+  test('a table as a system declares it: its keys, its global secondary indexes and its stream; pages: false serves no page', async () => {
+    const local = await startLocal({
+      example: 'echo',
+      routes: ROUTES,
+      handlersDir: path.join(FIXTURE, 'handlers'),
+      webDir: path.join(FIXTURE, 'web'),
+      tables: [
+        { envName: 'ECHO_TABLE' },
+        {
+          envName: 'ECHO_INDEXED',
+          partitionKey: 'pk',
+          sortKey: 'sk',
+          globalSecondaryIndexes: [{ indexName: 'byOwner', partitionKey: 'ownerPk', sortKey: 'ownerSk' }, { indexName: 'byKind', partitionKey: 'kind' }],
+          stream: 'NEW_AND_OLD_IMAGES',
+        },
+      ],
+      dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT,
+      pages: false,
+      log: false,
+    });
+    const { DescribeTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    // DynamoDB Local keeps one database per access key (no -sharedDb): the runner's key.
+    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const { Table: table } = await client.send(new DescribeTableCommand({ TableName: local.tables.ECHO_INDEXED }));
+      expect(table!.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]);
+      expect(table!.GlobalSecondaryIndexes!.map((i) => [i.IndexName, i.KeySchema, i.Projection?.ProjectionType]).sort()).toEqual([
+        ['byKind', [{ AttributeName: 'kind', KeyType: 'HASH' }], 'ALL'],
+        ['byOwner', [{ AttributeName: 'ownerPk', KeyType: 'HASH' }, { AttributeName: 'ownerSk', KeyType: 'RANGE' }], 'ALL'],
+      ]);
+      expect(table!.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      expect(local.streams).toEqual({ ECHO_INDEXED: table!.LatestStreamArn });
+      const plain = (await client.send(new DescribeTableCommand({ TableName: local.tables.ECHO_TABLE }))).Table!;
+      expect(plain.GlobalSecondaryIndexes).toBeUndefined();
+      expect(plain.StreamSpecification?.StreamEnabled ?? false).toBe(false);
+      expect((await fetch(local.url)).status).toBe(404);
+    } finally {
+      client.destroy();
+      await local.stop();
+    }
+  });
+});
+
 describe('stop', () => {
   test('stop() frees the port and deletes the tables it created on an engine it did not start', async () => {
     const local = await startLocal({
@@ -218,7 +262,8 @@ describe('stop', () => {
     await local.stop();
     expect(await canConnect(port)).toBe(false);
     const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
-    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    // The runner's access key: DynamoDB Local keeps one database per key, so another key would list nothing.
+    const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
     client.destroy();
     expect(tables).not.toContain(local.tables.ECHO_TABLE);

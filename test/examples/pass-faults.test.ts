@@ -38,7 +38,7 @@ let restoreLimits: () => void;
 
 beforeAll(async () => {
   restoreLimits = deployedSdkLimits();
-  rig = await startPassRig('pass-faults', routeGroups());
+  rig = await startPassRig(routeGroups());
   engineEndpoint = process.env.DYNAMODB_ENDPOINT!;
   proxy = await FaultProxy.start(engineEndpoint);
   // The handlers' client is created on first use: through the proxy. The rig's own reads and its

@@ -1,5 +1,5 @@
-import { fuzzPassRoute, itemCount as countItems, passCases } from './fuzz-support';
 import { application, CITIZEN, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
+import { fuzzPassRoute, itemCount as countItems, passCases } from '../../tools/fuzz-support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 
@@ -13,7 +13,7 @@ let rig: PassRig;
 let passId: string;
 
 beforeAll(async () => {
-  rig = await startPassRig('pass-fuzz', routeGroups());
+  rig = await startPassRig(routeGroups());
   expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status).toBe(201);
   passId = (await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application() })).body.passId;
 });

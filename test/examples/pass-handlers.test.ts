@@ -6,6 +6,7 @@ import { base32Decode, base32Encode, base32ToNumber, PASS_QR } from '../../examp
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 import { signingKeyFrom, signPass } from '../../examples/pass/domain/signing';
 import { storeFromEnv } from '../../examples/pass/storage/table';
+import { PASS_SYSTEM } from '../../examples/pass/system';
 
 /**
  * The pass API's handlers and the rules worker, in-process, against DynamoDB Local (transactions,
@@ -19,7 +20,7 @@ const worker = () => rig.handler('rules-worker') as any;
 const drain = () => rig.aws.drain(QUEUE, worker());
 
 beforeAll(async () => {
-  rig = await startPassRig('pass-handlers', routeGroups());
+  rig = await startPassRig(routeGroups());
 });
 
 afterAll(async () => {
@@ -261,12 +262,12 @@ describe('applications and the rules worker', () => {
     const out = await handler({ Records: [record('bad', 'not json'), record('good', JSON.stringify({ passId: good.body.passId }))] }, {} as any);
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
     expect((await getPass(good.body.passId)).body.status).toBe('approved');
-    // Through the queue: three failed receives (maxReceiveCount) and the redrive moves it to the DLQ.
+    // Through the queue: maxReceiveCount failed receives, and the redrive moves it to the DLQ.
     await drain();
     const url = rig.aws.queueUrl(QUEUE);
     const sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"passId": 42}' }));
-    for (let i = 0; i < 4; i++) await rig.aws.deliver(QUEUE, handler, { now: Date.now() + i * 3600_000 });
+    for (let i = 0; i <= PASS_SYSTEM.queues.approvals.maxReceiveCount; i++) await rig.aws.deliver(QUEUE, handler, { now: Date.now() + i * 3600_000 });
     expect(rig.aws.depth(QUEUE)).toBe(0);
     expect(rig.aws.bodies(DLQ)).toEqual(['{"passId": 42}']);
     sqs.destroy();

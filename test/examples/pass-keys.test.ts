@@ -16,7 +16,7 @@ let rig: PassRig;
 const { clearCaches } = require('@aws-lambda-powertools/parameters') as { clearCaches: () => void };
 
 beforeAll(async () => {
-  rig = await startPassRig('pass-keys', routeGroups());
+  rig = await startPassRig(routeGroups());
 });
 afterAll(() => rig?.destroy());
 

@@ -18,7 +18,7 @@ const CITIZENS = 200;
 const citizen = (i: number) => ({ sub: `load-citizen-${i % CITIZENS}`, name: 'Ada Citizen' });
 
 beforeAll(async () => {
-  rig = await startPassRig('pass-load', routeGroups());
+  rig = await startPassRig(routeGroups());
   expect((await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: CITIZEN, body: registration() })).status).toBe(201);
   const res = await rig.call('create-pass', { method: 'POST', resource: '/passes', as: CITIZEN, body: application({ startTime: new Date(Date.now() - 60_000).toISOString() }) });
   await rig.aws.drain(QUEUE, rig.handler('rules-worker') as any);

@@ -20,7 +20,7 @@ let sequence = 0;
 beforeAll(async () => {
   stream = await createTestStream('pass-events');
   process.env[PASS_ENV.EVENTS_STREAM] = stream.streamName;
-  rig = await startPassRig('pass-stream', routeGroups());
+  rig = await startPassRig(routeGroups());
 });
 
 afterAll(async () => {

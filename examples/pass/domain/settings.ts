@@ -5,8 +5,6 @@
 export const PASS_ENV = {
   /** The pass table (registrations, passes, counters, audit of checks). */
   TABLE: 'PASS_TABLE',
-  /** The Powertools idempotency table (partition key `id`). */
-  IDEMPOTENCY_TABLE: 'PASS_IDEMPOTENCY_TABLE',
   /** URL of the approval queue the rules worker consumes. */
   QUEUE_URL: 'PASS_QUEUE_URL',
   /** The ConfigParameter (JSON) holding the approval rules. */

@@ -4,7 +4,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type StreamViewType } from '@aws-sdk/client-dynamodb';
 import { answerApi, compilePath, LoadedRoute, LocalHandler } from './api-gateway';
 import { LocalIdentity, NO_IDENTITY } from './identity';
 import { buildWebInto, serveStatic } from './web';
@@ -19,6 +19,18 @@ export interface LocalTable {
   readonly envName: string;
   /** @default 'pk' */
   readonly partitionKey?: string;
+  /** @default - none */
+  readonly sortKey?: string;
+  /** Global secondary indexes, every key a string, every attribute projected (as the stacks declare them). @default - none */
+  readonly globalSecondaryIndexes?: readonly LocalTableIndex[];
+  /** The table's stream (its ARN is in `LocalExample.streams`). @default - no stream */
+  readonly stream?: StreamViewType;
+}
+
+/** A global secondary index of a `LocalTable`. */
+export interface LocalTableIndex {
+  readonly indexName: string;
+  readonly partitionKey: string;
   /** @default - none */
   readonly sortKey?: string;
 }
@@ -48,6 +60,8 @@ export interface LocalOptions {
   readonly handlersDir?: string;
   /** Folder holding the web pages. @default - examples/<example>/web */
   readonly webDir?: string;
+  /** Build and serve the web pages (tests of the API alone skip the build). @default true */
+  readonly pages?: boolean;
   /** Print the URLs and the key. @default true */
   readonly log?: boolean;
 }
@@ -64,6 +78,8 @@ export interface LocalExample {
   readonly dynamoDbEndpoint?: string;
   /** Created table names by their `envName`. */
   readonly tables: Record<string, string>;
+  /** The stream ARNs of the tables that have one, by their `envName`. */
+  readonly streams: Record<string, string>;
   /** Process ids of the engines this run started (to check they are gone after `stop`). */
   readonly enginePids: number[];
   /** Stop the server, delete or drop the tables, stop the engines; idempotent. */
@@ -210,10 +226,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
     const webDir = path.join(runDir, 'web');
     const configDir = path.join(runDir, 'runtime');
     fs.mkdirSync(configDir);
-    if (fs.existsSync(webSrc)) buildWebInto(webSrc, webDir);
+    if ((options.pages ?? true) && fs.existsSync(webSrc)) buildWebInto(webSrc, webDir);
 
     let dynamoDbEndpoint = options.dynamoDbEndpoint;
     const tableNames: Record<string, string> = {};
+    const streamArns: Record<string, string> = {};
     if (tables.length > 0) {
       if (!dynamoDbEndpoint) {
         const before = childPids();
@@ -232,14 +249,21 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
       const suffix = randomBytes(3).toString('hex');
       for (const t of tables) {
         const name = `${options.example}-${t.envName.toLowerCase().replace(/_/g, '-')}-${suffix}`;
-        const pk = t.partitionKey ?? 'pk';
-        await client.send(new CreateTableCommand({
+        const keys = (partitionKey: string, sortKey?: string) =>
+          [{ AttributeName: partitionKey, KeyType: 'HASH' as const }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])];
+        const indexes = t.globalSecondaryIndexes ?? [];
+        const attributes = new Set([t.partitionKey ?? 'pk', ...(t.sortKey ? [t.sortKey] : []), ...indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])]);
+        const created = await client.send(new CreateTableCommand({
           TableName: name,
           BillingMode: 'PAY_PER_REQUEST',
-          KeySchema: [{ AttributeName: pk, KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' as const }] : [])],
-          AttributeDefinitions: [{ AttributeName: pk, AttributeType: 'S' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, AttributeType: 'S' as const }] : [])],
+          KeySchema: keys(t.partitionKey ?? 'pk', t.sortKey),
+          AttributeDefinitions: [...attributes].map((a) => ({ AttributeName: a, AttributeType: 'S' as const })),
+          GlobalSecondaryIndexes: indexes.length === 0 ? undefined
+            : indexes.map((i) => ({ IndexName: i.indexName, KeySchema: keys(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' as const } })),
+          StreamSpecification: t.stream ? { StreamEnabled: true, StreamViewType: t.stream } : undefined,
         }));
         tableNames[t.envName] = name;
+        if (t.stream) streamArns[t.envName] = created.TableDescription!.LatestStreamArn!;
         process.env[t.envName] = name;
         // An engine we did not start outlives this run: leave nothing in it.
         if (options.dynamoDbEndpoint) cleanups.push(async () => { await client.send(new DeleteTableCommand({ TableName: name })); });
@@ -313,6 +337,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalExample> {
       apiKey,
       dynamoDbEndpoint,
       tables: tableNames,
+      streams: streamArns,
       enginePids,
       stop: () => (stopping ??= cleanup()),
     };

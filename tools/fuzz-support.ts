@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import * as fc from 'fast-check';
-import { application, CITIZEN, POLICE, registration, REVIEWER, ADMIN, type PassRig, type Persona } from './pass-support';
+import { application, CITIZEN, POLICE, registration, REVIEWER, ADMIN, type PassRig, type Persona } from '../examples/pass/local-rig';
 
 /**
  * Random bodies for every POST route of the examples (junk JSON, wrong types, unknown fields,
