@@ -1,7 +1,7 @@
 /**
  * Sample requests for the movement pass's handlers (section 3): every one of its 13 handlers gets a
  * valid request. `prepare` starts the pass system's local run (`startPassLocal`: its table with
- * both indexes and its stream, the idempotency table, `LocalAws` for the approval queue, the rules
+ * both indexes and its stream, `LocalAws` for the approval queue, the rules
  * parameter and the signing key) on the section's DynamoDB Local, and seeds through its API what
  * the requests refer to: Ada's registration (her document from the local identity register), an
  * approved pass (its QR code for police), a pass waiting for a reviewer, a pending one for the

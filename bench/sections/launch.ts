@@ -111,13 +111,12 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
   const log = (m: string) => { if (options.log) process.stderr.write(`  launch: ${m}\n`); };
 
   const engine = await dynamoDbLocal.start();
-  let idempotencyTable: string | undefined;
-  const proxy = await startCountingProxy(engine.env.DYNAMODB_ENDPOINT, () => idempotencyTable);
+  // The pass system keeps no idempotency table (an application is its own idempotency record).
+  const proxy = await startCountingProxy(engine.env.DYNAMODB_ENDPOINT, () => undefined);
   const direct = new DynamoDBClient({ endpoint: engine.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const pass = await startPassLocal({ dynamoDbEndpoint: proxy.endpoint, log: false, pollMs: 250 });
   try {
     const tableName = pass.tables[PASS_ENV.TABLE];
-    idempotencyTable = pass.tables[PASS_ENV.IDEMPOTENCY_TABLE];
     // One district on a small daily quota, before any application: the worker loads the rules once.
     const rules = { ...DEFAULT_RULES, districtQuotas: { [SMALL_QUOTA_DISTRICT]: SMALL_QUOTA } };
     pass.aws.parameters.set(process.env[PASS_ENV.RULES_PARAM]!, JSON.stringify(rules));
@@ -339,7 +338,7 @@ export async function runLaunch(options: LaunchOptions): Promise<SectionResult> 
     const applyWcu = (totalUnits - verifyUnits - perStreamRecord * Math.min(checks, streamCalls)) / applies;
     lines.push('Write units DynamoDB Local reported during the load and the drain (ReturnConsumedCapacity), by what was written:', '',
       table(['write', 'calls', 'write units', 'units per call'], wcu.map(([k, t]) => [k, int(t.calls), t.units.toFixed(0), (t.units / Math.max(1, t.calls)).toFixed(1)])), '',
-      `Per accepted application (idempotency records, the pass, the worker's decision transaction with the traveller and quota items, the stream counters of its changes): **${applyWcu.toFixed(1)} write units**; per check (the audit item and its stream counter): **${verifyWcu.toFixed(1)}**.`, '');
+      `Per accepted application (the pass, the worker's decision transaction with the traveller and quota items, the stream counters of its changes): **${applyWcu.toFixed(1)} write units**; per check (the audit item and its stream counter): **${verifyWcu.toFixed(1)}**.`, '');
 
     const fig = (name: string): LaunchFigures | undefined => {
       const f = options.handlerFigures?.find((h) => h.example === 'pass' && h.name === name);
