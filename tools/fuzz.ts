@@ -12,8 +12,8 @@ import * as fc from 'fast-check';
 import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
 import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-support';
 import { LIFTED } from './sdk-limits';
-import { lambdaContext } from '../examples/shared/local-run/lambda-context';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
+import { lambdaContext } from '../examples/shared/local-run/lambda-context';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
