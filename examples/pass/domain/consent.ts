@@ -1,10 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Caller } from './caller';
 import { Conflict } from './errors';
-import { keys } from './keys';
 import { ConsentBody } from './model';
 import { registrationOf } from './registration';
+import { ConsentRepository } from '../storage/consent-repository';
 import type { PassStore } from '../storage/table';
 
 /**
@@ -18,23 +17,8 @@ export async function setConsent(store: PassStore, caller: Caller, body: z.outpu
   if (!me) throw new Conflict('Register first: POST /registrations');
   const { nationalIdType, nationalIdNumber } = body.applicant;
   if (nationalIdType === me.nationalIdType && nationalIdNumber === me.nationalIdNumber) throw new Conflict('You may always list yourself');
-  const key = keys.consent(me.nationalIdType, me.nationalIdNumber, nationalIdType, nationalIdNumber);
-  if (body.allow) {
-    await store.client.send(new PutCommand({ TableName: store.tableName, Item: { ...key, type: 'consent', sub: caller.sub, givenAt: now.toISOString() } }));
-  } else {
-    await store.client.send(new DeleteCommand({ TableName: store.tableName, Key: key }));
-  }
+  const consents = new ConsentRepository(store);
+  if (body.allow) await consents.allow(me, body.applicant, caller.sub, now.toISOString());
+  else await consents.withdraw(me, body.applicant);
   return { applicant: body.applicant, allow: body.allow };
-}
-
-/** Whether the holder of `traveller`'s document allows the holder of `applicant`'s to list them. */
-type Document = { nationalIdType: string; nationalIdNumber: string };
-
-export async function allowsListing(store: PassStore, traveller: Document, applicant: Document): Promise<boolean> {
-  const out = await store.client.send(new GetCommand({
-    TableName: store.tableName,
-    Key: keys.consent(traveller.nationalIdType, traveller.nationalIdNumber, applicant.nationalIdType, applicant.nationalIdNumber),
-    ConsistentRead: true,
-  }));
-  return out.Item !== undefined;
 }

@@ -4,7 +4,6 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Caller } from './caller';
-import { allowsListing } from './consent';
 import { Conflict, InvalidRequest, NotFound, NotPermitted, RuleRefusal } from './errors';
 import { dayOf, newPassId, shardOf } from './ids';
 import { keys } from './keys';
@@ -13,10 +12,12 @@ import { newRequestToken, passIdFor, requestHashOf } from './outbox';
 import { conflictOfInterest } from './policies/conflict-of-interest';
 import { overCap, overlapping, keptOnList, type ActivePass } from './policies/travel-time';
 import { documentsToLookUp, resolveTravellers, type ListingAnswer } from './policies/travellers';
-import { ownerOf, registrationOf, RegistrationView } from './registration';
+import { registrationOf, RegistrationView } from './registration';
 import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
 import { logger } from '../../shared/handler-kit';
+import { ConsentRepository } from '../storage/consent-repository';
+import { RegistrationRepository } from '../storage/registration-repository';
 import { cancellationCodes, isConditionFailure, type PassStore } from '../storage/table';
 
 /** Where applications are queued for the rules worker. */
@@ -46,8 +47,10 @@ export async function travellersOf(
   store: PassStore, caller: Caller, applicant: RegistrationView, travellers: TravellerInput[],
 ): Promise<StoredTraveller[]> {
   const wanted = documentsToLookUp(applicant, travellers);
+  const registrations = new RegistrationRepository(store);
+  const consents = new ConsentRepository(store);
   const answers = new Map(await Promise.all(wanted.map(async (d): Promise<[string, ListingAnswer]> => {
-    const [owner, allowed] = await Promise.all([ownerOf(store, d.nationalIdType, d.nationalIdNumber), allowsListing(store, d, applicant)]);
+    const [owner, allowed] = await Promise.all([registrations.ownerOf(d), consents.allows(d, applicant)]);
     return [`${d.nationalIdType}#${d.nationalIdNumber}`, { owner, allowed }];
   })));
   return resolveTravellers({ ...applicant, sub: caller.sub }, travellers, (d) => answers.get(`${d.nationalIdType}#${d.nationalIdNumber}`));

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PassStore } from './table';
-import type { Document } from '../domain/policies/conflict-of-interest';
 import { keys } from '../domain/keys';
+import type { Document } from '../domain/policies/conflict-of-interest';
 
 /**
  * Consents in the pass table: the holder of one document (`CONSENT#<type>#<number>`) allows the
@@ -22,7 +22,8 @@ export class ConsentRepository {
 
   /** Whether `traveller`'s holder allows `applicant`'s holder to list them. */
   async allows(traveller: Document, applicant: Document): Promise<boolean> {
-    const out = await this.store.client.send(new GetCommand({ TableName: this.store.tableName, Key: this.key(traveller, applicant), ConsistentRead: true }));
+    const key = this.key(traveller, applicant);
+    const out = await this.store.client.send(new GetCommand({ TableName: this.store.tableName, Key: key, ConsistentRead: true }));
     return out.Item !== undefined;
   }
 

@@ -1,8 +1,8 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, type PassStore } from './table';
-import type { Document } from '../domain/policies/conflict-of-interest';
 import { keys } from '../domain/keys';
 import type { Registration } from '../domain/model';
+import type { Document } from '../domain/policies/conflict-of-interest';
 
 /** A registration as stored, less its keys: what the citizen sees of it. */
 export interface RegistrationRecord extends Registration {
@@ -55,7 +55,12 @@ export class RegistrationRepository {
           {
             Put: {
               TableName: this.store.tableName,
-              Item: { ...keys.nationalId(registration.nationalIdType, registration.nationalIdNumber), sub, name: registration.name, registeredAt: registration.registeredAt },
+              Item: {
+                ...keys.nationalId(registration.nationalIdType, registration.nationalIdNumber),
+                sub,
+                name: registration.name,
+                registeredAt: registration.registeredAt,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
