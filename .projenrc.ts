@@ -5,6 +5,7 @@ const CDK_VERSION = '2.276.0';
 const CDK_CLI_VERSION = '2.1148.1'; // 3.x cannot read aws-cdk-lib 2.276's cloud assembly schema
 const CDK_NAG_VERSION = '3.0.2';
 const CFN_GUARD_VALIDATOR_VERSION = '0.0.62';
+const MONITORING_VERSION = '10.2.0';
 const POWERTOOLS_VERSION = '2.35.0'; // 2.36.0's family does not resolve (jmespath missing)
 
 const powertools = ['logger', 'tracer', 'metrics', 'idempotency', 'parser', 'parameters', 'batch', 'commons']
@@ -38,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   peerDeps: [
     `cdk-nag@^${CDK_NAG_VERSION}`,
     `@cdklabs/cdk-validator-cfnguard@^${CFN_GUARD_VALIDATOR_VERSION}`,
+    // ServiceMonitoring exposes its MonitoringFacade (alarms and dashboards).
+    `cdk-monitoring-constructs@^${MONITORING_VERSION}`,
   ],
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,
@@ -66,8 +69,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ioredis',
     'pg',
     '@types/pg',
-    // Alarms and dashboards (ServiceMonitoring builds on it).
-    'cdk-monitoring-constructs@10.2.0',
+    `cdk-monitoring-constructs@${MONITORING_VERSION}`,
     // Schema migrations (RelationalDatabase), bundled into the migration custom resource at build time.
     'node-pg-migrate@9.0.0',
     // Evaluated against the handler kit's own router (bundle size, cold start).

@@ -10,3 +10,4 @@ export * from './pipeline';
 export * from './stream';
 export * from './messaging';
 export * from './network';
+export * from './monitoring';

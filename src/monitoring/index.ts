@@ -1,0 +1,2 @@
+export * from './alarm-thresholds';
+export * from './service-monitoring';
