@@ -80,7 +80,7 @@ beforeAll(async () => {
   getCounter = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.read.handlerName}`).handler;
   decrement = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.sell.handlerName}`).handler;
   reset = require(`../../examples/counter/handlers/${COUNTER_SYSTEM.routes.reset.handlerName}`).handler;
-  parseStart = require('../../examples/counter/domain/policy').parseStart;
+  parseStart = require('../../examples/counter/domain/policies/count-rules').parseStart;
   /* eslint-enable @typescript-eslint/no-require-imports */
 });
 

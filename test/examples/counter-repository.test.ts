@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { canSell, SALE } from '../../examples/counter/domain/policy';
+import { canSell, SALE } from '../../examples/counter/domain/policies/count-rules';
 import { dynamoDbCounterRepository } from '../../examples/counter/storage/counter-repository';
 import { COUNTER_SYSTEM } from '../../examples/counter/system';
 import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';

@@ -1,5 +1,5 @@
 import { SoldOut } from './errors';
-import { currentCount, resetCount, SALE, type SaleRule } from './policy';
+import { currentCount, resetCount, SALE, type SaleRule } from './policies/count-rules';
 
 /**
  * Where the count is kept: one value, lowered and set in single atomic writes. The DynamoDB

@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterRepository } from '../domain/counter';
-import type { SaleRule } from '../domain/policy';
+import type { SaleRule } from '../domain/policies/count-rules';
 import { COUNTER_TABLE_KEY } from '../domain/settings';
 
 /** The counter's item: one per counted thing, in the counter table. */

@@ -2,7 +2,7 @@ import { checkMethod, NoBody } from './requests';
 import { ConflictError, dynamoDb, httpHandler, type ApiHandler, type Idempotency } from '../../../shared/handler-kit';
 import type { Counter } from '../../domain/counter';
 import { SoldOut } from '../../domain/errors';
-import { parseStart } from '../../domain/policy';
+import { parseStart } from '../../domain/policies/count-rules';
 import { COUNTER_ENV, DEFAULT_COUNTER_ID, DEFAULT_START } from '../../domain/settings';
 import { dynamoDbCounterRepository } from '../../storage/counter-repository';
 
