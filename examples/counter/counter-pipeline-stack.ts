@@ -33,7 +33,7 @@ export class CounterPipelineStack extends Stack {
       installCommands: ['npm ci'],
       testCommands: [
         'npx projen examples:build',
-        'RAMPART_ENGINES=dynamodb-local npx jest test/examples/counter.test.ts test/examples/counter-policies.test.ts test/examples/counter-repository.test.ts test/examples/counter-handlers.test.ts',
+        'RAMPART_ENGINES=dynamodb-local npx jest test/examples/counter.test.ts test/examples/counter-policies.test.ts test/examples/counter-storage.test.ts test/examples/counter-handlers.test.ts',
       ],
       synthCommands: ['cd examples/counter && npx cdk synth'],
       cdkOutputDirectory: 'examples/counter/cdk.out',

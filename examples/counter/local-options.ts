@@ -16,6 +16,8 @@ export interface CounterLocalOverrides {
    * resets. @default - a random token (printed)
    */
   readonly staffToken?: string;
+  /** Build and serve the web card (tests of the API alone skip the build). @default true */
+  readonly pages?: boolean;
   /** Print the URLs and the staff token. @default true */
   readonly log?: boolean;
 }
@@ -46,6 +48,7 @@ export function counterLocalOptions(overrides: CounterLocalOverrides = {}): Loca
     // Who may reset: on AWS a token of the staff pool in the staff group; here one fixed token.
     identity: tokenIdentity({ [staffToken]: { claims: { 'sub': 'local-staff', 'email': 'staff@example.com', 'cognito:groups': COUNTER_SYSTEM.staffGroup } } }),
     staffToken,
+    pages: overrides.pages,
     log: overrides.log,
   };
 }

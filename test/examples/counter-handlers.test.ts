@@ -73,7 +73,7 @@ beforeAll(async () => {
   process.env.POWERTOOLS_SERVICE_NAME = 'counter';
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'counter';
   // The suite's DynamoDB Local; the run creates the system's tables there and deletes them on stop.
-  local = await startCounterLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false });
+  local = await startCounterLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, pages: false, log: false });
   client = new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   // The modules the local run loaded once their environment was set, as Lambda loads them.
   /* eslint-disable @typescript-eslint/no-require-imports */
