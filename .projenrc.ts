@@ -7,6 +7,8 @@ const CDK_NAG_VERSION = '3.0.2';
 const CFN_GUARD_VALIDATOR_VERSION = '0.0.62';
 const MONITORING_VERSION = '10.2.0';
 const POWERTOOLS_VERSION = '2.35.0'; // 2.36.0's family does not resolve (jmespath missing)
+/** The runtime kit of the example handlers, a workspace package published as @cdk-rampart/lambda-kit. */
+const KIT_DIR = 'packages/lambda-kit';
 
 const powertools = ['logger', 'tracer', 'metrics', 'idempotency', 'parser', 'parameters', 'batch', 'commons']
   .map((p) => `@aws-lambda-powertools/${p}@${POWERTOOLS_VERSION}`);
@@ -124,8 +126,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'tools', 'bench'],
-    ignorePatterns: ['examples/**/web/dist/**', 'examples/**/cdk.out/**'],
+    devdirs: ['test', 'examples', 'tools', 'bench', 'packages'],
+    ignorePatterns: ['examples/**/web/dist/**', 'examples/**/cdk.out/**', 'packages/*/lib/**'],
   },
 });
 
@@ -152,7 +154,7 @@ project.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.projectS
 project.jest!.config.transform = { '^.+\\.[tj]sx?$': new javascript.Transform('@swc/jest') };
 // jose 6 ships ES modules only, which jest's CommonJS runtime cannot load: SWC transforms it too.
 packageJson.addOverride('jest.transformIgnorePatterns', ['/node_modules/(?!jose/)']);
-packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts']);
+packageJson.addOverride('jest.testMatch', ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts']);
 packageJson.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/support/setup.ts']);
 packageJson.addOverride('jest.globalSetup', '<rootDir>/test/support/global-setup.ts');
 packageJson.addOverride('jest.globalTeardown', '<rootDir>/test/support/global-teardown.ts');
@@ -161,7 +163,7 @@ packageJson.addOverride('jest.testTimeout', 120_000);
 // is CPU-bound synths and local engines, so both cores halve it (7.3 -> 3.2 min measured).
 packageJson.addOverride('jest.maxWorkers', '100%');
 packageJson.addOverride('jest.coverageReporters', ['text-summary', 'lcov']);
-packageJson.addOverride('jest.collectCoverageFrom', ['src/**/*.ts', 'examples/**/*.ts', '!**/*.test.ts', '!src/**/*-function.ts']);
+packageJson.addOverride('jest.collectCoverageFrom', ['src/**/*.ts', 'examples/**/*.ts', 'packages/*/src/**/*.ts', '!**/*.test.ts', '!src/**/*-function.ts']);
 packageJson.addOverride('jest.reporters', [
   'default',
   // addFileAttribute: the benchmarks attribute per-file times to the files that synthesize.
@@ -197,28 +199,101 @@ project.postCompileTask.spawn(bindings);
 // packaged here; the other languages are packaged by the release workflow (see README "Release").
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+project.tasks.tryFind('package:js')!.exec(`npm pack --workspace ${KIT_DIR} --pack-destination dist/js`);
+
+// The runtime kit of the example handlers (HTTP handler, errors, AWS clients, idempotency, config,
+// Redis, test helpers), published from packages/lambda-kit as @cdk-rampart/lambda-kit with the
+// library's version. An npm workspace: `npm install` links it into node_modules, where the examples,
+// tests, benchmarks and tools import it by name, so it is built (tsc to lib/ with declarations)
+// before anything that runs them.
+const AWS_SDK_RANGE = '^3.1162.0';
+project.package.addField('workspaces', [KIT_DIR]);
+new JsonFile(project, `${KIT_DIR}/package.json`, {
+  // The release bump writes the library's version into it (and unbump puts 0.0.0 back).
+  readonly: false,
+  obj: {
+    name: '@cdk-rampart/lambda-kit',
+    version: '0.0.0',
+    description: 'Runtime kit for Lambda handlers behind cdk-rampart constructs: API Gateway handlers with zod validation, required Cognito groups, idempotency, bounded AWS SDK clients, typed HTTP errors, configuration, a Redis client for RedisCache, and test helpers.',
+    license: 'Apache-2.0',
+    author: { name: 'cdk-rampart maintainers', email: 'maintainers@cdk-rampart.dev', organization: false },
+    repository: { type: 'git', url: 'https://github.com/cdk-rampart/cdk-rampart.git', directory: KIT_DIR },
+    keywords: ['aws-lambda', 'api-gateway', 'powertools', 'zod', 'cdk-rampart'],
+    engines: { node: '>= 22.0.0' },
+    main: 'lib/index.js',
+    types: 'lib/index.d.ts',
+    // `require` loads the CommonJS build (tsc), bundlers take the ES modules (tools/build-kit.ts).
+    exports: Object.fromEntries([
+      ['.', 'index'],
+      ['./idempotency', 'idempotency'],
+      ['./redis', 'redis/index'],
+      ['./testing', 'testing/index'],
+    ].map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, import: `./lib/esm/${file}.mjs`, require: `./lib/${file}.js` }])
+      .concat([['./package.json', './package.json']])),
+    files: ['lib/**/*.js', 'lib/**/*.mjs', 'lib/**/*.d.ts'],
+    dependencies: {
+      ...Object.fromEntries(['logger', 'tracer', 'metrics', 'idempotency', 'parameters']
+        .map((p) => [`@aws-lambda-powertools/${p}`, POWERTOOLS_VERSION])),
+      '@types/aws-lambda': '^8.10.164',
+    },
+    // The Lambda Node.js runtime ships AWS SDK v3 (bundles leave it out); the handlers' schemas
+    // come from the application's zod; ioredis is needed by the /redis subpath only.
+    peerDependencies: {
+      '@aws-sdk/client-dynamodb': AWS_SDK_RANGE,
+      '@aws-sdk/lib-dynamodb': AWS_SDK_RANGE,
+      '@aws-sdk/client-secrets-manager': AWS_SDK_RANGE,
+      '@aws-sdk/client-ssm': AWS_SDK_RANGE,
+      'ioredis': '^6.0.0',
+      'zod': '^4',
+    },
+    peerDependenciesMeta: { ioredis: { optional: true } },
+    publishConfig: { access: 'public' },
+  },
+});
+project.gitignore.exclude(`/${KIT_DIR}/lib/`);
+const kitBuild = project.addTask('kit:build', {
+  description: 'Build the runtime kit (packages/lambda-kit) to its lib/: CommonJS with declarations (tsc) and ES modules (lib/esm)',
+  steps: [{ exec: `rm -rf ${KIT_DIR}/lib` }, { exec: `tsc -p ${KIT_DIR}/tsconfig.json` }, { exec: 'ts-node --swc tools/build-kit.ts' }],
+});
+// The kit is released with the library: the same version, its tarball next to the library's in dist/js.
+const setKitVersion = `npm pkg set version="$(node -p "require('./package.json').version")" --workspace ${KIT_DIR}`;
+project.tasks.tryFind('bump')!.exec(setKitVersion);
+project.tasks.tryFind('unbump')!.exec(`npm pkg set version=0.0.0 --workspace ${KIT_DIR}`);
+
+// Imports of the kit by its name are first-party: ordered with the packages, and not looked up in
+// package.json (npm links the workspace); a kit file's own imports are checked against both
+// package.json files (the kit's package-content test checks its dependencies).
+const eslintrc = project.tryFindObjectFile('.eslintrc.json')!;
+eslintrc.addOverride('settings.import/internal-regex', '^@cdk-rampart/');
+const [orderLevel, orderOptions] = project.eslint!.rules['import/order'];
+project.eslint!.addRules({ 'import/order': [orderLevel, { ...orderOptions, pathGroups: [{ pattern: '@cdk-rampart/**', group: 'external' }] }] });
+const [extraneousLevel, extraneousOptions] = project.eslint!.rules['import/no-extraneous-dependencies'];
+project.eslint!.addRules({ 'import/no-extraneous-dependencies': [extraneousLevel, { ...extraneousOptions, packageDir: ['.', KIT_DIR] }] });
 
 // One tsconfig for everything that is not the published library: tests, examples, tools, benchmarks.
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true, lib: ['es2022', 'dom'], types: ['jest', 'node'] },
-    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
-    exclude: ['node_modules', 'examples/**/cdk.out', 'build'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts', `${KIT_DIR}/src/**/*.ts`, `${KIT_DIR}/test/**/*.ts`],
+    exclude: ['node_modules', 'examples/**/cdk.out', 'build', `${KIT_DIR}/lib`],
   },
 });
 
 // Type-check tests, examples and tools once (jest itself transpiles without type checking).
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check src, test, examples, tools and bench',
-  exec: 'tsc --noEmit -p tsconfig.dev.json',
+  description: 'Type-check src, test, examples, tools, bench and the runtime kit',
 });
+// The examples, tests and tools read the kit's declarations (lib/*.d.ts) through its package name.
+typecheck.spawn(kitBuild);
+typecheck.exec('tsc --noEmit -p tsconfig.dev.json');
 
 // Example handlers and web pages are bundled by esbuild at build time, never at synth.
 const examplesBuild = project.addTask('examples:build', {
   description: 'Bundle example Lambda handlers and web pages with esbuild',
-  exec: 'ts-node --swc tools/build-examples.ts',
 });
+examplesBuild.spawn(kitBuild);
+examplesBuild.exec('ts-node --swc tools/build-examples.ts');
 
 // Main job: synthesize every example with the compliance packs and write the reviewer report.
 const synthExamples = project.addTask('synth:examples', {
@@ -231,21 +306,19 @@ synthExamples.exec('ts-node --swc tools/synth-examples.ts', { receiveArgs: true 
 // Benchmarks print figures and write bench/RESULTS.md; never part of the test command.
 project.addTask('bench', {
   description: 'Run the benchmarks (synth, tests, handlers, launch day) and write bench/RESULTS.md; flags: --only, --runs, --warmup',
-  exec: 'ts-node --swc bench/run.ts',
-  receiveArgs: true,
-});
+}).spawn(kitBuild);
+project.tasks.tryFind('bench')!.exec('ts-node --swc bench/run.ts', { receiveArgs: true });
 
 // Long fault and fuzz runs are commands of their own; the test suite keeps small seeded samples.
 project.addTask('fuzz', {
   description: 'Fuzz every POST route of both examples with 10,000 seeded random bodies each (flags: --runs, --seed, --only pass|counter)',
-  exec: 'ts-node --swc tools/fuzz.ts',
-  receiveArgs: true,
-});
+}).spawn(kitBuild);
+project.tasks.tryFind('fuzz')!.exec('ts-node --swc tools/fuzz.ts', { receiveArgs: true });
 project.addTask('faults', {
   description: 'The long fault-injection run of the pass applications: 400 applications, 8 in flight (override with FAULT_APPLICATIONS, FAULT_CONCURRENCY, FAULT_SEED)',
-  exec: 'jest --coverage=false test/examples/pass-faults.test.ts',
   env: { RAMPART_ENGINES: 'dynamodb-local', FAULT_LONG: '1' },
-});
+}).spawn(kitBuild);
+project.tasks.tryFind('faults')!.exec('jest --coverage=false test/examples/pass-faults.test.ts');
 
 // The test command: everything the suite needs is built first. The package tests
 // (test/package/) read what npm would publish, so lib/ and .jsii are compiled too (about 15 s on a

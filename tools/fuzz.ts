@@ -7,13 +7,13 @@
  */
 import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
 import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-support';
 import { LIFTED } from './sdk-limits';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
-import { lambdaContext } from '../examples/shared/local-run/lambda-context';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

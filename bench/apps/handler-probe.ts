@@ -8,7 +8,7 @@
  * of this handler earlier probes made (`{{index}}` counts on from it).
  */
 import * as fs from 'fs';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import { proxyEventFor, SampleRequest, withSeq } from '../handlers/samples';
 
 interface Probe { bundle: string; request: SampleRequest; mode: 'cold' | 'warm'; count: number; concurrency: number; offset?: number }

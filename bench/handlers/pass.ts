@@ -16,13 +16,13 @@
  */
 import { spawn } from 'child_process';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { proxyEventFor, type HandlerSamples, type SampleRequest } from './samples';
 import { ACCOUNT_DAILY_APPLICATIONS, PASS_ENV } from '../../examples/pass/domain/settings';
 import { LOCAL_DOCUMENTS, LOCAL_PERSONAS, startPassLocal } from '../../examples/pass/local-options';
 import { PASS_ROUTES } from '../../examples/pass/routes';
 import { applicationBody, registrationRequest } from '../../examples/pass/sample-requests';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
 
 const persona = (role: string) => LOCAL_PERSONAS.find((p) => p.role === role)!;
 const claimsOf = (role: string, groups: string) => {

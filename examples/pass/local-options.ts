@@ -1,10 +1,11 @@
 import { createHash, generateKeyPairSync } from 'crypto';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent, SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import type { StubDocument } from './domain/identity';
 import { NOTHING_PUBLISHED } from './domain/key-set';
 import { DEFAULT_RULES, GROUPS, PASS_ENV } from './domain/settings';
 import { PASS_SYSTEM } from './system';
-import { lambdaContext, LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
+import { LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
 /**
  * The movement pass on 127.0.0.1 without AWS, as the system declares it (system.ts): DynamoDB

@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import type { StubDocument } from './domain/identity';
@@ -7,7 +8,6 @@ import { PASS_ENV } from './domain/settings';
 import { PASS_LOCAL_NAMES, startPassLocal, StreamReader } from './local-options';
 import { applicationBody, evidenceOf as sharedEvidenceOf, registrationRequest } from './sample-requests';
 import { PASS_SYSTEM } from './system';
-import { lambdaContext } from '../shared/local-run/lambda-context';
 import type { LocalAws } from '../shared/local-run/local-aws';
 
 /**

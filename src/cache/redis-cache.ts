@@ -329,7 +329,7 @@ export class RedisCache extends Construct {
   }
 
   /**
-   * The environment variables the example Redis client (`examples/shared/redis`) reads:
+   * The environment variables the runtime kit's Redis client (`createRedisClient` of `@cdk-rampart/lambda-kit/redis`) reads:
    * `REDIS_HOST`, `REDIS_PORT`, `REDIS_TLS` and `REDIS_SECRET_ARN`.
    */
   public clientEnvironment(): { [name: string]: string } {

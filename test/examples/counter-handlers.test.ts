@@ -1,10 +1,10 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { COUNTER_ENV, COUNTER_TABLE_KEY } from '../../examples/counter/domain/settings';
 import { startCounterLocal, type CounterLocal } from '../../examples/counter/local-options';
 import { COUNTER_SYSTEM } from '../../examples/counter/system';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
 import { withLiftedSdkLimits } from '../../tools/sdk-limits';
 
 /**

@@ -1,9 +1,9 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import { application, proxyEvent, type Persona, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
 import { approvalQueue } from '../../examples/pass/domain/clients';
 import { passIdFor, sweepStalePending } from '../../examples/pass/domain/outbox';
 import { storeFromEnv } from '../../examples/pass/storage/table';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
 import { deployedSdkLimits } from '../../tools/sdk-limits';
 import { FaultProxy, type FaultMode } from '../support/fault-proxy';
 

@@ -424,7 +424,7 @@ describe('revocation and roadside checks', () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { checkPass } = require('../../examples/pass/domain/verification') as typeof import('../../examples/pass/domain/verification');
     const { loadSigningKey } = require('../../examples/pass/domain/rules') as typeof import('../../examples/pass/domain/rules');
-    const { dynamoDb } = require('../../examples/shared/handler-kit') as typeof import('../../examples/shared/handler-kit');
+    const { dynamoDb } = require('@cdk-rampart/lambda-kit') as typeof import('@cdk-rampart/lambda-kit');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const key = await loadSigningKey();
     const later = new Date(Date.parse(approved.endTime) + 60_000);

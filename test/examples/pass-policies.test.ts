@@ -1,3 +1,4 @@
+import { HttpError } from '@cdk-rampart/lambda-kit';
 import * as fc from 'fast-check';
 import { Conflict, InvalidRequest, NotFound, NotPermitted, Refusal, RuleRefusal, Unavailable } from '../../examples/pass/domain/errors';
 import type { PassItem, StoredTraveller, TravellerInput } from '../../examples/pass/domain/model';
@@ -10,7 +11,6 @@ import { documentsToLookUp, personIdOf, resolveTravellers, type ListingAnswer } 
 import { DEFAULT_RULES } from '../../examples/pass/domain/settings';
 import { daysBetween } from '../../examples/pass/domain/stats';
 import { httpErrorOf } from '../../examples/pass/handlers/http/errors';
-import { HttpError } from '../../examples/shared/handler-kit';
 
 /** The pass system's policies as plain functions: no engine, no clock, no HTTP (`RAMPART_ENGINES=none`). */
 

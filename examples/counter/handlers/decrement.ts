@@ -1,5 +1,5 @@
+import { dynamoDbIdempotency } from '@cdk-rampart/lambda-kit/idempotency';
 import { counterApi } from './http/route';
-import { dynamoDbIdempotency } from '../../shared/handler-kit/idempotency';
 import { sellOne } from '../domain/counter';
 import { COUNTER_ENV } from '../domain/settings';
 

@@ -1,10 +1,10 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { bounded, sdkClientConfig, tracer } from '@cdk-rampart/lambda-kit';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { ApprovalQueue } from './passes';
 import { PASS_ENV } from './settings';
 import type { EventSink } from './stats';
-import { bounded, sdkClientConfig, tracer } from '../../shared/handler-kit';
 
 let sqs: SQSClient | undefined;
 let kinesis: KinesisClient | undefined;

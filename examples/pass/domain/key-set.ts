@@ -1,9 +1,9 @@
 import { getParameter, setParameter } from '@aws-lambda-powertools/parameters/ssm';
+import { secretValue } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import type { JWK } from './jose';
 import { PASS_ENV } from './settings';
 import { signingKeyFrom, type SigningKey } from './signing';
-import { secretValue } from '../../shared/handler-kit';
 
 /**
  * The pass signing keys and their public half.

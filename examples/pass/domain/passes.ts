@@ -3,6 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { logger } from '@cdk-rampart/lambda-kit';
 import type { Caller } from './caller';
 import { Conflict, InvalidRequest, NotFound, NotPermitted, RuleRefusal } from './errors';
 import { dayOf, newPassId, shardOf } from './ids';
@@ -15,7 +16,6 @@ import { documentsToLookUp, resolveTravellers, type ListingAnswer } from './poli
 import { registrationOf, RegistrationView } from './registration';
 import { ACCOUNT_DAILY_APPLICATIONS, OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from './settings';
 import { signPass, type SigningKey } from './signing';
-import { logger } from '../../shared/handler-kit';
 import { ConsentRepository } from '../storage/consent-repository';
 import { RegistrationRepository } from '../storage/registration-repository';
 import { cancellationCodes, isConditionFailure, type PassStore } from '../storage/table';

@@ -1,9 +1,9 @@
+import { jsonParameter } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import { loadSigningKeys } from './key-set';
 import { district, REASONS } from './model';
 import { PASS_ENV } from './settings';
 import type { SigningKey } from './signing';
-import { jsonParameter } from '../../shared/handler-kit';
 
 const reason = z.enum(REASONS);
 

@@ -1,5 +1,5 @@
+import { logger } from '@cdk-rampart/lambda-kit';
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
-import { logger } from '../../shared/handler-kit';
 import { approvalQueue } from '../domain/clients';
 import { relayNewPasses, sweepStalePending } from '../domain/outbox';
 import { storeFromEnv } from '../storage/table';

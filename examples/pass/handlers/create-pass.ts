@@ -1,6 +1,6 @@
+import { BadRequestError } from '@cdk-rampart/lambda-kit';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf, headerOf, passApi } from './http/route';
-import { BadRequestError } from '../../shared/handler-kit';
 import { PassBody } from '../domain/model';
 import { applyForPass } from '../domain/passes';
 import { storeFromEnv } from '../storage/table';

@@ -1,6 +1,6 @@
+import { NotFoundError } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import { callerOf, passApi } from './http/route';
-import { NotFoundError } from '../../shared/handler-kit';
 import { registrationOf } from '../domain/registration';
 import { storeFromEnv } from '../storage/table';
 

@@ -1,6 +1,6 @@
+import { BadRequestError } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import { callerOf, passApi } from './http/route';
-import { BadRequestError } from '../../shared/handler-kit';
 import { listPasses } from '../domain/passes';
 import { storeFromEnv } from '../storage/table';
 

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { logger } from '@cdk-rampart/lambda-kit';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { logger } from '../../shared/handler-kit';
 import { processApplication } from '../domain/approval';
 import { loadRules, loadSigningKey } from '../domain/rules';
 import { storeFromEnv } from '../storage/table';

@@ -1,6 +1,6 @@
 import { AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { logger, sdkClientConfig, tracer } from '@cdk-rampart/lambda-kit';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
-import { logger, sdkClientConfig, tracer } from '../../shared/handler-kit';
 import { STAFF_GROUPS, tokenGroups } from '../domain/staff-mfa';
 
 const cognito = tracer.captureAWSv3Client(new CognitoIdentityProviderClient(sdkClientConfig()));

@@ -1,6 +1,6 @@
+import { BadRequestError } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import { passApi } from './http/route';
-import { BadRequestError } from '../../shared/handler-kit';
 import { dayOf } from '../domain/ids';
 import { daysBetween, readStats } from '../domain/stats';
 import { storeFromEnv } from '../storage/table';

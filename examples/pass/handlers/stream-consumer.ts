@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { logger } from '@cdk-rampart/lambda-kit';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../../shared/handler-kit';
 import { eventSink } from '../domain/clients';
 import { recordEvent } from '../domain/stats';
 import { storeFromEnv } from '../storage/table';

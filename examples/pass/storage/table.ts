@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '../../shared/handler-kit';
+import { dynamoDb } from '@cdk-rampart/lambda-kit';
 import { PASS_ENV } from '../domain/settings';
 
 /** The table the pass system works on. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { LocalCaller, LocalIdentity } from './identity';
-import { lambdaContext } from './lambda-context';
 import { RouteAuthorization } from '../../../src/api';
 import type { ExampleRoute } from '../stack/routes';
 

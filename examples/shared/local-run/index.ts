@@ -3,4 +3,3 @@ export * from './api-gateway';
 export * from './web';
 export * from './local-runner';
 export * from './local-aws';
-export * from './lambda-context';

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lambdaContext } from './lambda-context';
 
 /** A message in a local queue. */
 interface LocalMessage {

@@ -1,6 +1,6 @@
 // zod/mini: the counter validates one thing (no body), so it carries the small build of zod.
+import { HttpError } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod/mini';
-import { HttpError } from '../../../shared/handler-kit';
 
 /**
  * The first layer: what a counter request may be. The routes take no body (anything in it is a

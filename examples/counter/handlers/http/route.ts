@@ -1,5 +1,5 @@
+import { ConflictError, dynamoDb, httpHandler, type ApiHandler, type Idempotency } from '@cdk-rampart/lambda-kit';
 import { checkMethod, NoBody } from './requests';
-import { ConflictError, dynamoDb, httpHandler, type ApiHandler, type Idempotency } from '../../../shared/handler-kit';
 import type { Counter } from '../../domain/counter';
 import { SoldOut } from '../../domain/errors';
 import { parseStart } from '../../domain/policies/count-rules';

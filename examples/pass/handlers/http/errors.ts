@@ -1,6 +1,6 @@
 import {
   BadRequestError, ConflictError, ForbiddenError, HttpError, NotFoundError, ServiceUnavailableError, UnprocessableError,
-} from '../../../shared/handler-kit';
+} from '@cdk-rampart/lambda-kit';
 import { Refusal, type RefusalKind } from '../../domain/errors';
 
 /** Seconds a client waits before sending a refused request again (429, 503). */

@@ -1,7 +1,7 @@
+import { claimsOf, httpHandler, UnauthorizedError, type ApiHandler, type RouteDefinition } from '@cdk-rampart/lambda-kit';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { $ZodType as ZodType } from 'zod/v4/core';
 import { httpErrorOf, RETRY_AFTER_SECONDS } from './errors';
-import { claimsOf, httpHandler, UnauthorizedError, type ApiHandler, type RouteDefinition } from '../../../shared/handler-kit';
 import type { Caller } from '../../domain/caller';
 import { MAX_BODY_BYTES } from '../../domain/model';
 

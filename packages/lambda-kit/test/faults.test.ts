@@ -3,11 +3,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, SDK_LIMITS_ENV, sdkClientConfig } from '../../examples/shared/handler-kit';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
-import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
-import { deployedSdkLimits, LIFTED } from '../../tools/sdk-limits';
-import { FaultProxy } from '../support/fault-proxy';
+import { FaultProxy } from '../../../test/support/fault-proxy';
+import { createTestTable, TestTable } from '../../../tools/engines/dynamodb-local';
+import { deployedSdkLimits, LIFTED } from '../../../tools/sdk-limits';
+import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, SDK_LIMITS_ENV, sdkClientConfig } from '../src';
+import { lambdaContext } from '../src/testing';
 
 /**
  * The handler kit under a failing DynamoDB (DynamoDB Local behind a TCP proxy that refuses,

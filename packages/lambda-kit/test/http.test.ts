@@ -3,10 +3,10 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../../examples/shared/handler-kit';
-import { dynamoDbIdempotency } from '../../examples/shared/handler-kit/idempotency';
-import { lambdaContext } from '../../examples/shared/local-run/lambda-context';
-import { createTestTable, TestTable } from '../../tools/engines/dynamodb-local';
+import { createTestTable, TestTable } from '../../../tools/engines/dynamodb-local';
+import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../src';
+import { dynamoDbIdempotency } from '../src/idempotency';
+import { lambdaContext } from '../src/testing';
 
 const CreateItem = z.object({ name: z.string().min(1), quantity: z.number().int().positive() });
 

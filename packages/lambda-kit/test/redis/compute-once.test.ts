@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Redis } from 'ioredis';
-import { computeOnce, ComputeOnceTimeoutError, createRedisClient } from '../../examples/shared/redis';
+import { computeOnce, ComputeOnceTimeoutError, createRedisClient } from '../../src/redis';
 
 const config = { host: process.env.REDIS_HOST!, port: Number(process.env.REDIS_PORT), tls: false, password: process.env.REDIS_PASSWORD! };
 const N = 20;

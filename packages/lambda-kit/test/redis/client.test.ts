@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Redis } from 'ioredis';
 import {
   clearAuthTokenCache, createRedisClient, redisConfigFromEnv, redisOptions, RedisConfigError, RedisConnectionConfig,
-} from '../../examples/shared/redis';
+} from '../../src/redis';
 
 const host = process.env.REDIS_HOST!;
 const port = Number(process.env.REDIS_PORT);
