@@ -1,1 +1,2 @@
+export * from './event-column';
 export * from './event-archive';
