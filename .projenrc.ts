@@ -106,6 +106,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   lambdaOptions: {
     // The latest Node.js runtime: cdk-nag AwsSolutions-L1 and Serverless-LambdaLatestVersion require it.
     runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    // pg loads its optional native binding (pg-native) only when asked for; it is not installed.
+    bundlingOptions: { externals: ['@aws-sdk/*', 'pg-native'] },
   },
 
   // Construct Hub-style publishing targets. Their packaging runs in the release workflow only:

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { DatabaseMigrations } from './database-migrations';
 import { Compliance } from '../compliance';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -159,6 +160,14 @@ export interface RelationalDatabaseProps {
    * @default true
    */
   readonly proxy?: boolean;
+
+  /**
+   * A folder of `.sql` migrations to apply at each deployment (see `DatabaseMigrations`, which
+   * this creates with its defaults; create one yourself for its options).
+   *
+   * @default - no migrations
+   */
+  readonly migrationsPath?: string;
 }
 
 /**
@@ -211,6 +220,12 @@ export class RelationalDatabase extends Construct {
   public readonly masterUsername: string;
   /** The cluster identifier. */
   public readonly clusterIdentifier: string;
+  /** The VPC of the cluster and the proxy. */
+  public readonly vpc: ec2.IVpc;
+  /** The subnets of the cluster and the proxy. */
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  /** The schema migrations, when `migrationsPath` is given. */
+  public readonly migrations?: DatabaseMigrations;
 
   constructor(scope: Construct, id: string, props: RelationalDatabaseProps) {
     super(scope, id);
@@ -246,6 +261,8 @@ export class RelationalDatabase extends Construct {
       vpcSubnets,
     });
     v.throwIfInvalid();
+    this.vpc = props.vpc;
+    this.vpcSubnets = vpcSubnets!;
 
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', {
       description: `Encrypts the database ${this.node.path}: storage, backups, secret, Performance Insights and logs`,
@@ -366,6 +383,9 @@ export class RelationalDatabase extends Construct {
         debugLogging: false,
       });
       this.proxyEndpoint = this.proxy.endpoint;
+    }
+    if (props.migrationsPath !== undefined) {
+      this.migrations = new DatabaseMigrations(this, 'Migrations', { database: this, migrationsPath: props.migrationsPath });
     }
   }
 
