@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
+import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
@@ -64,20 +64,14 @@ async function fuzzCounter(): Promise<FuzzReport[]> {
     const t0 = Date.now();
     await fc.assert(fc.asyncProperty(bodies({}), key, async (rawBody, idempotencyKey) => {
       const before = await value();
-      const res = await decrement({
-        httpMethod: 'POST',
+      const res = await decrement(apiGatewayEvent({
+        method: 'POST',
         resource: '/decrement',
-        path: '/decrement',
         headers: { 'content-type': 'application/json', ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }) },
-        multiValueHeaders: {},
-        queryStringParameters: null,
-        multiValueQueryStringParameters: null,
-        pathParameters: null,
-        stageVariables: null,
-        isBase64Encoded: false,
         body: rawBody ?? null,
-        requestContext: { requestId: `fuzz-${randomUUID()}`, identity: { sourceIp: '203.0.113.9' } } as any,
-      }, lambdaContext({ functionName: 'decrement', requestId: randomUUID(), timeoutMs: 10_000 }));
+        requestId: `fuzz-${randomUUID()}`,
+        sourceIp: '203.0.113.9',
+      }), lambdaContext({ functionName: 'decrement', requestId: randomUUID(), timeoutMs: 10_000 }));
       statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
       if (res.statusCode >= 500) serverErrors++;
       if (res.statusCode >= 400 && res.statusCode < 500) {

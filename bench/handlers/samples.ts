@@ -1,3 +1,5 @@
+import { apiGatewayEvent } from '@cdk-rampart/lambda-kit/testing';
+
 /** What bench/handlers/<example>.ts declares for section 3. */
 export interface SampleRequest {
   readonly method: string;
@@ -54,32 +56,14 @@ export function withSeq<T>(r: T, seq: string, index = 0): T {
 /** A minimal API Gateway REST proxy event for a sample request. */
 export function proxyEventFor(r: SampleRequest, requestId: string): any {
   if (r.event !== undefined) return r.event;
-  const path = r.path.replace(/\{(\w+)\+?\}/g, (_, k) => r.pathParameters?.[k] ?? k);
-  return {
+  return apiGatewayEvent({
+    method: r.method,
     resource: r.path,
-    path,
-    httpMethod: r.method,
+    pathParameters: r.pathParameters,
     headers: { 'content-type': 'application/json', ...(r.headers ?? {}) },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: r.pathParameters ?? null,
-    stageVariables: null,
-    requestContext: {
-      requestId,
-      stage: 'v1',
-      httpMethod: r.method,
-      resourcePath: r.path,
-      path: `/v1${path}`,
-      identity: { sourceIp: '127.0.0.1' },
-      accountId: '111111111111',
-      apiId: 'local',
-      protocol: 'HTTP/1.1',
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      authorizer: r.claims ? { claims: r.claims } : null,
-    },
     body: r.body === undefined ? null : JSON.stringify(r.body),
-    isBase64Encoded: false,
-  };
+    claims: r.claims,
+    requestId,
+    stage: 'v1',
+  });
 }

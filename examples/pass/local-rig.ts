@@ -1,6 +1,5 @@
-import { randomUUID } from 'crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
+import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import type { StubDocument } from './domain/identity';
@@ -81,27 +80,16 @@ export interface Answer {
 const context: Context = lambdaContext({ functionName: 'pass', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });
 
 export function proxyEvent(request: Request): APIGatewayProxyEvent {
-  const path = request.params ? Object.entries(request.params).reduce((p, [k, v]) => p.replace(`{${k}}`, v), request.resource) : request.resource;
-  return {
-    httpMethod: request.method,
+  return apiGatewayEvent({
+    method: request.method,
     resource: request.resource,
-    path,
+    pathParameters: request.params,
     headers: { 'content-type': 'application/json', ...request.headers },
-    multiValueHeaders: {},
-    queryStringParameters: request.query ?? null,
-    multiValueQueryStringParameters: null,
-    pathParameters: request.params ?? null,
-    stageVariables: null,
-    isBase64Encoded: false,
+    query: request.query,
     body: request.rawBody ?? (request.body === undefined ? null : JSON.stringify(request.body)),
-    requestContext: {
-      requestId: `req-${randomUUID()}`,
-      identity: { sourceIp: '203.0.113.9' },
-      authorizer: request.as ? {
-        claims: { 'sub': request.as.sub, 'name': request.as.name, 'cognito:groups': (request.as.groups ?? []).join(',') },
-      } : null,
-    } as any,
-  };
+    sourceIp: '203.0.113.9',
+    claims: request.as ? { 'sub': request.as.sub, 'name': request.as.name, 'cognito:groups': (request.as.groups ?? []).join(',') } : undefined,
+  });
 }
 
 /** A generated ES256 key pair as the private JWK a secret may hold. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
+import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { COUNTER_ENV, COUNTER_TABLE_KEY } from '../../examples/counter/domain/settings';
 import { startCounterLocal, type CounterLocal } from '../../examples/counter/local-options';
@@ -24,21 +24,7 @@ let reset: Handler;
 let parseStart: (raw: string | undefined, fallback: number) => number;
 
 function event(method: string, resource: string, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    httpMethod: method,
-    resource,
-    path: resource,
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: `req-${randomUUID()}`, identity: { sourceIp: '203.0.113.9' } } as any,
-    ...overrides,
-  };
+  return { ...apiGatewayEvent({ method, resource, sourceIp: '203.0.113.9' }), ...overrides };
 }
 
 const context: Context = lambdaContext({ functionName: 'counter', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage } from 'http';
-import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
+import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { LocalCaller, LocalIdentity } from './identity';
 import { RouteAuthorization } from '../../../src/api';
@@ -78,31 +78,17 @@ function gatewayError(statusCode: number, message: string, requestId: string, ex
   };
 }
 
-function headerMaps(req: IncomingMessage): { single: Record<string, string>; multi: Record<string, string[]> } {
-  const single: Record<string, string> = {};
+function headerLists(req: IncomingMessage): Record<string, string[]> {
   const multi: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i];
-    const value = req.rawHeaders[i + 1];
-    single[name] = value;
-    (multi[name] ??= []).push(value);
-  }
-  return { single, multi };
+  for (let i = 0; i < req.rawHeaders.length; i += 2) (multi[req.rawHeaders[i]] ??= []).push(req.rawHeaders[i + 1]);
+  return multi;
 }
 
-function queryMaps(query: URLSearchParams): { single: Record<string, string> | null; multi: Record<string, string[]> | null } {
-  const keys = [...new Set(query.keys())];
-  if (keys.length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const k of keys) {
-    multi[k] = query.getAll(k);
-    single[k] = multi[k][multi[k].length - 1];
-  }
-  return { single, multi };
+function queryLists(query: URLSearchParams): Record<string, string[]> {
+  return Object.fromEntries([...new Set(query.keys())].map((k) => [k, query.getAll(k)]));
 }
 
-/** An API Gateway REST (Lambda proxy) event for a request, as API Gateway builds it. */
+/** An API Gateway REST (Lambda proxy) event for a request, as API Gateway builds it (the kit's `apiGatewayEvent`). */
 export function proxyEvent(args: {
   request: ApiRequest;
   route: ExampleRoute;
@@ -113,57 +99,25 @@ export function proxyEvent(args: {
   apiKey?: string;
 }): APIGatewayProxyEvent {
   const { request, route, params, settings, requestId, caller } = args;
-  const headers = headerMaps(request.req);
-  const query = queryMaps(request.query);
-  const now = new Date();
   const isText = request.body.length === 0 || /json|text|xml|form-urlencoded|javascript/i.test(String(request.req.headers['content-type'] ?? 'application/json'));
-  return {
+  return apiGatewayEvent({
+    method: request.method,
     resource: route.path,
     path: request.path,
-    httpMethod: request.method,
-    headers: headers.single,
-    multiValueHeaders: headers.multi,
-    queryStringParameters: query.single,
-    multiValueQueryStringParameters: query.multi,
-    pathParameters: route.path.includes('{') ? params : null,
-    stageVariables: null,
+    pathParameters: params,
+    multiValueHeaders: headerLists(request.req),
+    multiValueQuery: queryLists(request.query),
     body: request.body.length === 0 ? null : (isText ? request.body.toString('utf8') : request.body.toString('base64')),
     isBase64Encoded: request.body.length > 0 && !isText,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      resourceId: 'local',
-      resourcePath: route.path,
-      httpMethod: request.method,
-      path: `/${settings.stageName}${request.path}`,
-      stage: settings.stageName,
-      requestId,
-      extendedRequestId: requestId,
-      requestTime: now.toUTCString(),
-      requestTimeEpoch: now.getTime(),
-      protocol: `HTTP/${request.req.httpVersion}`,
-      domainName: settings.domainName,
-      domainPrefix: settings.domainName.split('.')[0],
-      authorizer: caller?.claims ? { claims: caller.claims } : null,
-      identity: {
-        sourceIp: request.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-        userAgent: String(request.req.headers['user-agent'] ?? ''),
-        apiKey: args.apiKey ?? null,
-        apiKeyId: args.apiKey ? 'local-key' : null,
-        userArn: caller?.userArn ?? null,
-        user: caller?.userArn ? 'local' : null,
-        caller: null,
-        accountId: null,
-        accessKey: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        clientCert: null,
-      },
-    },
-  };
+    claims: caller?.claims,
+    requestId,
+    stage: settings.stageName,
+    domainName: settings.domainName,
+    protocol: `HTTP/${request.req.httpVersion}`,
+    sourceIp: request.req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    apiKey: args.apiKey,
+    userArn: caller?.userArn,
+  });
 }
 
 function routeContext(route: ExampleRoute, requestId: string, timeoutMs: number): Context {

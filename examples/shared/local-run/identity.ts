@@ -37,9 +37,3 @@ export function tokenIdentity(tokens: Record<string, LocalCaller>): LocalIdentit
 
 /** Nobody is ever signed in: COGNITO and IAM routes refuse every request. */
 export const NO_IDENTITY: LocalIdentity = { callerOf: async () => undefined };
-
-/** The groups of a caller's `cognito:groups` claim (a comma or space list, as API Gateway passes it). */
-export function groupsOf(caller: LocalCaller | undefined): string[] {
-  const raw = caller?.claims?.['cognito:groups'] ?? '';
-  return raw.replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
-}

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { safeParse, type $ZodType as ZodType, type output } from 'zod/v4/core';
 import { isUnavailable, sdkLimits, withRequestBudget } from './aws';
 import { ForbiddenError, HttpError, BadRequestError, RETRY_AFTER_SECONDS, ServiceUnavailableError } from './errors';
+import { cognitoGroups } from './groups';
 import { logger, metrics } from './observability';
 
 /** What a route's domain code receives: the validated body and path parameters, and the raw event. */
@@ -91,8 +92,7 @@ export function claimsOf(event: APIGatewayProxyEvent): Record<string, unknown> |
 function checkGroups(event: APIGatewayProxyEvent): void {
   const required = (process.env.RAMPART_REQUIRED_GROUPS ?? '').split(',').map((g) => g.trim()).filter(Boolean);
   if (required.length === 0) return;
-  const claim = claimsOf(event)?.['cognito:groups'];
-  const groups = Array.isArray(claim) ? claim.map(String) : String(claim ?? '').replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
+  const groups = cognitoGroups(claimsOf(event));
   if (!required.some((g) => groups.includes(g))) throw new ForbiddenError(`Requires membership of one of: ${required.join(', ')}`);
 }
 

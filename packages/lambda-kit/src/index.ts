@@ -3,3 +3,4 @@ export * from './observability';
 export * from './aws';
 export * from './http';
 export * from './config';
+export * from './groups';

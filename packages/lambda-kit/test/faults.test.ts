@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
@@ -7,7 +6,7 @@ import { FaultProxy } from '../../../test/support/fault-proxy';
 import { createTestTable, TestTable } from '../../../tools/engines/dynamodb-local';
 import { deployedSdkLimits, LIFTED } from '../../../tools/sdk-limits';
 import { ApiHandler, dynamoDb, httpHandler, isUnavailable, SDK_LIMITS, SDK_LIMITS_ENV, sdkClientConfig } from '../src';
-import { lambdaContext } from '../src/testing';
+import { jsonApiGatewayEvent, lambdaContext } from '../src/testing';
 
 /**
  * The handler kit under a failing DynamoDB (DynamoDB Local behind a TCP proxy that refuses,
@@ -23,20 +22,7 @@ let put: ApiHandler;
 let engineEndpoint: string;
 
 function event(body: unknown): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'POST',
-    resource: '/items',
-    path: '/items',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: JSON.stringify(body),
-    requestContext: { requestId: `req-${randomUUID()}`, identity: { sourceIp: '203.0.113.7' } } as any,
-  };
+  return jsonApiGatewayEvent({ method: 'POST', resource: '/items', json: body, sourceIp: '203.0.113.7' });
 }
 
 // A fresh context per invocation, as Lambda gives: the budget also respects its remaining time.

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createTestTable, TestTable } from '../../../tools/engines/dynamodb-local';
 import { ApiHandler, dynamoDb, httpHandler, NotFoundError } from '../src';
 import { dynamoDbIdempotency } from '../src/idempotency';
-import { lambdaContext } from '../src/testing';
+import { apiGatewayEvent, lambdaContext } from '../src/testing';
 
 const CreateItem = z.object({ name: z.string().min(1), quantity: z.number().int().positive() });
 
@@ -15,21 +15,7 @@ let idempotency: TestTable;
 let createItem: ApiHandler;
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'POST',
-    resource: '/items',
-    path: '/items',
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    isBase64Encoded: false,
-    body: null,
-    requestContext: { requestId: `req-${randomUUID()}`, identity: { sourceIp: '203.0.113.7' } } as any,
-    ...overrides,
-  };
+  return { ...apiGatewayEvent({ method: 'POST', resource: '/items', headers: { 'Content-Type': 'application/json' }, sourceIp: '203.0.113.7' }), ...overrides };
 }
 
 const context: Context = lambdaContext({ functionName: 'items', requestId: 'lambda-request', timeoutMs: 15 * 60_000 });

@@ -1,4 +1,4 @@
-import { claimsOf, httpHandler, UnauthorizedError, type ApiHandler, type RouteDefinition } from '@cdk-rampart/lambda-kit';
+import { claimsOf, cognitoGroups, httpHandler, UnauthorizedError, type ApiHandler, type RouteDefinition } from '@cdk-rampart/lambda-kit';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { $ZodType as ZodType } from 'zod/v4/core';
 import { httpErrorOf, RETRY_AFTER_SECONDS } from './errors';
@@ -11,9 +11,7 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   const sub = typeof claims?.sub === 'string' ? claims.sub : '';
   if (!sub) throw new UnauthorizedError('Sign in first');
   const name = [claims?.name, claims?.email, claims?.['cognito:username']].find((v) => typeof v === 'string' && v !== '') as string | undefined;
-  const raw = claims?.['cognito:groups'];
-  const groups = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').replace(/^\[|\]$/g, '').split(/[,\s]+/).filter(Boolean);
-  return { sub, name: name ?? sub, groups };
+  return { sub, name: name ?? sub, groups: cognitoGroups(claims) };
 }
 
 /** A request header by name, whatever its case. */

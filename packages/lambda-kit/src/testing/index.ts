@@ -1,1 +1,2 @@
 export * from './lambda-context';
+export * from './api-gateway-event';
