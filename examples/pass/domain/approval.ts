@@ -1,13 +1,12 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dayOf, shardOf } from './ids';
-import { keys } from './keys';
-import { approvalUpdate, claimsOf, Decider, personUpdates, readPass, readPersons, setOutcome } from './passes';
+import { claimsOf } from './passes';
 import { evaluate } from './policies/approval-rules';
 import { quotaFor, shardCaps, shardOrder } from './policies/district-quota';
 import { overCap, overlapping } from './policies/travel-time';
 import type { Rules } from './rules';
 import { signPass, type SigningKey } from './signing';
-import { cancellationCodes, type PassStore } from '../storage/table';
+import { PassRepository, type Decider } from '../storage/pass-repository';
+import type { PassStore } from '../storage/table';
 
 /** What the worker did with one application. */
 export type ApprovalOutcome =
@@ -41,24 +40,25 @@ const RULES: Decider = { kind: 'rules' };
 export async function processApplication(
   store: PassStore, rules: Rules, key: SigningKey, passId: string, now = new Date(),
 ): Promise<ApprovalOutcome> {
-  const pass = await readPass(store.client, store.tableName, passId, true);
+  const passes = new PassRepository(store);
+  const pass = await passes.get(passId, true);
   if (!pass) return { passId, result: 'skipped', why: 'no such pass' };
   if (pass.status !== 'pending') return { passId, result: 'skipped', why: `already ${pass.status}` };
 
   const decided = async (result: 'rejected' | 'needs-review', why: string): Promise<ApprovalOutcome> => {
-    const done = await setOutcome(store, passId, 'pending', result, RULES, why, now);
+    const done = await passes.setOutcome(passId, 'pending', result, RULES, why, now);
     return done ? { passId, result, why } : { passId, result: 'skipped', why: 'decided concurrently' };
   };
 
   const verdict = evaluate(pass, rules);
   if (verdict.outcome === 'reject') return decided('rejected', verdict.why);
 
-  const persons = await readPersons(store, pass);
+  const lists = await passes.travellerLists(pass);
   if (rules.rejectOverlapping) {
-    const clash = overlapping(pass, persons);
+    const clash = overlapping(pass, lists);
     if (clash) return decided('rejected', `A traveller already holds approved pass ${clash} for an overlapping time`);
   }
-  const full = overCap(pass, persons, rules.maxPassesPerPersonPerDay);
+  const full = overCap(pass, lists, rules.maxPassesPerPersonPerDay);
   if (full !== undefined) {
     return decided('rejected', `${pass.travellers[full].name} already holds ${rules.maxPassesPerPersonPerDay} passes for ${dayOf(pass.startTime)}, the most one person may hold for a day`);
   }
@@ -70,36 +70,13 @@ export async function processApplication(
   const day = dayOf(pass.startTime);
   const token = await signPass(key, claimsOf(pass));
   for (const shard of shardOrder(shardOf(passId, caps.length), caps.length)) {
-    try {
-      await store.client.send(new TransactWriteCommand({
-        TransactItems: [
-          { Update: approvalUpdate(store.tableName, pass, 'pending', token, RULES, verdict.why, now) },
-          ...personUpdates(store.tableName, pass, persons, now),
-          {
-            Update: {
-              TableName: store.tableName,
-              Key: keys.quota(pass.from.district, day, shard),
-              UpdateExpression: 'ADD #c :one',
-              ConditionExpression: 'attribute_not_exists(#c) OR #c < :cap',
-              ExpressionAttributeNames: { '#c': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':cap': caps[shard] },
-            },
-          },
-        ],
-      }));
-      return { passId, result: 'approved', why: verdict.why };
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[0] === 'ConditionalCheckFailed') return { passId, result: 'skipped', why: 'decided concurrently' };
-      const quotaCode = codes[codes.length - 1];
-      const others = codes.slice(1, -1);
-      if (others.some((c) => c !== 'None') || codes[0] !== 'None') {
-        throw new RetryLaterError(`Pass ${passId}: a traveller's passes changed concurrently (${codes.join(', ')}); retrying`);
-      }
-      if (quotaCode === 'ConditionalCheckFailed') continue; // this shard is full: try the next one
-      throw new RetryLaterError(`Pass ${passId}: transaction cancelled (${codes.join(', ')}); retrying`);
-    }
+    const quotaShard = { district: pass.from.district, day, shard, cap: caps[shard] };
+    const written = await passes.approve(pass, 'pending', token, RULES, verdict.why, lists, now, quotaShard);
+    if (written.result === 'approved') return { passId, result: 'approved', why: verdict.why };
+    if (written.result === 'pass-changed') return { passId, result: 'skipped', why: 'decided concurrently' };
+    if (written.result === 'quota-full') continue; // this shard is full: try the next one
+    if (written.result === 'travellers-changed') throw new RetryLaterError(`Pass ${passId}: a traveller's passes changed concurrently (${written.detail}); retrying`);
+    throw new RetryLaterError(`Pass ${passId}: transaction cancelled (${written.detail}); retrying`);
   }
   return decided('rejected', `The daily quota of ${quota} passes from ${pass.from.district} on ${day} is reached; apply for another day`);
 }

@@ -1,10 +1,8 @@
 import { createHash, randomUUID } from 'crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { keys } from './keys';
 import type { ApprovalMessage, ApprovalQueue } from './passes';
-import { PENDING_SHARDS, REVIEW_INDEX } from './settings';
+import { PassRepository } from '../storage/pass-repository';
 import type { PassStore } from '../storage/table';
 
 /**
@@ -76,25 +74,11 @@ export async function relayNewPasses(queue: ApprovalQueue, records: DynamoDBReco
 
 /** Re-queues passes pending longer than `staleMs`; answers how many were queued again. */
 export async function sweepStalePending(store: PassStore, queue: ApprovalQueue, now = new Date(), staleMs = STALE_PENDING_MS): Promise<number> {
-  const before = new Date(now.getTime() - staleMs).toISOString();
   let queued = 0;
-  for (let shard = 0; shard < PENDING_SHARDS; shard++) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await store.client.send(new QueryCommand({
-        TableName: store.tableName,
-        IndexName: REVIEW_INDEX,
-        KeyConditionExpression: 'reviewPk = :p AND reviewSk < :before',
-        ExpressionAttributeValues: { ':p': keys.pendingPk(shard), ':before': before },
-        ProjectionExpression: 'passId',
-        ExclusiveStartKey: start,
-      }));
-      const ids = (page.Items ?? []).map((i) => String(i.passId));
-      const failed = await send(queue, ids);
-      if (failed.length > 0) throw new Error(`The approval queue refused ${failed.length} stale pending pass(es); the next sweep retries`);
-      queued += ids.length;
-      start = page.LastEvaluatedKey;
-    } while (start);
+  for await (const ids of new PassRepository(store).pendingSince(new Date(now.getTime() - staleMs).toISOString())) {
+    const failed = await send(queue, ids);
+    if (failed.length > 0) throw new Error(`The approval queue refused ${failed.length} stale pending pass(es); the next sweep retries`);
+    queued += ids.length;
   }
   return queued;
 }

@@ -1,15 +1,13 @@
 import { randomUUID } from 'crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Caller } from './caller';
-import { dayOf, normalizePassId, randomShard } from './ids';
+import { normalizePassId } from './ids';
 import type { JWK } from './jose';
-import { keys } from './keys';
 import { PassItem, VerifyBody } from './model';
-import { readPass } from './passes';
 import { documentHint, judge, judgeToken, travellerHints, type CheckResult, type DocumentHint, type TravellerHint } from './policies/roadside';
-import { AUDIT_SHARDS } from './settings';
 import { checkPassToken } from './signing';
+import { AuditRepository } from '../storage/audit-repository';
+import { PassRepository } from '../storage/pass-repository';
 import type { PassStore } from '../storage/table';
 
 export interface CheckAnswer {
@@ -43,6 +41,7 @@ export interface CheckAnswer {
 export async function checkPass(
   store: PassStore, publicKeys: JWK[], caller: Caller, body: z.output<typeof VerifyBody>, sourceIp: string, now = new Date(),
 ): Promise<CheckAnswer> {
+  const passes = new PassRepository(store);
   let result: CheckResult;
   let pass: PassItem | undefined;
   let passId: string | undefined;
@@ -52,34 +51,29 @@ export async function checkPass(
       result = 'tampered';
     } else {
       passId = check.claims.pid;
-      pass = await readPass(store.client, store.tableName, passId);
+      pass = await passes.get(passId);
       result = judgeToken(pass, body.qr, now);
     }
   } else {
     passId = normalizePassId(body.passNumber!);
-    pass = passId ? await readPass(store.client, store.tableName, passId) : undefined;
+    pass = passId ? await passes.get(passId) : undefined;
     result = judge(pass, now);
   }
 
   const checkId = randomUUID();
   const checkedAt = now.toISOString();
-  await store.client.send(new PutCommand({
-    TableName: store.tableName,
-    Item: {
-      ...keys.check(dayOf(now), randomShard(AUDIT_SHARDS), checkedAt, checkId),
-      type: 'check',
-      checkId,
-      checkedAt,
-      officer: { sub: caller.sub, name: caller.name },
-      checkpoint: body.checkpoint,
-      latitude: body.latitude,
-      longitude: body.longitude,
-      sourceIp,
-      presented: body.qr !== undefined ? 'qr' : 'number',
-      passId: pass ? pass.passId : passId,
-      result,
-    },
-  }));
+  await new AuditRepository(store).recordCheck({
+    checkId,
+    checkedAt,
+    officer: { sub: caller.sub, name: caller.name },
+    checkpoint: body.checkpoint,
+    latitude: body.latitude,
+    longitude: body.longitude,
+    sourceIp,
+    presented: body.qr !== undefined ? 'qr' : 'number',
+    passId: pass ? pass.passId : passId,
+    result,
+  });
 
   return {
     result,
