@@ -209,7 +209,7 @@ export class ServiceMonitoring extends Construct {
           Annotations.of(self).addWarningV2('@cdk-rampart/monitoring:otherEnvironment',
             `${skipped.node.path} is in another account or region than this stack: not monitored (alarms only see metrics of their own region)`);
         }
-        monitorAll(self, self.facade, target, found, thresholds, props.serviceMetrics ?? []);
+        monitorAll(self, self.facade, target, found, thresholds, props.serviceMetrics ?? [], self.encryptionKey);
       },
     };
     Aspects.of(this).add(aspect);

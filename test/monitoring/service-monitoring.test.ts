@@ -169,6 +169,7 @@ describe('ServiceMonitoring alarms', () => {
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { 'source': ['aws.codepipeline'], 'detail-type': ['CodePipeline Pipeline Execution State Change'], 'detail': { state: ['FAILED'], pipeline: Match.anyValue() } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitoringPipelineFailures0RecordQueue'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
     });
   });
 

@@ -3,6 +3,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
@@ -225,6 +228,7 @@ function namesOf(c: IConstruct, scope: IConstruct): { friendly: string; human: s
 /** Adds the golden signals, the service metrics, then every construct's alarms and widgets. */
 export function monitorAll(
   monitoring: Construct, facade: MonitoringFacade, scope: IConstruct, found: Found, t: Thresholds, serviceMetrics: ServiceMetricGroup[],
+  encryptionKey: kms.Key,
 ): void {
   const home = Stack.of(monitoring);
   // CloudFront and CLOUDFRONT WebACLs publish their metrics in us-east-1 only, and an alarm sees
@@ -258,7 +262,7 @@ export function monitorAll(
     if (name) monitorWebAcl(facade, namesOf(acl, scope), t, name, undefined, edgeAlarms);
   }
   for (const cache of found.caches) monitorCache(facade, cache, namesOf(cache, scope), t);
-  found.pipelines.forEach((p, i) => monitorPipeline(monitoring, facade, p, namesOf(p, scope), i));
+  found.pipelines.forEach((p, i) => monitorPipeline(monitoring, facade, p, namesOf(p, scope), i, encryptionKey));
 }
 
 function goldenSignals(facade: MonitoringFacade, f: Found): void {
@@ -705,9 +709,17 @@ function monitorCache(facade: MonitoringFacade, c: RedisCache, n: Names, t: Thre
   }
 }
 
-function monitorPipeline(scope: Construct, facade: MonitoringFacade, p: DeliveryPipeline, n: Names, index: number): void {
-  // CodePipeline publishes no metric of failed executions: an EventBridge rule matching them does
-  // (AWS/Events MatchedEvents of the rule).
+function monitorPipeline(scope: Construct, facade: MonitoringFacade, p: DeliveryPipeline, n: Names, index: number, key: kms.Key): void {
+  // The alarm counts the failed executions an EventBridge rule matches (AWS/Events MatchedEvents);
+  // the rule keeps each failed execution's event (pipeline, execution id) in a queue for 14 days,
+  // its undeliverable events in that queue's dead-letter queue.
+  const record = new WorkQueue(scope, `PipelineFailures${index}Record`, { encryptionKey: key, retentionPeriod: Duration.days(14) });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'EventBridgeWritesFailedExecutions',
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: ['*'],
+  }));
   const rule = new events.Rule(scope, `PipelineFailures${index}`, {
     description: `Failed executions of the pipelines of ${n.human}`,
     eventPattern: {
@@ -715,6 +727,7 @@ function monitorPipeline(scope: Construct, facade: MonitoringFacade, p: Delivery
       detailType: ['CodePipeline Pipeline Execution State Change'],
       detail: { state: ['FAILED'], pipeline: p.pipelines.map((cp) => cp.pipeline.pipelineName) },
     },
+    targets: [new eventsTargets.SqsQueue(record.queue, { deadLetterQueue: record.deadLetterQueue })],
   });
   facade.monitorCustom({
     alarmFriendlyName: `${n.friendly}-Failures`,
