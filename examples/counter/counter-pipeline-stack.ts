@@ -1,6 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CounterStageFactory } from './counter-stage';
+import { ServiceMonitoring } from '../../src/monitoring';
 import { DeliveryEnvironmentProps, DeliveryPipeline, DeliverySource } from '../../src/pipeline';
 
 export interface CounterPipelineStackProps extends StackProps {
@@ -39,5 +40,7 @@ export class CounterPipelineStack extends Stack {
       cdkOutputDirectory: 'examples/counter/cdk.out',
       approverEmails: props.approverEmails,
     });
+    // A failed execution alarms here; each environment's stage has its own monitoring.
+    new ServiceMonitoring(this, 'Monitoring');
   }
 }

@@ -1,7 +1,8 @@
-import { Stage, StageProps } from 'aws-cdk-lib';
+import { Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CounterApiStack } from './counter-api-stack';
 import { CounterSiteStack } from './counter-site-stack';
+import { ServiceMonitoring } from '../../src/monitoring';
 import { DeliveryEnvironment, IDeliveryStageFactory } from '../../src/pipeline';
 
 export interface CounterStageProps extends StageProps {
@@ -23,6 +24,8 @@ export interface CounterStageProps extends StageProps {
 export class CounterStage extends Stage {
   public readonly api: CounterApiStack;
   public readonly site: CounterSiteStack;
+  /** Alarms, the alarm topic and the dashboard of the stage's constructs. */
+  public readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: CounterStageProps = {}) {
     super(scope, id, props);
@@ -36,6 +39,8 @@ export class CounterStage extends Stage {
       environmentName: props.environmentName,
       description: 'Camera counter: web card on CloudFront',
     });
+    const monitoring = new Stack(this, 'CounterMonitoring', { description: 'Camera counter: alarms, alarm topic and dashboard' });
+    this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', { scope: this });
   }
 }
 

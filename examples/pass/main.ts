@@ -20,5 +20,6 @@ new PassStage(app, 'Pass', {
   loginDomainName: app.node.tryGetContext('pass:loginDomainName'),
   loginCertificateArn: app.node.tryGetContext('pass:loginCertificateArn'),
   identityVerifierUrl: app.node.tryGetContext('pass:identityVerifierUrl'),
+  alarmEmails: app.node.tryGetContext('pass:alarmEmails'),
 });
 app.synth();

@@ -2,6 +2,7 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PassAnalyticsStack } from './pass-analytics-stack';
 import { PassApiStack } from './pass-api-stack';
+import { PassMonitoringStack } from './pass-monitoring-stack';
 import { PassSiteStack } from './pass-site-stack';
 
 export interface PassStageProps extends StageProps {
@@ -42,6 +43,12 @@ export interface PassStageProps extends StageProps {
    * @default - none: registrations answer 503 until one is configured (nobody is registered unchecked)
    */
   readonly identityVerifierUrl?: string;
+  /**
+   * E-mail addresses that receive the alarms.
+   *
+   * @default - none: subscribe to the monitoring stack's alarm topic yourself
+   */
+  readonly alarmEmails?: string[];
 }
 
 /** One deployment of the movement pass: the analytics archive, the backend and the site. */
@@ -49,6 +56,7 @@ export class PassStage extends Stage {
   public readonly analytics: PassAnalyticsStack;
   public readonly api: PassApiStack;
   public readonly site: PassSiteStack;
+  public readonly monitoring: PassMonitoringStack;
 
   constructor(scope: Construct, id: string, props: PassStageProps = {}) {
     super(scope, id, props);
@@ -68,6 +76,13 @@ export class PassStage extends Stage {
       userPool: this.api.userPool,
       loginDomainHost: this.api.loginDomainHost,
       description: 'Movement pass: public site on CloudFront',
+    });
+    this.monitoring = new PassMonitoringStack(this, 'PassMonitoring', {
+      stage: this,
+      api: this.api,
+      accountConcurrency: props.accountConcurrency,
+      alarmEmails: props.alarmEmails,
+      description: 'Movement pass: alarms, alarm topic and dashboard',
     });
   }
 }

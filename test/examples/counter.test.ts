@@ -315,8 +315,8 @@ describe('compliance', () => {
     const report = expectCompliant(app);
     const stacks = report.summary().map((s) => s.stack).sort();
     expect(stacks).toEqual([
-      'Counter/CounterApi', 'Counter/CounterSite', 'CounterPipeline',
-      ...['DEV', 'PROD', 'UAT'].flatMap((e) => [`CounterPipeline/Delivery/${e}/CounterApi`, `CounterPipeline/Delivery/${e}/CounterSite`]),
+      'Counter/CounterApi', 'Counter/CounterMonitoring', 'Counter/CounterSite', 'CounterPipeline',
+      ...['DEV', 'PROD', 'UAT'].flatMap((e) => ['CounterApi', 'CounterMonitoring', 'CounterSite'].map((s) => `CounterPipeline/Delivery/${e}/${s}`)),
     ]);
     expect(report.summary().every((s) => s.findings === 0)).toBe(true);
     expect(Stack.of(app.node.findChild('CounterPipeline')).stackName).toBe('CounterPipeline');

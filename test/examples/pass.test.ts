@@ -391,6 +391,6 @@ describe('compliance', () => {
     const compliant = new App();
     new PassStage(compliant, 'Pass');
     const report = expectCompliant(compliant);
-    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Pass/PassAnalytics', 'Pass/PassApi', 'Pass/PassSite']);
+    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Pass/PassAnalytics', 'Pass/PassApi', 'Pass/PassMonitoring', 'Pass/PassSite']);
   });
 });

@@ -1,4 +1,5 @@
-import { BadRequestError } from '@cdk-rampart/lambda-kit';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { BadRequestError, metrics } from '@cdk-rampart/lambda-kit';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf, headerOf, passApi } from './http/route';
 import { PassBody } from '../domain/model';
@@ -19,5 +20,9 @@ function idempotencyKeyOf(event: APIGatewayProxyEvent): string | undefined {
 export const handler = passApi({
   body: PassBody,
   successStatus: 202,
-  handle: async ({ body, event }) => applyForPass(storeFromEnv(), callerOf(event), body, { idempotencyKey: idempotencyKeyOf(event) }),
+  handle: async ({ body, event }) => {
+    const pass = await applyForPass(storeFromEnv(), callerOf(event), body, { idempotencyKey: idempotencyKeyOf(event) });
+    metrics.addMetric('ApplicationsSubmitted', MetricUnit.Count, 1); // the service dashboard's applications per minute
+    return pass;
+  },
 });

@@ -1,3 +1,5 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '@cdk-rampart/lambda-kit';
 import { callerOf, passApi } from './http/route';
 import { DecisionBody, PassIdParams } from '../domain/model';
 import { decide } from '../domain/passes';
@@ -15,6 +17,10 @@ export const handler = passApi({
   handle: async ({ body, params, event }) => {
     const caller = callerOf(event);
     const [key, rules] = body.decision === 'approve' ? await Promise.all([loadSigningKey(), loadRules()]) : [undefined, undefined];
-    return decide(storeFromEnv(), key!, caller, params.passId, body.decision, body.reason, new Date(), rules?.maxPassesPerPersonPerDay);
+    const store = storeFromEnv();
+    const decided = await decide(store, key!, caller, params.passId, body.decision, body.reason, new Date(), rules?.maxPassesPerPersonPerDay);
+    metrics.addMetric(body.decision === 'approve' ? 'PassesApproved' : 'PassesRejected', MetricUnit.Count, 1); // the service dashboard
+    metrics.addMetric('ReviewsDecided', MetricUnit.Count, 1);
+    return decided;
   },
 });

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { logger } from '@cdk-rampart/lambda-kit';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics } from '@cdk-rampart/lambda-kit';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { processApplication } from '../domain/approval';
@@ -15,6 +16,9 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   const [rules, key] = await Promise.all([loadRules(), loadSigningKey()]);
   const outcome = await processApplication(storeFromEnv(), rules, key, passId);
   logger.info('Application processed', { ...outcome, messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount });
+  // The service dashboard: automatic approvals and rejections, and applications sent to a reviewer.
+  const metric = ({ 'approved': 'PassesApproved', 'rejected': 'PassesRejected', 'needs-review': 'ReviewsQueued' } as Record<string, string | undefined>)[outcome.result];
+  if (metric) metrics.addMetric(metric, MetricUnit.Count, 1);
 }
 
 /**
@@ -24,5 +28,9 @@ async function recordHandler(record: SQSRecord): Promise<void> {
  */
 export const handler = async (event: SQSEvent, context: Context) => {
   logger.addContext(context);
-  return processPartialResponse(event, recordHandler, processor, { context });
+  try {
+    return await processPartialResponse(event, recordHandler, processor, { context });
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
 };

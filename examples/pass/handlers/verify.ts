@@ -1,3 +1,5 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '@cdk-rampart/lambda-kit';
 import { callerOf, passApi } from './http/route';
 import { loadPublishedKeys } from '../domain/key-set';
 import { VerifyBody } from '../domain/model';
@@ -14,6 +16,8 @@ export const handler = passApi({
   handle: async ({ body, event }) => {
     // The published public keys only: this function cannot read the signing secret.
     const { keys } = await loadPublishedKeys();
-    return checkPass(storeFromEnv(), keys, callerOf(event), body, event.requestContext?.identity?.sourceIp ?? 'unknown');
+    const checked = await checkPass(storeFromEnv(), keys, callerOf(event), body, event.requestContext?.identity?.sourceIp ?? 'unknown');
+    metrics.addMetric('PassesChecked', MetricUnit.Count, 1); // the service dashboard's checks per minute
+    return checked;
   },
 });
