@@ -11,3 +11,4 @@ export * from './stream';
 export * from './messaging';
 export * from './network';
 export * from './monitoring';
+export * from './compute';

@@ -82,6 +82,17 @@ const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
  * const network = new SecureVpc(this, 'Network');
  */
 export class SecureVpc extends Construct {
+  /**
+   * The interface endpoints Fargate tasks in isolated subnets (no NAT) need to start: ECR (API and
+   * registry) to pull the image and CloudWatch Logs for the log driver; the image layers come
+   * through the S3 gateway endpoint. Add SECRETS_MANAGER or SSM when tasks read secrets or parameters.
+   */
+  public static readonly CONTAINER_ENDPOINTS: ec2.InterfaceVpcEndpointAwsService[] = [
+    ec2.InterfaceVpcEndpointAwsService.ECR,
+    ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+    ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  ];
+
   /** The VPC. */
   public readonly vpc: ec2.Vpc;
   /** The flow log group. */

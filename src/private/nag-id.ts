@@ -41,6 +41,10 @@ const NIST_HIPAA_PCI = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 export const S3_REPLICATION_RULES = inPacks('S3BucketReplicationEnabled', NIST_HIPAA_PCI);
 /** Bucket not encrypted with a KMS key by default (cdk-nag and Control Tower). */
 export const S3_KMS_RULES = [...inPacks('S3DefaultEncryptionKMS', NIST_HIPAA_PCI), 's3_bucket_default_encryption_kms_check'];
+/** Bucket without server access logging (cdk-nag's NIST, HIPAA and PCI packs). */
+export const S3_LOGGING_RULES = inPacks('S3BucketLoggingEnabled', NIST_HIPAA_PCI);
+/** A load balancer listener without an ACM certificate. */
+export const ELBV2_ACM_RULES = inPacks('ELBv2ACMCertificateRequired', NIST_HIPAA_PCI);
 /** An inline IAM policy. */
 export const INLINE_POLICY_RULES = inPacks('IAMNoInlinePolicy', NIST_HIPAA_PCI);
 
