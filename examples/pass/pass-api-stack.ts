@@ -418,7 +418,7 @@ export class PassApiStack extends Stack {
     // this policy names the pool (one policy both ways would be a dependency cycle).
     new iam.ManagedPolicy(this, 'StaffTokenReadsMfa', {
       description: 'The staff token trigger reads users\' MFA settings (AdminGetUser) in the pass user pool',
-      roles: [fn.role],
+      roles: [fn.role!],
       statements: [new iam.PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [this.userPool.userPoolArn] })],
     });
     return fn;

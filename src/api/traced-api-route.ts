@@ -40,7 +40,8 @@ export interface TracedApiRoute {
   /** The path, starting with `/`, e.g. `/passes/{passId}`; `{name+}` is a greedy parameter. */
   readonly path: string;
   /**
-   * An existing function answering the route. Give either this or `code` + `handler`.
+   * An existing function answering the route (a `TracedFunction` answers through its `function`).
+   * Give either this or `code` + `handler`.
    *
    * @default - a function created from `code` and `handler` with the team defaults
    */

@@ -11,7 +11,7 @@ import { validateTracedApiProps } from './private/api-validation';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY } from './private/function-defaults';
 import { ACCESS_LOG_FORMAT, addGatewayResponses } from './private/gateway-responses';
 import { groupAuthorizerFunction } from './private/group-authorizer';
-import { authorizationOptions, routeKey, routeThrottles } from './private/routes';
+import { authorizationOptions, concreteFunction, routeKey, routeThrottles } from './private/routes';
 import { ApiThrottle, HttpMethod, RouteAuthorization, TracedApiRoute, TracedApiUsagePlan } from './traced-api-route';
 import { TracedFunction } from './traced-function';
 import { IConfigEntry } from '../config/config-entry';
@@ -86,14 +86,15 @@ export interface TracedApiProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * A regional WAF WebACL in front of the stage (AWS managed rule groups, a rate-based rule per
-   * client IP, optional geo and IP lists).
+   * The regional WAF WebACL the API creates in front of the stage (AWS managed rule groups, a
+   * rate-based rule per client IP, optional geo and IP lists) and its logs.
    *
-   * @default - a WebACL with the default rules of `WebAclRules`
+   * @default - a WebACL with the default rules of `WebAclRules`, logs encrypted with `encryptionKey`
    */
   readonly waf?: RegionalWebAclProps;
   /**
-   * Put a WAF WebACL in front of the stage. Turn off only when another WebACL is associated.
+   * Put a WAF WebACL in front of the stage. Turn it off only when another WebACL is associated
+   * with the stage.
    *
    * @default true
    */
@@ -337,7 +338,8 @@ export class TracedApi extends Construct {
     const groups = route.requiredGroups ?? [];
     let fn: lambda.IFunction;
     if (route.existingFunction) {
-      fn = route.existingFunction;
+      // A TracedFunction answers through its function, as the functions TracedApi creates do.
+      fn = concreteFunction(route.existingFunction) ?? route.existingFunction;
     } else {
       const traced = new TracedFunction(this, `Route${index}`, {
         code: route.code!,

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { Compliance } from '../compliance';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
@@ -116,6 +116,10 @@ export interface TracedFunctionProps extends TracedFunctionOptions {
  * environment (service name, log level, metrics namespace), explicit memory and timeout,
  * encrypted environment variables and a role holding only what it is granted.
  *
+ * It is a `lambda.IFunction` (and so an `iam.IGrantable`) that acts for its `function`: pass it to
+ * grants (`table.grantReadWriteItems(fn)`), integrations (`new LambdaIntegration(fn)`), event
+ * sources and targets; permissions, event source mappings and URLs land on `function`.
+ *
  * @exampleMetadata fixture=construct
  * @example
  * import { TracedFunction } from 'cdk-rampart';
@@ -125,14 +129,28 @@ export interface TracedFunctionProps extends TracedFunctionOptions {
  *   handler: 'index.handler',
  *   serviceName: 'passes',
  * });
+ * table.grantReadWriteItems(fn);
  */
-export class TracedFunction extends Construct {
+export class TracedFunction extends lambda.FunctionBase {
   /** The function. */
   public readonly function: lambda.Function;
   /** Its log group. */
   public readonly logGroup: logs.LogGroup;
-  /** Its execution role. */
-  public readonly role: iam.Role;
+  /** Its execution role (always set; optional only as `lambda.IFunction` declares it). */
+  public readonly role?: iam.Role;
+  /** The function's name. */
+  public readonly functionName: string;
+  /** The function's ARN. */
+  public readonly functionArn: string;
+  /** The principal grants go to: the execution role. */
+  public readonly grantPrincipal: iam.IPrincipal;
+  /** The construct node where permissions are attached: the function's. */
+  public readonly permissionsNode: Node;
+  /** The function's architecture (ARM64). */
+  public readonly architecture: lambda.Architecture;
+  /** The function's tenancy configuration (none). */
+  public readonly tenancyConfig?: lambda.TenancyConfig;
+  protected readonly canCreatePermissions: boolean = true;
   /** The customer managed policy holding what the role is granted (created on the first grant). */
   public get grantsPolicy(): iam.ManagedPolicy | undefined {
     return (this.role as ManagedPolicyRole).grantsPolicy;
@@ -166,13 +184,14 @@ export class TracedFunction extends Construct {
     });
 
     // A role of our own: no AWSLambdaBasicExecutionRole (it writes to every log group in the account).
-    this.role = new ManagedPolicyRole(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${this.node.path}`,
     });
-    this.logGroup.grantWrite(this.role);
+    this.role = role;
+    this.logGroup.grantWrite(role);
     if (props.vpc) {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
         // Lambda manages the function's network interfaces; these actions do not support resource-level permissions.
         actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
         resources: ['*'],
@@ -188,7 +207,7 @@ export class TracedFunction extends Construct {
       timeout,
       description: props.description,
       tracing: lambda.Tracing.ACTIVE,
-      role: this.role,
+      role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: logLevel,
@@ -206,8 +225,69 @@ export class TracedFunction extends Construct {
         ...props.environment,
       },
     });
+    this.functionName = this.function.functionName;
+    this.functionArn = this.function.functionArn;
+    this.grantPrincipal = this.function.grantPrincipal;
+    this.permissionsNode = this.function.node;
+    this.architecture = this.function.architecture;
+    this.tenancyConfig = this.function.tenancyConfig;
 
     this.acknowledgeFindings(props);
+  }
+
+  /** The ARNs `grantInvoke` names: the function's, and its versions and aliases. */
+  public get resourceArnsForGrantInvoke(): string[] {
+    return this.function.resourceArnsForGrantInvoke;
+  }
+
+  /** Whether the function runs in a VPC. */
+  public get isBoundToVpc(): boolean {
+    return this.function.isBoundToVpc;
+  }
+
+  /** The function's network connections (only when it runs in a VPC). */
+  public get connections(): ec2.Connections {
+    return this.function.connections;
+  }
+
+  /** The function's `$LATEST` version. */
+  public get latestVersion(): lambda.IVersion {
+    return this.function.latestVersion;
+  }
+
+  /** Adds a permission to the function's resource policy (on `function`). */
+  public addPermission(id: string, permission: lambda.Permission): void {
+    this.function.addPermission(id, permission);
+  }
+
+  /** Adds an event source to the function (its mapping is created on `function`). */
+  public addEventSource(source: lambda.IEventSource): void {
+    this.function.addEventSource(source);
+  }
+
+  /** Adds an event source mapping to the function (created on `function`). */
+  public addEventSourceMapping(id: string, options: lambda.EventSourceMappingOptions): lambda.EventSourceMapping {
+    return this.function.addEventSourceMapping(id, options);
+  }
+
+  /** Adds a function URL (created on `function`). */
+  public addFunctionUrl(options?: lambda.FunctionUrlOptions): lambda.FunctionUrl {
+    return this.function.addFunctionUrl(options);
+  }
+
+  /** Configures asynchronous invocation of the function. */
+  public configureAsyncInvoke(options: lambda.EventInvokeConfigOptions): void {
+    this.function.configureAsyncInvoke(options);
+  }
+
+  /** Applies the removal policy to the function. */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.function.applyRemovalPolicy(policy);
+  }
+
+  /** @internal */
+  protected _functionNode(): Node {
+    return this.function.node;
   }
 
   private acknowledgeFindings(props: TracedFunctionProps): void {

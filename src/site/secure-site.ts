@@ -12,13 +12,13 @@ import { Construct } from 'constructs';
 import { acknowledgeCrossRegionCertificate, acknowledgeSiteFindings } from './private/acknowledgements';
 import { siteCertificate } from './private/certificate';
 import { deployContent } from './private/content-deployment';
-import { pickRules, validateSecureSiteProps } from './private/site-validation';
+import { validateSecureSiteProps } from './private/site-validation';
 import { accessLogBucket, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
-import { CloudFrontWebAcl, WebAclRulesProps } from '../waf';
+import { CloudFrontWebAcl, CloudFrontWebAclProps } from '../waf';
 
-/** Props of `SecureSite`. Also takes the WAF rule settings of `WebAclRulesProps`. */
-export interface SecureSiteProps extends WebAclRulesProps {
+/** Props of `SecureSite`. */
+export interface SecureSiteProps {
   /**
    * Content-Security-Policy header sent with every response.
    *
@@ -93,7 +93,8 @@ export interface SecureSiteProps extends WebAclRulesProps {
   readonly accessLogRetention?: Duration;
 
   /**
-   * How long the WAF logs (stack in us-east-1) or the WAF custom resource's logs (elsewhere) are kept.
+   * How long the logs of the content upload are kept, and the WAF logs (stack in us-east-1) or the
+   * WAF custom resource's logs (elsewhere) unless `waf.logRetention` says otherwise.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -107,20 +108,29 @@ export interface SecureSiteProps extends WebAclRulesProps {
   readonly contentPath?: string;
 
   /**
-   * Attach this existing CLOUDFRONT-scope WebACL (its ARN, in us-east-1) instead of creating one.
-   * Leave the WAF rule settings out when you give it.
+   * The CLOUDFRONT-scope WAF WebACL the site creates in front of the distribution (AWS managed rule
+   * groups, a rate-based rule per client IP, optional geo and IP lists) and its logs.
    *
-   * @default - a WebACL is created from the WAF rule settings
+   * @default - a WebACL with the default rules of `WebAclRules`, logs kept for `logRetention`
+   */
+  readonly waf?: CloudFrontWebAclProps;
+
+  /**
+   * Attach this existing CLOUDFRONT-scope WebACL (its ARN, in us-east-1) instead of creating one.
+   * Leave `waf` out when you give it.
+   *
+   * @default - a WebACL is created from `waf`
    */
   readonly webAclArn?: string;
 
   /**
-   * Serve the site without any WAF WebACL. Not recommended: the WebACL's rate limit is what keeps
-   * one client from running up the bill.
+   * Put a WAF WebACL in front of the distribution (the created one, or `webAclArn`). Turn it off
+   * only when something else protects the site: the WebACL's rate limit is what keeps one client
+   * from running up the bill.
    *
-   * @default false
+   * @default true
    */
-  readonly disableWebAcl?: boolean;
+  readonly wafEnabled?: boolean;
 }
 
 /**
@@ -137,7 +147,7 @@ export interface SecureSiteProps extends WebAclRulesProps {
  *   spa: true,
  *   domainNames: ['www.example.com'],
  *   hostedZone: route53.HostedZone.fromLookup(this, 'Zone', { domainName: 'example.com' }),
- *   rateLimit: 1000,
+ *   waf: { rateLimit: 1000 },
  * });
  */
 export class SecureSite extends Construct {
@@ -155,7 +165,7 @@ export class SecureSite extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** The security headers attached to every response. */
   public readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
-  /** The WebACL created for the site, unless `webAclArn` or `disableWebAcl` was given. */
+  /** The WebACL created for the site, unless `webAclArn` is given or `wafEnabled` is false. */
   public readonly webAcl?: CloudFrontWebAcl;
   /** The ARN of the WebACL attached to the distribution, if any. */
   public readonly webAclArn?: string;
@@ -177,8 +187,8 @@ export class SecureSite extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const accessLogRetention = props.accessLogRetention ?? Duration.days(365);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    const disableWebAcl = props.disableWebAcl ?? false;
-    const resolved = { csp, domainNames, noncurrentVersionExpiration, accessLogRetention, logRetention, disableWebAcl, defaultRootObject };
+    const wafEnabled = props.wafEnabled ?? true;
+    const resolved = { csp, domainNames, noncurrentVersionExpiration, accessLogRetention, logRetention, wafEnabled, defaultRootObject };
     validateSecureSiteProps(this, props, resolved);
 
     // Access logs: CloudFront standard logging writes with an ACL grant, so ACLs stay enabled
@@ -209,10 +219,10 @@ export class SecureSite extends Construct {
       },
     });
 
-    if (!disableWebAcl && props.webAclArn === undefined) {
-      this.webAcl = new CloudFrontWebAcl(this, 'Waf', { ...pickRules(props), logRetention });
+    if (wafEnabled && props.webAclArn === undefined) {
+      this.webAcl = new CloudFrontWebAcl(this, 'Waf', { ...props.waf, logRetention: props.waf?.logRetention ?? logRetention });
       this.webAclArn = this.webAcl.webAclArn;
-    } else if (!disableWebAcl) {
+    } else if (wafEnabled) {
       this.webAclArn = props.webAclArn;
     }
 

@@ -23,7 +23,7 @@ const EU_WEST_1 = { account: '123456789012', region: 'eu-west-1' };
 
 /** One invalid prop per construct: the error each throws must have the one shape. */
 const CASES: Array<[kind: string, prop: string, build: () => unknown]> = [
-  ['SecureSite', 'geoDenyList', () => new SecureSite(stack(), 'C', { geoDenyList: ['XX'] })],
+  ['SecureSite', 'waf.geoDenyList', () => new SecureSite(stack(), 'C', { waf: { geoDenyList: ['XX'] } })],
   ['CloudFrontWebAcl', 'rateLimit', () => new CloudFrontWebAcl(stack(), 'C', { rateLimit: 1 })],
   ['RegionalWebAcl', 'managedRuleGroups', () => new RegionalWebAcl(stack(), 'C', { managedRuleGroups: ['NotARealGroup'] })],
   ['EdgeWebAcl', 'ipDenyList', () => new EdgeWebAcl(stack(), 'C', { ipDenyList: ['nope'] })],

@@ -153,7 +153,7 @@ describe('SecureSite options', () => {
   });
 
   test('WAF rule settings reach the WebACL', () => {
-    const { template } = site({ rateLimit: 100, geoDenyList: ['KP'], ipDenyList: ['198.51.100.0/24'], managedRuleGroups: ['AWSManagedRulesSQLiRuleSet'] }, US_EAST_1);
+    const { template } = site({ waf: { rateLimit: 100, geoDenyList: ['KP'], ipDenyList: ['198.51.100.0/24'], managedRuleGroups: ['AWSManagedRulesSQLiRuleSet'] } }, US_EAST_1);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: [
         Match.objectLike({ Name: 'IpDenyList' }),
@@ -174,8 +174,13 @@ describe('SecureSite options', () => {
     expect(s.webAcl).toBeUndefined();
   });
 
-  test('disableWebAcl: no WebACL at all', () => {
-    const { template } = site({ disableWebAcl: true });
+  test('waf.logRetention: the WAF logs are kept as long as it says, the content upload\'s logs as logRetention says', () => {
+    const { template } = site({ waf: { logRetention: logs.RetentionDays.THREE_MONTHS }, logRetention: logs.RetentionDays.ONE_YEAR }, US_EAST_1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 90 });
+  });
+
+  test('wafEnabled false: no WebACL at all', () => {
+    const { template } = site({ wafEnabled: false });
     template.resourceCountIs('Custom::EdgeWebAcl', 0);
     template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: { WebACLId: Match.absent() } });
   });
@@ -278,8 +283,8 @@ describe('SecureSite validation', () => {
   // The callback's `env = undefined` default keeps it at three declared parameters: jest would take a fourth for `done`.
   const certIn = (region: string) => (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 'Cert', CERT_ARN.replace('us-east-1', region));
   test.each<[string, SecureSiteProps | ((stack: Stack) => SecureSiteProps), RegExp, { account: string; region: string }?]>([
-    ['rate limit below WAF minimum', { rateLimit: 9 }, /rateLimit: 9 is outside WAF's range; allowed: an integer from 10 to 2000000000/],
-    ['rate limit above WAF maximum', { rateLimit: 3_000_000_000 }, /rateLimit: 3000000000/],
+    ['rate limit below WAF minimum', { waf: { rateLimit: 9 } }, /waf\.rateLimit: 9 is outside WAF's range; allowed: an integer from 10 to 2000000000/],
+    ['rate limit above WAF maximum', { waf: { rateLimit: 3_000_000_000 } }, /waf\.rateLimit: 3000000000/],
     ['empty CSP', { contentSecurityPolicy: '  ' }, /contentSecurityPolicy: '  ' is empty; allowed: a policy/],
     ['CSP with a line break', { contentSecurityPolicy: "default-src 'self';\nimg-src *" }, /contentSecurityPolicy: .* contains a line break; allowed: one line/],
     ['domain without certificate or zone', { domainNames: ['www.example.com'] }, /domainNames: \["www.example.com"\] given without certificate or hostedZone; allowed/],
@@ -292,18 +297,20 @@ describe('SecureSite validation', () => {
       /certificate: not set but the stack is in eu-west-1, .* allowed: create the stack with crossRegionReferences: true/, EU_WEST_1],
     ['REGIONAL webAclArn', { webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/abcd' }, /webAclArn: '.*' has scope REGIONAL in eu-west-1; allowed: a CLOUDFRONT-scope WebACL/],
     ['webAclArn that is not an ARN', { webAclArn: 'my-acl' }, /webAclArn: 'my-acl' is not a WAFv2 WebACL ARN/],
-    ['webAclArn with rule settings', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b', rateLimit: 100, geoDenyList: ['KP'] },
-      /rateLimit, geoDenyList: WAF rule settings given with webAclArn/],
-    ['disableWebAcl with rule settings', { disableWebAcl: true, ipDenyList: ['10.0.0.0/8'] }, /ipDenyList: WAF rule settings given with disableWebAcl/],
-    ['webAclArn and disableWebAcl', { disableWebAcl: true, webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' }, /webAclArn, disableWebAcl: both given; allowed: one of them/],
+    ['webAclArn with waf settings', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b', waf: { rateLimit: 100, geoDenyList: ['KP'] } },
+      /waf: \{"rateLimit":100,"geoDenyList":\["KP"\]\} given with webAclArn; allowed: waf settings only when the construct creates its WebACL/],
+    ['wafEnabled false with waf settings', { wafEnabled: false, waf: { ipDenyList: ['10.0.0.0/8'] } }, /waf: .* given with wafEnabled false; allowed: waf settings only with wafEnabled true/],
+    ['webAclArn with wafEnabled false', { wafEnabled: false, webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' },
+      /webAclArn, wafEnabled: webAclArn given with wafEnabled false; allowed: one of them/],
+    ['WAF log retention forever', { waf: { logRetention: logs.RetentionDays.INFINITE } }, /waf\.logRetention: 9999 keeps logs forever/],
     ['log retention forever', { logRetention: logs.RetentionDays.INFINITE }, /logRetention: 9999 keeps logs forever; allowed: a logs.RetentionDays value with a limit/],
     ['log retention of 0', { logRetention: 0 as logs.RetentionDays }, /logRetention: 0 keeps logs forever; allowed/],
     ['access log retention of 0 days', { accessLogRetention: Duration.days(0) }, /accessLogRetention: 0 days; allowed: a whole number of days, at least 1/],
     ['noncurrent expiry in hours', { noncurrentVersionExpiration: Duration.hours(12) }, /noncurrentVersionExpiration: 12 hours; allowed: a whole number of days/],
     ['default root object with a slash', { defaultRootObject: '/index.html' }, /defaultRootObject: '\/index.html'; allowed/],
-    ['geo allow and deny together', { geoAllowList: ['GB'], geoDenyList: ['FR'] }, /geoAllowList, geoDenyList: both given/],
-    ['a managed rule group that does not exist', { managedRuleGroups: ['NotARealGroup'] }, /managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups; allowed: AWS managed rule group names: AWSManagedRulesCommonRuleSet/],
-    ['a country code that does not exist', { geoDenyList: ['XX'] }, /geoDenyList: \["XX"\] are not country codes; allowed: ISO 3166-1 alpha-2 codes/],
+    ['geo allow and deny together', { waf: { geoAllowList: ['GB'], geoDenyList: ['FR'] } }, /waf\.geoAllowList, geoDenyList: both given/],
+    ['a managed rule group that does not exist', { waf: { managedRuleGroups: ['NotARealGroup'] } }, /waf\.managedRuleGroups: \["NotARealGroup"\] are not AWS managed rule groups; allowed: AWS managed rule group names: AWSManagedRulesCommonRuleSet/],
+    ['a country code that does not exist', { waf: { geoDenyList: ['XX'] } }, /waf\.geoDenyList: \["XX"\] are not country codes; allowed: ISO 3166-1 alpha-2 codes/],
     ['a domain name outside the hosted zone', (st) => ({ domainNames: ['www.example.com', 'www.example.org'], hostedZone: zone(st) }),
       /domainNames: \["www.example.org"\] are outside the hostedZone 'example.com'; allowed: names in the hostedZone 'example.com'/, US_EAST_1],
     ['a domain name given twice', (st) => ({ domainNames: ['www.example.com', 'www.example.com'], certificate: certIn('us-east-1')(st) }), /domainNames: \["www.example.com"\] appear more than once/],
@@ -323,8 +330,8 @@ describe('SecureSite validation', () => {
   });
 
   test('every problem is reported at once, each naming its prop', () => {
-    expect(() => site({ rateLimit: 1, contentSecurityPolicy: '', domainNames: ['www.example.com'] }))
-      .toThrow(/SecureSite 'Web\/Site' has invalid props:\n  - contentSecurityPolicy: '' is empty.*\n  - rateLimit: 1 .*\n  - domainNames: \["www.example.com"\] given without/s);
+    expect(() => site({ waf: { rateLimit: 1 }, contentSecurityPolicy: '', domainNames: ['www.example.com'] }))
+      .toThrow(/SecureSite 'Web\/Site' has invalid props:\n  - contentSecurityPolicy: '' is empty.*\n  - waf\.rateLimit: 1 .*\n  - domainNames: \["www.example.com"\] given without/s);
   });
 });
 

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { validateTracedFunctionOptions } from './function-defaults';
-import { routeKey } from './routes';
+import { concreteFunction, routeKey } from './routes';
 import { described, known, Validation } from '../../private/validation';
-import { validateWebAclRules } from '../../waf/private/rules-validation';
+import { validateWafSettings } from '../../waf/private/waf-settings';
 import type { TracedApiProps } from '../traced-api';
 import { ApiThrottle, HttpMethod, RouteAuthorization } from '../traced-api-route';
 
@@ -32,14 +31,7 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
   }
   v.matches('stageName', resolved.stageName, STAGE_NAME, '1-128 of A-Z a-z 0-9 _ -');
   validateThrottle(v, 'throttle', resolved.throttle);
-  if (props.waf && !resolved.wafEnabled) {
-    v.fail('waf', props.waf, 'waf settings only with wafEnabled true (drop one of them)', 'given with wafEnabled false');
-  } else if (props.waf) {
-    v.within('waf.', (w) => {
-      validateWebAclRules(w, props.waf!);
-      w.retention('logRetention', props.waf!.logRetention);
-    });
-  }
+  validateWafSettings(v, props.waf, resolved.wafEnabled);
   if (props.vpcSubnets && !props.vpc) {
     v.fail('vpcSubnets', props.vpcSubnets, 'vpcSubnets together with vpc', 'given without vpc');
   }
@@ -92,7 +84,8 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
       v.fail(`${at}.functionOptions`, route.functionOptions, 'functionOptions for functions TracedApi creates; configure existingFunction yourself', 'given with existingFunction');
     }
     if (route.functionOptions) v.within(`${at}.functionOptions.`, (w) => validateTracedFunctionOptions(w, route.functionOptions!, resolved.accountConcurrency));
-    const timeout = route.existingFunction instanceof lambda.Function ? route.existingFunction.timeout : route.functionOptions?.timeout;
+    const existing = concreteFunction(route.existingFunction);
+    const timeout = route.existingFunction ? existing?.timeout : route.functionOptions?.timeout;
     const timeoutProp = route.existingFunction ? `${at}.existingFunction.timeout` : `${at}.functionOptions.timeout`;
     if (timeout !== undefined) {
       v.duration(timeoutProp, timeout, {
@@ -108,13 +101,13 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
       v.fail(`${at}.authorizationScopes/requiredGroups`, [...route.authorizationScopes ?? [], ...route.requiredGroups ?? []],
         'scopes and groups on COGNITO routes only', `given on a ${authorization} route`);
     }
-    if (route.requiredGroups?.length && route.existingFunction && !(route.existingFunction instanceof lambda.Function)) {
-      v.fail(`${at}.requiredGroups`, route.requiredGroups, 'a lambda.Function as existingFunction (not an imported one): the function enforces the groups from its environment',
+    if (route.requiredGroups?.length && route.existingFunction && !existing) {
+      v.fail(`${at}.requiredGroups`, route.requiredGroups, 'a lambda.Function or TracedFunction as existingFunction (not an imported one): the function enforces the groups from its environment',
         'given with an imported function');
     }
-    if ((route.config?.length || props.config?.length) && route.existingFunction && !(route.existingFunction instanceof lambda.Function)) {
+    if ((route.config?.length || props.config?.length) && route.existingFunction && !existing) {
       v.fail(`${at}.config`, described(`${(route.config ?? []).length + (props.config ?? []).length} entries`),
-        'a lambda.Function as existingFunction (not an imported one): configuration is passed through environment variables', 'given with an imported function');
+        'a lambda.Function or TracedFunction as existingFunction (not an imported one): configuration is passed through environment variables', 'given with an imported function');
     }
     if (route.apiKeyRequired && !props.usagePlan) {
       v.fail(`${at}.apiKeyRequired`, true, 'a usagePlan with API keys, or apiKeyRequired false', 'without usagePlan (every call would be refused with 403)');

@@ -1,9 +1,18 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HttpMethod, RouteAuthorization, TracedApiRoute } from '../traced-api-route';
+import { TracedFunction } from '../traced-function';
 
 /** The key of a route in `TracedApi.functions`: `METHOD /path`. */
 export function routeKey(method: HttpMethod, path: string): string {
   return `${method} ${path}`;
+}
+
+/** The `lambda.Function` behind a route's function: itself or a `TracedFunction`'s; undefined for an imported one. */
+export function concreteFunction(fn: lambda.IFunction | undefined): lambda.Function | undefined {
+  if (fn instanceof lambda.Function) return fn;
+  if (fn instanceof TracedFunction) return fn.function;
+  return undefined;
 }
 
 /** The stage's method settings: the throttle of each route that has its own. */

@@ -5,8 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
 import { described, known, Validation } from '../../private/validation';
-import { WebAclRulesProps } from '../../waf';
-import { validateWebAclRules } from '../../waf/private/rules-validation';
+import { validateWafSettings } from '../../waf/private/waf-settings';
 import type { SecureSiteProps } from '../secure-site';
 
 /** The props of a `SecureSite` after defaults, as the checks need them. */
@@ -16,7 +15,7 @@ export interface ResolvedSiteProps {
   readonly noncurrentVersionExpiration: Duration;
   readonly accessLogRetention: Duration;
   readonly logRetention: logs.RetentionDays;
-  readonly disableWebAcl: boolean;
+  readonly wafEnabled: boolean;
   readonly defaultRootObject: string;
 }
 
@@ -48,14 +47,10 @@ export function validateSecureSiteProps(scope: IConstruct, props: SecureSiteProp
   }
 
   // WAF: create one, bring one, or none; never two answers at once.
-  const ruleProps = Object.keys(pickRules(props));
-  if (props.webAclArn !== undefined && v.disableWebAcl) {
-    check.fail('webAclArn, disableWebAcl', described('both given'), 'one of them');
+  if (props.webAclArn !== undefined && !v.wafEnabled) {
+    check.fail('webAclArn, wafEnabled', described('webAclArn given with wafEnabled false'), 'one of them');
   }
-  if ((props.webAclArn !== undefined || v.disableWebAcl) && ruleProps.length > 0) {
-    check.fail(ruleProps.join(', '), described(`WAF rule settings given with ${props.webAclArn !== undefined ? 'webAclArn' : 'disableWebAcl'}`),
-      'rule settings only when the site creates its WebACL');
-  }
+  validateWafSettings(check, props.waf, v.wafEnabled, props.webAclArn !== undefined ? 'webAclArn' : undefined);
   if (props.webAclArn !== undefined && known(props.webAclArn)) {
     const m = /^arn:[\w-]+:wafv2:([a-z0-9-]+):\d{12}:(global|regional)\/webacl\/[\w-]+\/[\w-]+$/.exec(props.webAclArn);
     if (!m) {
@@ -64,7 +59,6 @@ export function validateSecureSiteProps(scope: IConstruct, props: SecureSiteProp
       check.fail('webAclArn', props.webAclArn, 'a CLOUDFRONT-scope WebACL (global/webacl, us-east-1)', `has scope ${m[2] === 'global' ? 'CLOUDFRONT' : 'REGIONAL'} in ${m[1]}`);
     }
   }
-  if (!v.disableWebAcl && props.webAclArn === undefined) validateWebAclRules(check, props);
 
   // Custom domain.
   const hasDomains = v.domainNames.length > 0;
@@ -111,20 +105,6 @@ export function validateSecureSiteProps(scope: IConstruct, props: SecureSiteProp
     }
   }
   check.throwIfInvalid();
-}
-
-/** Only the WAF rule settings of the props that were given. */
-export function pickRules(props: SecureSiteProps): WebAclRulesProps {
-  const rules: Record<string, unknown> = {
-    managedRuleGroups: props.managedRuleGroups,
-    rateLimit: props.rateLimit,
-    rateLimitWindow: props.rateLimitWindow,
-    geoAllowList: props.geoAllowList,
-    geoDenyList: props.geoDenyList,
-    ipAllowList: props.ipAllowList,
-    ipDenyList: props.ipDenyList,
-  };
-  return Object.fromEntries(Object.entries(rules).filter(([, v]) => v !== undefined)) as WebAclRulesProps;
 }
 
 function zoneNameOf(zone: route53.IHostedZone): string | undefined {

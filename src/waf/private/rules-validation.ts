@@ -49,7 +49,7 @@ export function validateWebAclRules(v: Validation, props: WebAclRulesProps): voi
     if (bad.length > 0) v.fail(name, bad, "IPv4 or IPv6 CIDR such as '203.0.113.0/24' or '2001:db8::/32'", 'are not CIDR ranges');
     const everyone = list.filter((c) => known(c) && /\/0$/.test(c));
     if (everyone.length > 0) {
-      v.fail(name, everyone, 'ranges narrower than /0 (leave the list out, or use disableWebAcl where that is really meant)',
+      v.fail(name, everyone, 'ranges narrower than /0 (leave the list out, or set wafEnabled: false where that is really meant)',
         name === 'ipAllowList' ? 'match every address: every request would skip every other rule' : 'match every address: every request would be blocked');
     }
   }
