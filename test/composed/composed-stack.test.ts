@@ -8,12 +8,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { TracedFunction } from '../../src/api';
 import { RedisCache } from '../../src/cache';
 import { ContainerService } from '../../src/compute';
+import { RelationalDatabase } from '../../src/data';
 import { SecureVpc } from '../../src/network';
 import { expectCompliant } from '../support/compliance';
 
 /**
  * The blocks of a service system in one environment-agnostic stack, as a user composes them: a
- * network, a cache, a public web service behind a load balancer with WAF, and a VPC-attached
+ * network, a cache, a relational database, a public web service behind a load balancer with WAF, and a VPC-attached
  * function. Every pack runs on the whole stack; nothing is acknowledged on the VPC.
  */
 function composedStack() {
@@ -23,6 +24,7 @@ function composedStack() {
     interfaceEndpoints: [...SecureVpc.CONTAINER_ENDPOINTS, ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
   });
   const cache = new RedisCache(stack, 'Cache', { vpc: network.vpc });
+  const database = new RelationalDatabase(stack, 'Database', { vpc: network.vpc });
   const web = new ContainerService(stack, 'Web', {
     vpc: network.vpc,
     image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'compute', 'fixtures', 'app')),
@@ -39,8 +41,10 @@ function composedStack() {
   });
   cache.grantConnect(web);
   cache.grantConnect(worker.function);
+  database.grantConnect(web);
+  database.grantConnect(worker.function);
   for (const [k, v] of Object.entries(cache.clientEnvironment())) web.addEnvironment(k, v);
-  return { stack, network, cache, web, worker };
+  return { stack, network, cache, database, web, worker };
 }
 
 describe('a composed service stack', () => {
@@ -49,6 +53,7 @@ describe('a composed service stack', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    template.resourceCountIs('AWS::RDS::DBCluster', 1);
     template.resourceCountIs('AWS::ECS::Service', 1);
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
