@@ -16,7 +16,8 @@ import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { acknowledgeEach, ELBV2_ACM_RULES, S3_LOGGING_RULES } from '../private/nag-id';
 import { described, known, Validation } from '../private/validation';
-import { RegionalWebAcl } from '../waf';
+import { RegionalWebAcl, RegionalWebAclProps } from '../waf';
+import { validateWafSettings } from '../waf/private/waf-settings';
 
 /** Who can reach a `ContainerService`'s load balancer. */
 export enum ServiceExposure {
@@ -184,19 +185,28 @@ export interface ContainerServiceProps {
   readonly serviceDiscovery?: ContainerServiceDiscovery;
 
   /**
-   * The WebACL protecting the load balancer (share one between services).
+   * Put a WebACL in front of the load balancer (the same switch as `TracedApi` and `SecureSite`).
+   * Without one the packs report the load balancer (NIST/PCI ALBWAFEnabled): acknowledge it with
+   * your reason (for example a WAF in front of it elsewhere).
+   *
+   * @default true
+   */
+  readonly wafEnabled?: boolean;
+
+  /**
+   * Settings of the WebACL this service creates (rules, log retention, log key), nested as on
+   * `TracedApi` and `SecureSite`.
    *
    * @default - a new `RegionalWebAcl` with the AWS managed rule groups and a rate limit
    */
-  readonly webAcl?: RegionalWebAcl;
+  readonly waf?: RegionalWebAclProps;
 
   /**
-   * No WebACL on the load balancer. The packs then report the load balancer (NIST/PCI ALBWAFEnabled):
-   * acknowledge it with your reason (for example a WAF in front of it elsewhere).
+   * An existing WebACL to associate instead of creating one (share one between services).
    *
-   * @default false
+   * @default - a new `RegionalWebAcl` (see `waf`)
    */
-  readonly disableWebAcl?: boolean;
+  readonly webAcl?: RegionalWebAcl;
 
   /**
    * The bucket receiving the load balancer's access logs (SSE-S3: Elastic Load Balancing delivers
@@ -306,7 +316,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
   public readonly encryptionKey: kms.IKey;
   /** The bucket receiving the load balancer's access logs. */
   public readonly accessLogBucket: s3.IBucket;
-  /** The WebACL protecting the load balancer, unless `disableWebAcl`. */
+  /** The WebACL protecting the load balancer, unless `wafEnabled` is false. */
   public readonly webAcl?: RegionalWebAcl;
   /** The task role: what the application may call. */
   public readonly taskRole: iam.IRole;
@@ -518,8 +528,8 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     }
     this.logAccessTo(this.accessLogBucket);
 
-    if (!props.disableWebAcl) {
-      this.webAcl = props.webAcl ?? new RegionalWebAcl(this, 'WebAcl');
+    if (props.wafEnabled ?? true) {
+      this.webAcl = props.webAcl ?? new RegionalWebAcl(this, 'WebAcl', props.waf);
       this.webAcl.associate(`${this.node.id}LoadBalancer`, this.loadBalancer.loadBalancerArn);
     }
 
@@ -651,9 +661,10 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       v.check('healthCheckCommand', props.healthCheckCommand, props.healthCheckCommand.length >= 2 && (kind === 'CMD' || kind === 'CMD-SHELL'),
         "['CMD', executable, ...args] or ['CMD-SHELL', command]");
     }
-    if (props.webAcl && props.disableWebAcl) {
-      v.fail('webAcl, disableWebAcl', described('both given'), 'one of them');
+    if (props.webAcl && props.wafEnabled === false) {
+      v.fail('webAcl, wafEnabled', described('webAcl given with wafEnabled false'), 'one of them');
     }
+    validateWafSettings(v, props.waf, props.wafEnabled ?? true, props.webAcl ? 'webAcl' : undefined);
     if (props.serviceDiscovery && !props.serviceDiscovery.cloudMapNamespace && props.cluster && !props.cluster.defaultCloudMapNamespace) {
       v.fail('serviceDiscovery.cloudMapNamespace', described('not set'), 'a namespace, or a cluster with a default Cloud Map namespace', `and the cluster '${props.cluster.node.path}' has none`);
     }
@@ -680,7 +691,7 @@ function privateSubnetsOf(vpc: ec2.IVpc): ec2.ISubnet[] {
  */
 function literalCidrOf(vpc: ec2.IVpc): string {
   const cfn = vpc instanceof ec2.Vpc ? vpc.node.defaultChild : undefined;
-  const cidr = cfn instanceof ec2.CfnVPC ? cfn.cidrBlock : undefined;
+  const cidr = cfn && ec2.CfnVPC.isCfnVPC(cfn) ? cfn.cidrBlock : undefined;
   return cidr !== undefined && !Token.isUnresolved(cidr) ? cidr : vpc.vpcCidrBlock;
 }
 
@@ -695,7 +706,8 @@ function missingStartEndpoints(service: Construct, vpc: ec2.Vpc): string[] {
   const stack = Stack.of(vpc);
   const vpcId = JSON.stringify(stack.resolve(vpc.vpcId));
   const services = vpc.node.root.node.findAll()
-    .filter((c): c is ec2.CfnVPCEndpoint => c instanceof ec2.CfnVPCEndpoint && Stack.of(c) === stack)
+    // Duck-typed (not instanceof): an app may load a second copy of aws-cdk-lib.
+    .filter((c): c is ec2.CfnVPCEndpoint => ec2.CfnVPCEndpoint.isCfnVPCEndpoint(c) && Stack.of(c) === stack)
     .filter((e) => JSON.stringify(stack.resolve(e.vpcId)) === vpcId)
     .map((e) => JSON.stringify(stack.resolve(e.serviceName)));
   const missing = START_ENDPOINTS.filter(([, pattern]) => !services.some((name) => pattern.test(name))).map(([name]) => name);

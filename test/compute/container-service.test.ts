@@ -260,8 +260,8 @@ describe('ContainerService options', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 30 });
   });
 
-  test('disableWebAcl: no WebACL', () => {
-    const { template } = build({ disableWebAcl: true });
+  test('wafEnabled false: no WebACL', () => {
+    const { template } = build({ wafEnabled: false });
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
@@ -329,7 +329,9 @@ describe('ContainerService options', () => {
       ['environment.1BAD', { environment: { '1BAD': 'x' } }],
       ['secrets.TOKEN', { environment: { TOKEN: 'x' }, secrets: { TOKEN: ecs.Secret.fromSsmParameter({ parameterArn: 'arn:aws:ssm:eu-west-1:123456789012:parameter/t', parameterName: 't' } as any) } }],
       ['healthCheckCommand', { healthCheckCommand: ['curl localhost'] }],
-      ['webAcl, disableWebAcl', { disableWebAcl: true, webAcl: {} as RegionalWebAcl }],
+      ['webAcl, wafEnabled', { wafEnabled: false, webAcl: {} as RegionalWebAcl }],
+      ['waf', { wafEnabled: false, waf: { rateLimit: 1000 } }],
+      ['waf.rateLimit', { waf: { rateLimit: 1 } }],
       ['serviceDiscovery.name', { serviceDiscovery: { name: 'Orders_Service' } }],
       ['vpc', {}, { publicSubnets: false }],
     ])('%s: %j', (prop, props, options = {}) => { // a default keeps the arity at 2: jest would wait for a done callback
