@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Compliance } from '../compliance';
+import { defaultSubnets, isGrantable } from '../private/data-placement';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { known, Validation } from '../private/validation';
 
@@ -340,16 +341,6 @@ export class RedisCache extends Construct {
       REDIS_SECRET_ARN: this.authToken.secretArn,
     };
   }
-}
-
-function isGrantable(x: unknown): x is iam.IGrantable {
-  return typeof x === 'object' && x !== null && 'grantPrincipal' in x && (x as iam.IGrantable).grantPrincipal !== undefined;
-}
-
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection | undefined {
-  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  return undefined;
 }
 
 interface Resolved {

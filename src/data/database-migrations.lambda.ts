@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { Client, ClientConfig } from 'pg';
+import { respond } from '../private/cfn-response';
 import { migrationFiles, migrationsHash } from './private/migration-files';
 
 /**
@@ -172,27 +173,3 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
   await handle(event, context, deployed);
 }
 
-/** Answers CloudFormation on the pre-signed S3 URL of the request. */
-export async function respond(event: CloudFormationCustomResourceEvent, status: 'SUCCESS' | 'FAILED',
-  physicalResourceId: string, data?: Record<string, string>, reason?: string): Promise<void> {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: (reason ?? status).slice(0, 3000),
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    NoEcho: false,
-    Data: data,
-  });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) } });
-      if (!res.ok) throw new Error(`CloudFormation response URL answered ${res.status}`);
-      return;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
-}

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseMigrations } from './database-migrations';
 import { Compliance } from '../compliance';
+import { defaultSubnets, isGrantable } from '../private/data-placement';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { described, known, Validation } from '../private/validation';
@@ -429,16 +430,6 @@ export class RelationalDatabase extends Construct {
       }
     }
   }
-}
-
-function isGrantable(x: unknown): x is iam.IGrantable {
-  return typeof x === 'object' && x !== null && 'grantPrincipal' in x && (x as iam.IGrantable).grantPrincipal !== undefined;
-}
-
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection | undefined {
-  if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  return undefined;
 }
 
 interface Resolved {

@@ -15,6 +15,7 @@ import {
   WebACL,
 } from '@aws-sdk/client-wafv2';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { respond as respondOnce } from '../private/cfn-response';
 
 /**
  * Custom resource handler of `EdgeWebAcl`: keeps a CLOUDFRONT-scope WAF WebACL (and the IP sets its
@@ -338,33 +339,7 @@ function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, extra: Record<st
 }
 
 /** Answer CloudFormation on the pre-signed S3 URL of the request. */
-export async function respond(event: CloudFormationCustomResourceEvent, status: 'SUCCESS' | 'FAILED',
+export function respond(event: CloudFormationCustomResourceEvent, status: 'SUCCESS' | 'FAILED',
   physicalResourceId: string, data?: Record<string, string>, reason?: string): Promise<void> {
-  const body = JSON.stringify({
-    Status: status,
-    Reason: (reason ?? status).slice(0, 3000),
-    PhysicalResourceId: physicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    NoEcho: false,
-    Data: data,
-  });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const res = await fetch(event.ResponseURL, {
-        method: 'PUT',
-        body,
-        headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
-      });
-      if (!res.ok) throw new Error(`CloudFormation response URL answered ${res.status}`);
-      return;
-    } catch (e) {
-      if (attempt >= 3) {
-        log('ERROR', 'could not answer CloudFormation', { error: String(e) });
-        throw e;
-      }
-      await sleep(retry.baseDelayMs * attempt);
-    }
-  }
+  return respondOnce(event, status, physicalResourceId, data, reason, { attempts: 3, baseDelayMs: retry.baseDelayMs });
 }
