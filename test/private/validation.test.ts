@@ -1,14 +1,21 @@
 import * as path from 'path';
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HttpMethod, TracedApi, TracedFunction } from '../../src/api';
 import { RedisCache } from '../../src/cache';
+import { ContainerService } from '../../src/compute';
 import { ConfigParameter, ConfigSecret } from '../../src/config';
-import { DataTable } from '../../src/data';
+import { DatabaseMigrations, DataTable, IdempotencyTable, RelationalDatabase } from '../../src/data';
 import { DnsFailover, RecoveryBucket, ReplicatedBucket } from '../../src/dr';
+import { WorkQueue } from '../../src/messaging';
+import { ServiceMonitoring } from '../../src/monitoring';
+import { SecureVpc } from '../../src/network';
 import { DeliveryPipeline } from '../../src/pipeline';
 import { described, PropsError, show, Validation } from '../../src/private/validation';
 import { SecureSite } from '../../src/site';
@@ -20,6 +27,12 @@ import { COLUMNS } from '../stream/fixtures';
 const code = () => lambda.Code.fromAsset(path.join(__dirname, '..', 'api', 'fixtures', 'handler'));
 const stack = (env?: { account: string; region: string }) => new Stack(new App(), 'S', { env });
 const EU_WEST_1 = { account: '123456789012', region: 'eu-west-1' };
+const MIGRATIONS = path.join(__dirname, '..', 'data', 'fixtures', 'migrations');
+/** A stack with a SecureVpc, for the constructs that live in one. */
+const networked = () => {
+  const s = stack();
+  return { s, vpc: new SecureVpc(s, 'Network', { publicSubnets: true, interfaceEndpoints: SecureVpc.CONTAINER_ENDPOINTS }).vpc };
+};
 
 /** One invalid prop per construct: the error each throws must have the one shape. */
 const CASES: Array<[kind: string, prop: string, build: () => unknown]> = [
@@ -53,6 +66,29 @@ const CASES: Array<[kind: string, prop: string, build: () => unknown]> = [
   ['ConfigSecret', 'generatedLength', () => new ConfigSecret(stack(), 'C', { envName: 'OK', generatedLength: 4 })],
   ['DeliveryPipeline', 'synthCommands', () => new DeliveryPipeline(pipelineStack(new App(), 'S'), 'C', threeEnvironmentProps({ synthCommands: [] }))],
   ['EventArchive', 'firstYear', () => new EventArchive(stack(), 'C', { columns: COLUMNS, firstYear: 1900 })],
+  ['SecureVpc', 'maxAzs', () => new SecureVpc(stack(), 'C', { maxAzs: 0 })],
+  ['WorkQueue', 'maxReceiveCount', () => new WorkQueue(stack(), 'C', { maxReceiveCount: 0 })],
+  ['IdempotencyTable', 'pointInTimeRecoveryDays', () => new IdempotencyTable(stack(), 'C', { pointInTimeRecoveryDays: 36 })],
+  ['RelationalDatabase', 'readers', () => {
+    const { s, vpc } = networked();
+    return new RelationalDatabase(s, 'C', { vpc, readers: 16 });
+  }],
+  ['DatabaseMigrations', 'table', () => {
+    const { s, vpc } = networked();
+    const database = new RelationalDatabase(s, 'Database', { vpc });
+    return new DatabaseMigrations(s, 'C', { database, migrationsPath: MIGRATIONS, table: 'schema-migrations' });
+  }],
+  ['ContainerService', 'minCapacity', () => {
+    const { s, vpc } = networked();
+    return new ContainerService(s, 'C', {
+      vpc,
+      certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d'),
+      healthCheckPath: '/health',
+      image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(s, 'Repository', 'web'), 'v1'),
+      minCapacity: 0,
+    });
+  }],
+  ['ServiceMonitoring', 'serviceName', () => new ServiceMonitoring(stack(), 'C', { serviceName: 'shop prod' })],
 ];
 
 describe('one error format for every construct', () => {
