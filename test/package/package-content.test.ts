@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expectBuiltLibrary, pack, PackResult, ROOT } from './published';
 
-/** The budget of the published package, unpacked. It holds 1.5 MB today. */
+/** The budget of the published package, unpacked. It holds 1.7 MB today. */
 const UNPACKED_BUDGET = 2 * 1024 * 1024;
 /** The gzipped tarball must stay under this. */
 const TARBALL_BUDGET = 1024 * 1024;
@@ -41,9 +41,9 @@ describe('the published package', () => {
   });
 
   test('holds only lib/, the handler assets, the jsii assembly and its samples, and the documents', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+|\.jsii|\.jsii\.tabl\.json|API\.md|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+|\.jsii|\.jsii\.gz|\.jsii\.tabl\.json\.gz|API\.md|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    for (const required of ['lib/index.js', 'lib/index.d.ts', '.jsii', 'API.md', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of ['lib/index.js', 'lib/index.d.ts', '.jsii', '.jsii.gz', 'API.md', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(required);
     }
   });
