@@ -1,0 +1,55 @@
+import { randomBytes } from 'crypto';
+import { REWARDS_ENV } from './domain/settings';
+import { REWARDS_SYSTEM } from './system';
+import { startLocal, tokenIdentity, type LocalCaller, type LocalExample } from '../shared/local-run';
+
+/** How the rewards platform runs locally; everything else comes from the system declaration (system.ts). */
+export interface RewardsLocalOverrides {
+  /** @default 0 (a free port) */
+  readonly port?: number;
+  /** A DynamoDB already running (its tables are deleted on stop). @default - DynamoDB Local is started */
+  readonly dynamoDbEndpoint?: string;
+  /** The sign-ins the local run accepts: `Authorization: Bearer <token>` → the caller. @default - the fixture users (`LOCAL_USERS`) */
+  readonly users?: Record<string, LocalCaller>;
+  /** The encounter codes' signing key. @default - a random key */
+  readonly codeKey?: string;
+  /** Print the URLs. @default true */
+  readonly log?: boolean;
+}
+
+const user = (sub: string, group: string): LocalCaller => ({ claims: { sub, 'cognito:groups': group } });
+
+/** The local run's sign-ins: one token per fixture user (its kind is its group). */
+export const LOCAL_USERS: Record<string, LocalCaller> = {
+  'admin-token': user('admin-1', REWARDS_SYSTEM.adminGroup),
+  'civilian-token': user('civilian-1', 'civilian'),
+  'officer-token': user('officer-1', 'officer'),
+  'merchant-token': user('merchant-1', 'merchant'),
+  'charity-token': user('charity-1', 'charity'),
+  'family-token': user('family-1', 'family'),
+};
+
+/**
+ * Starts the rewards API on 127.0.0.1: DynamoDB Local (unless an endpoint is given) with the
+ * system's tables, the routes answered by the real handlers in-process. The README's local run
+ * (local.ts) and the tests start it through here. Workers (the transactions forwarder) are not
+ * run by the local API; the tests call them with stream batches.
+ */
+export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): Promise<LocalExample> {
+  const { tables } = REWARDS_SYSTEM;
+  return startLocal({
+    example: REWARDS_SYSTEM.example,
+    routes: REWARDS_SYSTEM.routeList,
+    stageName: REWARDS_SYSTEM.stageName,
+    tables: [tables.accounts, tables.transactions, tables.rules, tables.codes],
+    environment: {
+      [REWARDS_ENV.CODE_KEY]: overrides.codeKey ?? randomBytes(32).toString('hex'),
+      [REWARDS_ENV.CODE_MINUTES]: String(REWARDS_SYSTEM.codeMinutes),
+    },
+    port: overrides.port,
+    dynamoDbEndpoint: overrides.dynamoDbEndpoint,
+    identity: tokenIdentity(overrides.users ?? LOCAL_USERS),
+    pages: false,
+    log: overrides.log,
+  });
+}

@@ -1,0 +1,84 @@
+import type { StreamViewType } from '@aws-sdk/client-dynamodb';
+import { ADMIN_GROUP, DEFAULT_CODE_MINUTES, REWARDS_ENV, REWARDS_TABLE_KEY, USER_KINDS } from './domain/settings';
+import { HttpMethod, RouteAuthorization } from '../../src/api';
+import type { ExampleRoute } from '../shared/stack';
+
+/**
+ * The rewards platform, declared once: its tables, streams, routes and groups. The stacks, the
+ * local run (local-options.ts) and the tests (through the local run) all read this, so what is
+ * tested is what is deployed.
+ */
+
+/** A DynamoDB table of the system, as the stack and the local run create it. */
+export interface RewardsTableSpec {
+  /** The environment variable the functions read its name from. */
+  readonly envName: string;
+  /** The partition key (a string attribute). */
+  readonly partitionKey: string;
+  /** What the table's stream carries; no stream when absent. */
+  readonly stream?: StreamViewType;
+  /** The attribute DynamoDB expires items by (epoch seconds). @default - none */
+  readonly timeToLiveAttribute?: string;
+}
+
+/** A Kinesis stream of the system. */
+export interface RewardsStreamSpec {
+  /** The environment variable its name is given in. */
+  readonly envName: string;
+  /** What its records are. */
+  readonly description: string;
+}
+
+/** A worker (a function not behind the API). */
+export interface RewardsWorkerSpec {
+  /** File name in handlers/, without `.ts`. */
+  readonly handlerName: string;
+}
+
+const ANY_USER = [...USER_KINDS, ADMIN_GROUP];
+
+/**
+ * The routes by name (`REWARDS_SYSTEM.routes.transact`). Every route needs a sign-in of the users
+ * pool; the groups each one requires are checked by TracedApi's group authorizer on AWS and by
+ * the function again. The order is the API's (Route0, Route1, ...): append, do not sort.
+ */
+const ROUTES = {
+  readRules: { method: HttpMethod.GET, path: '/rules', handlerName: 'get-rules', authorization: RouteAuthorization.COGNITO, requiredGroups: ANY_USER },
+  editRules: { method: HttpMethod.PUT, path: '/rules', handlerName: 'put-rules', authorization: RouteAuthorization.COGNITO, requiredGroups: [ADMIN_GROUP] },
+  readRulesVersion: { method: HttpMethod.GET, path: '/rules/{version}', handlerName: 'get-rules-version', authorization: RouteAuthorization.COGNITO, requiredGroups: ANY_USER },
+  transact: { method: HttpMethod.POST, path: '/transactions', handlerName: 'post-transaction', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian', 'officer', 'merchant'] },
+  balance: { method: HttpMethod.GET, path: '/balance', handlerName: 'get-balance', authorization: RouteAuthorization.COGNITO, requiredGroups: [...USER_KINDS] },
+  encounterCode: { method: HttpMethod.POST, path: '/encounter-codes', handlerName: 'post-encounter-code', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian'] },
+} satisfies Record<string, ExampleRoute>;
+
+export const REWARDS_SYSTEM = {
+  /** The example's name: its folder under examples/ and build/examples/. */
+  example: 'rewards',
+  /** The API stage. */
+  stageName: 'v1',
+  adminGroup: ADMIN_GROUP,
+  /** The kinds of user, each a group of the users pool. */
+  userKinds: USER_KINDS,
+  tables: {
+    /** One item per user: its kind and balance, changed only inside transactions. */
+    accounts: { envName: REWARDS_ENV.ACCOUNTS_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
+    /** One item per applied transaction; its stream (new images) is the transactions stream's outbox. */
+    transactions: { envName: REWARDS_ENV.TRANSACTIONS_TABLE, partitionKey: REWARDS_TABLE_KEY, stream: 'NEW_IMAGE' } satisfies RewardsTableSpec,
+    /** The current business rules and every version. */
+    rules: { envName: REWARDS_ENV.RULES_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
+    /** Used encounter code nonces, expired by DynamoDB once the code has. */
+    codes: { envName: REWARDS_ENV.CODES_TABLE, partitionKey: REWARDS_TABLE_KEY, timeToLiveAttribute: 'expiresAt' } satisfies RewardsTableSpec,
+  },
+  streams: {
+    transactions: { envName: REWARDS_ENV.TRANSACTIONS_STREAM, description: 'Every applied transaction (ids, kinds, points, rules version)' } satisfies RewardsStreamSpec,
+  },
+  workers: {
+    /** The transactions table's stream → the transactions stream. */
+    transactionsForwarder: { handlerName: 'transactions-forwarder' } satisfies RewardsWorkerSpec,
+  },
+  /** Minutes an encounter code is valid. */
+  codeMinutes: DEFAULT_CODE_MINUTES,
+  routes: ROUTES,
+  /** The same routes as the list the API is built from. */
+  routeList: Object.values(ROUTES) as ExampleRoute[],
+} as const;
