@@ -27,6 +27,8 @@ export const CATALOGUE_FILE = path.resolve(__dirname, '..', 'src', 'compliance',
 export interface RuleCatalogue {
   readonly versions: Record<string, string>;
   readonly nag: Record<string, string[]>;
+  /** The cdk-nag check (rule function) behind each cdk-nag rule id: ids sharing a check are the same rule in different packs. */
+  readonly nagChecks: Record<string, string>;
   readonly controlTower: Record<string, string>;
   readonly schema: string[];
 }
@@ -35,20 +37,25 @@ function versionOf(pkg: string, from?: string): string {
   return JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, from ? { paths: [from] } : undefined), 'utf-8')).version;
 }
 
-function nagRules(): Record<string, string[]> {
+function nagRules(): { rules: Record<string, string[]>; checks: Record<string, string> } {
   const stack = new Stack(new App(), 'Catalogue');
   const dummy = new CfnResource(stack, 'Dummy', { type: 'Catalogue::Dummy::Resource' });
   const out: Record<string, string[]> = {};
+  const checks: Record<string, string> = {};
   for (const [pack, { module, className }] of Object.entries(NAG_PACK_MODULES)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const PackClass = require(module)[className];
     const instance = new PackClass();
     const ids = new Set<string>();
-    instance.applyRule = (p: { ruleSuffixOverride?: string; rule: { name: string } }) => ids.add(`${pack}-${p.ruleSuffixOverride ?? p.rule.name}`);
+    instance.applyRule = (p: { ruleSuffixOverride?: string; rule: { name: string } }) => {
+      const id = `${pack}-${p.ruleSuffixOverride ?? p.rule.name}`;
+      ids.add(id);
+      checks[id] = p.rule.name;
+    };
     instance.checkResource(dummy);
     out[pack] = [...ids].sort();
   }
-  return out;
+  return { rules: out, checks: Object.fromEntries(Object.entries(checks).sort(([a], [b]) => a.localeCompare(b))) };
 }
 
 /** Reporting rule name → control id, from every rule file. */
@@ -85,6 +92,7 @@ function schemaRules(): string[] {
 
 export function buildCatalogue(): RuleCatalogue {
   const cdkLib = require.resolve('aws-cdk-lib');
+  const nag = nagRules();
   return {
     versions: {
       'aws-cdk-lib': versionOf('aws-cdk-lib'),
@@ -92,7 +100,8 @@ export function buildCatalogue(): RuleCatalogue {
       'cdk-nag': versionOf('cdk-nag'),
       '@cdklabs/cdk-validator-cfnguard': versionOf('@cdklabs/cdk-validator-cfnguard'),
     },
-    nag: nagRules(),
+    nag: nag.rules,
+    nagChecks: nag.checks,
     controlTower: controlTowerRules(),
     schema: schemaRules(),
   };
@@ -107,6 +116,11 @@ export function renderCatalogue(c: RuleCatalogue): string {
     '/** Rule ids of each cdk-nag pack, by pack name. */',
     'export const NAG_RULES: Readonly<Record<string, readonly string[]>> = {',
     ...Object.entries(c.nag).map(([pack, ids]) => `  '${pack}': ${list(ids).replace(/\n/g, '\n  ')},`),
+    '};',
+    '',
+    '/** The cdk-nag check behind each cdk-nag rule id: ids that share a check are one rule in several packs. */',
+    'export const NAG_RULE_CHECKS: Readonly<Record<string, string>> = {',
+    ...Object.entries(c.nagChecks).map(([id, check]) => `  '${id}': '${check}',`),
     '};',
     '',
     '/** Control Tower rule names (the id a finding carries) and the control each belongs to. */',

@@ -17,7 +17,7 @@ import { DEFAULT_RULES, GROUPS, PASS_ENV, REVIEW_INDEX } from './domain/settings
 import { THROTTLES } from './routes';
 import { PASS_SYSTEM } from './system';
 import { TracedApi, TracedFunction } from '../../src/api';
-import { Compliance } from '../../src/compliance';
+import { Compliance, RuleFamily } from '../../src/compliance';
 import { ConfigParameter, ConfigParameterType, ConfigSecret } from '../../src/config';
 import { DataTable } from '../../src/data';
 import { WorkQueue } from '../../src/messaging';
@@ -254,6 +254,7 @@ export class PassApiStack extends Stack {
       accountConcurrency,
       environment: tableEnv,
       synchronousInvocationReason: `Invoked by the SQS event source mapping, never asynchronously: a failed message returns to the approval queue and, after ${approvalsSpec.maxReceiveCount} receives, moves to its dead-letter queue.`,
+      concurrencyReason: `the approval queue's event source runs at most ${workerMaxConcurrency} instances at once (its maximum concurrency); messages beyond that wait in the queue.`,
     });
     this.rules.bind(this.rulesWorker.function);
     this.signingKey.bind(this.rulesWorker.function);
@@ -286,6 +287,7 @@ export class PassApiStack extends Stack {
       accountConcurrency,
       environment: { ...tableEnv, [PASS_ENV.EVENTS_STREAM]: props.eventStream.streamName },
       synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping, never asynchronously: failed batches are retried, split, and finally sent to the mapping\'s on-failure queue.',
+      concurrencyReason: 'the table stream\'s event source runs at most 4 batches per shard at once (parallelization factor 4), so the stream\'s shards bound it.',
     });
     this.table.grantStreamRead(this.streamConsumer.function);
     this.table.grantTransactions(this.streamConsumer.function);
@@ -313,6 +315,7 @@ export class PassApiStack extends Stack {
       accountConcurrency,
       environment: { ...tableEnv, [approvalsSpec.envName]: this.approvals.queueUrl },
       synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping (failed batches are retried, then sent to its on-failure queue) and by an EventBridge schedule, whose next run sweeps whatever one run missed.',
+      concurrencyReason: 'the table stream\'s event source runs one batch per shard at a time, and the schedule one run every five minutes.',
     });
     this.table.grantStreamRead(this.approvalOutbox.function);
     this.table.grantQueryIndex(this.approvalOutbox.function, REVIEW_INDEX);
@@ -412,6 +415,7 @@ export class PassApiStack extends Stack {
       timeout: Duration.seconds(5),
       accountConcurrency,
       synchronousInvocationReason: 'Invoked synchronously by Cognito at every sign-in and token refresh: a failure fails that sign-in, never a lost event.',
+      concurrencyReason: 'Cognito invokes it once per sign-in or token refresh, within the user pool\'s request-rate quotas for those operations.',
     });
     this.userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION, fn.function);
     // Its own policy, not the role's grants: the function must exist before the pool names it, and
@@ -458,5 +462,5 @@ function stringKey(name: string): dynamodb.Attribute {
 /** A queue that is itself where failures end: the redrive rules ask for a DLQ it cannot sensibly have. */
 function acknowledgeDeadLetterQueue(queue: sqs.Queue, reason: string): void {
   const resource = queue.node.defaultChild!;
-  for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy', 'sqs_dlq_check']) Compliance.acknowledge(resource, rule, reason);
+  Compliance.acknowledgeFamily(resource, RuleFamily.SQS_DEAD_LETTER_QUEUE, reason);
 }

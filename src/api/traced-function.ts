@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, Node } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -103,6 +103,16 @@ export interface TracedFunctionProps extends TracedFunctionOptions {
    */
   readonly synchronousInvocationReason?: string;
   /**
+   * What bounds this function's concurrency while it has no `reservedConcurrentExecutions`, written
+   * into the compliance acknowledgement: for example the maximum concurrency of its SQS event source,
+   * or the shards of its stream.
+   *
+   * @default - for a function invoked by API Gateway (no `synchronousInvocationReason`), the API
+   * stage throttle; otherwise a reason that names no bound, only that a reservation would take
+   * capacity from the account
+   */
+  readonly concurrencyReason?: string;
+  /**
    * The account's Lambda concurrency quota in this region, to check `reservedConcurrentExecutions` against.
    *
    * @default 1000
@@ -171,6 +181,9 @@ export class TracedFunction extends lambda.FunctionBase {
     validateTracedFunctionOptions(v, props, props.accountConcurrency ?? LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY);
     v.matches('serviceName', props.serviceName, /^[A-Za-z0-9_.\-/]{1,128}$/, '1-128 of A-Z a-z 0-9 _ . - /');
     v.matches('handler', props.handler, /^[^\s]+\.[A-Za-z_$][\w$]*$/, "'file.export', e.g. 'index.handler'");
+    if (props.concurrencyReason !== undefined) {
+      v.check('concurrencyReason', props.concurrencyReason, props.concurrencyReason.trim().length > 0, 'a sentence saying what bounds the concurrency', 'blank');
+    }
     if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
       v.fail('vpcSubnets/securityGroups', described('given'), 'them together with vpc', 'without vpc');
     }
@@ -294,20 +307,14 @@ export class TracedFunction extends lambda.FunctionBase {
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
     const syncReason = props.synchronousInvocationReason
       ?? 'Invoked synchronously by API Gateway: the caller receives the error, and Lambda never queues the event, so a dead-letter queue or on-failure destination would never receive anything.';
-    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
-      Compliance.acknowledge(fn, rule, syncReason);
-    }
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_DEAD_LETTER_QUEUE, syncReason);
+    Compliance.acknowledge(fn, 'Serverless-LambdaAsyncFailureDestination', syncReason);
     if (props.reservedConcurrentExecutions === undefined) {
-      for (const rule of ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency']) {
-        Compliance.acknowledge(fn, rule,
-          'No reserved concurrency by default: a reservation takes capacity from every other function in the account; the API stage throttle (rate and burst) bounds the concurrency traffic can cause. Set reservedConcurrentExecutions to cap it.');
-      }
+      Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_CONCURRENCY, concurrencyReason(props));
     }
     if (!props.vpc) {
-      for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'lambda_inside_vpc_check']) {
-        Compliance.acknowledge(fn, rule,
-          'The function reaches only AWS service endpoints (DynamoDB, SSM, Secrets Manager, X-Ray) over TLS with IAM-signed requests; a VPC would add NAT or endpoints without protecting any data path. Pass vpc when it must reach private resources.');
-      }
+      Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_INSIDE_VPC,
+        'The function reaches only AWS service endpoints (DynamoDB, SSM, Secrets Manager, X-Ray) over TLS with IAM-signed requests; a VPC would add NAT or endpoints without protecting any data path. Pass vpc when it must reach private resources.');
     }
     const policy = (this.role as ManagedPolicyRole).grantsPolicy;
     if (policy) {
@@ -315,4 +322,14 @@ export class TracedFunction extends lambda.FunctionBase {
         'X-Ray PutTraceSegments/PutTelemetryRecords (and, in a VPC, the ENI actions Lambda needs) do not support resource-level permissions; every other statement names its resource.');
     }
   }
+}
+
+/** The reason a function without reserved concurrency gives: what bounds it, when that is known. */
+function concurrencyReason(props: TracedFunctionProps): string {
+  const reservation = 'a reservation takes capacity from every other function in the account';
+  if (props.concurrencyReason !== undefined) return `No reserved concurrency: ${props.concurrencyReason.trim()} Set reservedConcurrentExecutions to cap it.`;
+  if (props.synchronousInvocationReason === undefined) {
+    return `No reserved concurrency by default: ${reservation}; the API stage throttle (rate and burst) bounds the concurrency traffic can cause. Set reservedConcurrentExecutions to cap it.`;
+  }
+  return `No reserved concurrency by default: ${reservation}. Set reservedConcurrentExecutions to cap it, or concurrencyReason to say what bounds it.`;
 }

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { defaultSubnets, isGrantable } from '../private/data-placement';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { known, Validation } from '../private/validation';
@@ -246,12 +246,9 @@ export class RedisCache extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.authToken = secret;
-    Compliance.acknowledge(secret, 'AwsSolutions-SMG4',
-      'The ElastiCache AUTH token has no AWS-provided rotation function; rotating it needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, run as a documented operation (docs: README RedisCache).');
-    for (const rule of ['NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled']) {
-      Compliance.acknowledge(secret, rule,
-        'The ElastiCache AUTH token has no AWS-provided rotation function; it is rotated with ModifyReplicationGroup (ROTATE then SET) as a documented operation. The secret is KMS-encrypted and readable only by principals given grantConnect.');
-    }
+    Compliance.acknowledgeFamily(secret, RuleFamily.SECRET_ROTATION,
+      'The ElastiCache AUTH token has no AWS-provided rotation function; rotating it needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE then SET, run as a documented operation (docs: README RedisCache). '
+      + 'The secret is KMS-encrypted and readable only by principals given grantConnect.');
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,

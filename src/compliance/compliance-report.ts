@@ -34,6 +34,23 @@ export interface ComplianceAcknowledgement extends ComplianceFinding {
   readonly reason: string;
 }
 
+/**
+ * The acknowledgements of one resource that share one reason: what a reviewer reads once, with
+ * every rule and pack it covers.
+ */
+export interface ComplianceAcknowledgementSite {
+  /** The construct path of the resource. */
+  readonly constructPath: string;
+  /** The construct path of the stack holding the resource; empty when it is not inside a stack. */
+  readonly stack: string;
+  /** Why the findings are acceptable. */
+  readonly reason: string;
+  /** The rule ids acknowledged, in report order, without repeats. */
+  readonly ruleIds: string[];
+  /** The packs those rules belong to, without repeats. */
+  readonly packs: string[];
+}
+
 /** Per-stack counts in a `ComplianceReport`. */
 export interface ComplianceStackSummary {
   /** The construct path of the stack. */
@@ -42,6 +59,10 @@ export interface ComplianceStackSummary {
   readonly findings: number;
   /** Acknowledged findings. */
   readonly acknowledgements: number;
+  /** Acknowledgement sites: distinct (resource, reason) pairs. */
+  readonly acknowledgementSites: number;
+  /** Distinct reasons among the acknowledgements. */
+  readonly reasons: number;
 }
 
 /** Options for `ComplianceReport.fromAssembly()`. */
@@ -187,11 +208,36 @@ export class ComplianceReport {
 
   /** Counts per stack, sorted by stack path. */
   public summary(): ComplianceStackSummary[] {
-    return this.stacks.map((stack) => ({
-      stack,
-      findings: this.findings.filter((f) => f.stack === stack).length,
-      acknowledgements: this.acknowledgements.filter((a) => a.stack === stack).length,
-    }));
+    const sites = this.acknowledgementSites();
+    return this.stacks.map((stack) => {
+      const acks = this.acknowledgements.filter((a) => a.stack === stack);
+      return {
+        stack,
+        findings: this.findings.filter((f) => f.stack === stack).length,
+        acknowledgements: acks.length,
+        acknowledgementSites: sites.filter((x) => x.stack === stack).length,
+        reasons: unique(acks.map((a) => a.reason)).length,
+      };
+    });
+  }
+
+  /**
+   * The acknowledgements grouped by resource and reason: one site per (resource, reason), with the
+   * rules and packs it covers, in the order the report first lists them.
+   */
+  public acknowledgementSites(): ComplianceAcknowledgementSite[] {
+    const sites = new Map<string, { constructPath: string; stack: string; reason: string; ruleIds: string[]; packs: string[] }>();
+    for (const a of this.acknowledgements) {
+      const key = JSON.stringify([a.constructPath, a.reason]);
+      let site = sites.get(key);
+      if (!site) {
+        site = { constructPath: a.constructPath, stack: a.stack, reason: a.reason, ruleIds: [], packs: [] };
+        sites.set(key, site);
+      }
+      if (!site.ruleIds.includes(a.ruleId)) site.ruleIds.push(a.ruleId);
+      if (!site.packs.includes(a.pack)) site.packs.push(a.pack);
+    }
+    return [...sites.values()];
   }
 
   /** One line per pack that did not run on a stack, then one per unacknowledged finding: pack, rule, path and message. */
@@ -203,42 +249,48 @@ export class ComplianceReport {
   }
 
   /**
-   * Markdown for a security reviewer: per stack and per pack, the findings and every acknowledgement with its reason.
+   * Markdown for a security reviewer: per stack, the findings per pack, then each acknowledgement
+   * site (one row per resource and reason) with the rules and packs it covers.
    *
    * @param title the heading of the section
    */
   public toMarkdown(title: string): string {
     const out: string[] = [`## ${title}`, ''];
-    const problems = [
-      ...(this.missingPacks.length > 0 ? [`**pack(s) not run: ${unique(this.missingPacks.map((m) => m.pack)).join(', ')}**`] : []),
-      ...(this.findings.length > 0 || this.missingPacks.length === 0 ? [`**${this.findings.length} unacknowledged finding(s)**`] : []),
-    ];
-    const status = this.compliant ? 'compliant' : problems.join(', ');
-    out.push(`Packs run: ${this.packsRun.length > 0 ? this.packsRun.join(', ') : 'none'}. Result: ${status}.`, '');
+    out.push(`Packs run: ${this.packsRun.length > 0 ? this.packsRun.join(', ') : 'none'}. Result: ${this.status()}.`, '');
     const orphans = this.findings.filter((f) => !this.stacks.includes(f.stack));
     const stacks = orphans.length > 0 ? [...this.stacks, ''] : this.stacks;
+    const sites = this.acknowledgementSites();
     for (const stack of stacks) {
       const findings = this.findings.filter((f) => f.stack === stack);
       const acks = this.acknowledgements.filter((a) => a.stack === stack);
+      const stackSites = sites.filter((x) => x.stack === stack);
       out.push(`### ${stack === '' ? 'Outside any stack' : `Stack \`${stack}\``}`, '');
-      out.push(`${findings.length} unacknowledged finding(s), ${acks.length} acknowledgement(s).`, '');
-      for (const pack of unique([...findings, ...acks].map((f) => f.pack))) {
-        out.push(`#### ${pack}`, '');
-        const packFindings = findings.filter((f) => f.pack === pack);
-        if (packFindings.length > 0) {
-          out.push('| Finding | Resource | Message |', '|---|---|---|');
-          for (const f of packFindings) out.push(`| ${cell(f.ruleId)} | ${cell(relative(f))} | ${cell(f.message)} |`);
-          out.push('');
+      out.push(`${findings.length} unacknowledged finding(s); ${acks.length} acknowledged finding(s) at ${stackSites.length} site(s) (resource and reason).`, '');
+      for (const pack of unique(findings.map((f) => f.pack))) {
+        out.push(`#### Findings: ${pack}`, '');
+        out.push('| Finding | Resource | Message |', '|---|---|---|');
+        for (const f of findings.filter((x) => x.pack === pack)) out.push(`| ${cell(f.ruleId)} | ${cell(relative(f))} | ${cell(f.message)} |`);
+        out.push('');
+      }
+      if (stackSites.length > 0) {
+        out.push('#### Acknowledged', '');
+        out.push('| Resource | Reason | Rules | Packs |', '|---|---|---|---|');
+        for (const x of stackSites) {
+          out.push(`| ${cell(relative(x))} | ${cell(x.reason)} | ${cell(x.ruleIds.join(', '))} | ${cell(x.packs.join(', '))} |`);
         }
-        const packAcks = acks.filter((a) => a.pack === pack);
-        if (packAcks.length > 0) {
-          out.push('| Acknowledged | Resource | Reason |', '|---|---|---|');
-          for (const a of packAcks) out.push(`| ${cell(a.ruleId)} | ${cell(relative(a))} | ${cell(a.reason)} |`);
-          out.push('');
-        }
+        out.push('');
       }
     }
     return out.join('\n');
+  }
+
+  /** `compliant`, or what keeps the report from it. */
+  private status(): string {
+    if (this.compliant) return 'compliant';
+    return [
+      ...(this.missingPacks.length > 0 ? [`**pack(s) not run: ${unique(this.missingPacks.map((m) => m.pack)).join(', ')}**`] : []),
+      ...(this.findings.length > 0 || this.missingPacks.length === 0 ? [`**${this.findings.length} unacknowledged finding(s)**`] : []),
+    ].join(', ');
   }
 }
 
@@ -343,7 +395,7 @@ function packsThatRan(directory: string, stacks: StackInfo[]): Map<string, Set<s
   return ran;
 }
 
-function relative(f: ComplianceFinding): string {
+function relative(f: { readonly stack: string; readonly constructPath: string }): string {
   const p = f.stack && f.constructPath.startsWith(`${f.stack}/`) ? f.constructPath.slice(f.stack.length + 1) : f.constructPath;
   return `\`${p}\``;
 }

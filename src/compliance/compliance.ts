@@ -3,7 +3,9 @@ import { IConstruct } from 'constructs';
 import { ControlTowerChecks } from './private/control-tower-checks';
 import { GatedPack } from './private/gated-pack';
 import { nagPack } from './private/packs';
+import { RULE_FAMILIES } from './private/rule-families';
 import { checkRuleId } from './private/rule-ids';
+import { RuleFamily } from './rule-family';
 
 /**
  * A rule pack that `Compliance` can register as a policy-validation plugin.
@@ -62,12 +64,12 @@ const SCHEMA_VALIDATION_CONTEXT = '@aws-cdk/core:validateAgainstDefaultRules';
  *
  * @exampleMetadata fixture=construct
  * @example
- * import { Compliance, SecureSite } from 'cdk-rampart';
+ * import { Compliance, RuleFamily, SecureSite } from 'cdk-rampart';
  *
  * const shop = new App();
  * Compliance.of(shop).enable();
  * const site = new SecureSite(new Stack(shop, 'Site'), 'Site');
- * Compliance.acknowledge(site.logBucket, 'AwsSolutions-S1', 'This bucket receives the access logs; logging it would loop.');
+ * Compliance.acknowledgeFamily(site.logBucket, RuleFamily.S3_ACCESS_LOGGING, 'This bucket receives the access logs; logging it would loop.');
  */
 export class Compliance {
   /** Every pack we ship checks for. */
@@ -121,6 +123,35 @@ export class Compliance {
       throw new Error(`Compliance.acknowledge at '${scope.node.path}':\n  - ${problems.join('\n  - ')}`);
     }
     Validations.of(scope).acknowledge({ id: rule.namespaced!, reason: reason.trim() });
+  }
+
+  /**
+   * Acknowledge, on one construct and with one reason, every rule of a family: the same requirement
+   * as each pack words it (e.g. `RuleFamily.LAMBDA_INSIDE_VPC` covers the NIST, HIPAA and PCI rules
+   * and the Control Tower control). The same limits as `acknowledge()` apply; the report shows the
+   * construct and reason once, with every rule and pack it covers.
+   *
+   * @param scope the construct holding the findings (an L2 or its `CfnResource`)
+   * @param family the family of rules, see `Compliance.familyRules()`
+   * @param reason why the findings are acceptable here: required, not blank
+   */
+  public static acknowledgeFamily(scope: IConstruct, family: RuleFamily, reason: string): void {
+    const rules = RULE_FAMILIES[family];
+    if (rules === undefined) {
+      throw new Error(`Compliance.acknowledgeFamily at '${scope.node.path}':\n  - family: '${String(family)}' is not a rule family; allowed: ${Object.values(RuleFamily).join(', ')}`);
+    }
+    for (const ruleId of rules) Compliance.acknowledge(scope, ruleId, reason);
+  }
+
+  /**
+   * The rule ids of a family, as the report prints them.
+   *
+   * @param family the family of rules
+   */
+  public static familyRules(family: RuleFamily): string[] {
+    const rules = RULE_FAMILIES[family];
+    if (rules === undefined) throw new Error(`Compliance.familyRules: family: '${String(family)}' is not a rule family; allowed: ${Object.values(RuleFamily).join(', ')}`);
+    return [...rules];
   }
 
   /**

@@ -1,2 +1,3 @@
 export * from './compliance';
 export * from './compliance-report';
+export * from './rule-family';

@@ -10,11 +10,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { accessLogBucket } from '../private/buckets';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
-import { acknowledgeEach, ELBV2_ACM_RULES, S3_LOGGING_RULES } from '../private/nag-id';
 import { described, known, Validation } from '../private/validation';
 import { RegionalWebAcl, RegionalWebAclProps } from '../waf';
 import { validateWafSettings } from '../waf/private/waf-settings';
@@ -508,7 +507,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       open: false,
     });
-    acknowledgeEach(redirect, ELBV2_ACM_RULES,
+    Compliance.acknowledgeFamily(redirect, RuleFamily.ELBV2_ACM_CERTIFICATE,
       'This HTTP listener only answers 301 to the same URL over HTTPS (the listener on 443, with the ACM certificate): it forwards nothing, and an HTTP listener cannot hold a certificate.');
     if (internetFacing) {
       Compliance.acknowledge(lbSecurityGroup, 'AwsSolutions-EC23',
@@ -518,14 +517,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     lbSecurityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP from clients, redirected to HTTPS');
     this.service.connections.allowFrom(lbSecurityGroup, ec2.Port.tcp(containerPort), 'HTTP from the load balancer');
 
-    if (props.accessLogBucket) {
-      this.accessLogBucket = props.accessLogBucket;
-    } else {
-      const bucket = accessLogBucket(this, 'AccessLogs');
-      acknowledgeEach(bucket, ['AwsSolutions-S1', ...S3_LOGGING_RULES],
-        "This bucket receives the load balancer's access logs; logging the access to it would write logs about log writes, and logging it to another bucket would only move the finding.");
-      this.accessLogBucket = bucket;
-    }
+    this.accessLogBucket = props.accessLogBucket ?? accessLogBucket(this, 'AccessLogs');
     this.logAccessTo(this.accessLogBucket);
 
     if (props.wafEnabled ?? true) {

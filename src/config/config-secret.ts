@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { IConfigEntry } from './config-entry';
 import { secureKey } from '../private/kms-key';
 import { Validation } from '../private/validation';
@@ -100,9 +100,7 @@ export class ConfigSecret extends Construct implements IConfigEntry {
     });
     this.secretName = this.secret.secretName;
 
-    for (const rule of ['AwsSolutions-SMG4', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'HIPAA.Security-SecretsManagerRotationEnabled']) {
-      Compliance.acknowledge(this.secret.node.defaultChild!, rule, noRotationReason);
-    }
+    Compliance.acknowledgeFamily(this.secret.node.defaultChild!, RuleFamily.SECRET_ROTATION, noRotationReason);
   }
 
   /** Grant `fn` `secretsmanager:GetSecretValue` (and decrypt with the key) and set `envName` to the secret's name. */

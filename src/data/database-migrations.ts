@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { DatabaseMigrationsFunction } from './database-migrations-function';
 import { migrationFiles, migrationsHash } from './private/migration-files';
 import type { RelationalDatabase } from './relational-database';
@@ -174,13 +174,9 @@ export class DatabaseMigrations extends Construct {
       'The network interface actions Lambda needs in a VPC and X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; every other statement names its resource.');
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
     const reason = 'CloudFormation invokes this custom-resource handler only on stack create, update and delete;';
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-      Compliance.acknowledge(fn, `${pack}-LambdaConcurrency`,
-        `${reason} it runs once per deployment, and reserving concurrency would take it from the account's pool (and fails on accounts at the minimum quota).`);
-    }
-    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
-      Compliance.acknowledge(fn, rule,
-        `${reason} every failure is reported to CloudFormation through the response URL (the deployment fails and rolls back), so a dead-letter queue would hold nothing actionable.`);
-    }
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_CONCURRENCY,
+      `${reason} it runs once per deployment, and reserving concurrency would take it from the account's pool (and fails on accounts at the minimum quota).`);
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_DEAD_LETTER_QUEUE,
+      `${reason} every failure is reported to CloudFormation through the response URL (the deployment fails and rolls back), so a dead-letter queue would hold nothing actionable.`);
   }
 }

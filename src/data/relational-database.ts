@@ -7,7 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DatabaseMigrations } from './database-migrations';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { defaultSubnets, isGrantable } from '../private/data-placement';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
@@ -423,8 +423,8 @@ export class RelationalDatabase extends Construct {
     for (const child of this.cluster.node.children) {
       const cfn = child.node.defaultChild;
       if (!(cfn instanceof rds.CfnDBInstance)) continue;
-      for (const rule of ['NIST.800.53.R5-RDSInBackupPlan', 'HIPAA.Security-RDSInBackupPlan']) {
-        Compliance.acknowledge(cfn, rule,
+      {
+        Compliance.acknowledgeFamily(cfn, RuleFamily.RDS_IN_BACKUP_PLAN,
           'An Aurora instance holds no data: the cluster volume does, and the cluster\'s continuous automated backups (point-in-time restore over the retention period, 14 days by default, encrypted with the KMS key) cover it. '
           + 'AWS Backup protects Aurora per cluster, not per instance.');
       }

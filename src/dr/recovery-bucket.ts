@@ -2,9 +2,9 @@ import { Aws, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { Compliance, RuleFamily } from '../compliance';
 import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
-import { acknowledgeEach, S3_REPLICATION_RULES } from '../private/nag-id';
 import { BUCKET_NAME, known, Validation } from '../private/validation';
 
 /**
@@ -94,7 +94,7 @@ export class RecoveryBucket extends Construct {
     enableEventBridge(this.bucket);
     acknowledgeNoObjectLock(this.bucket);
     const replicaAck = 'This bucket is the disaster-recovery replica; replicating it again would copy the copy. Its source bucket replicates into it.';
-    acknowledgeEach(this.bucket, S3_REPLICATION_RULES, replicaAck);
+    Compliance.acknowledgeFamily(this.bucket, RuleFamily.S3_REPLICATION, replicaAck);
 
     this.replicationDestination = {
       bucketName,

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { secureKey } from '../private/kms-key';
 import { known, Validation } from '../private/validation';
 
@@ -177,9 +177,7 @@ export class WorkQueue extends Construct {
     this.queueName = this.queue.queueName;
 
     const reason = `This is the dead-letter queue of ${this.queue.node.path}, where messages end after ${maxReceiveCount} receives: a dead-letter queue of its own would only move them further from the people who inspect them (kept ${DLQ_RETENTION.toDays()} days).`;
-    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy', 'sqs_dlq_check']) {
-      Compliance.acknowledge(this.deadLetterQueue.node.defaultChild!, rule, reason);
-    }
+    Compliance.acknowledgeFamily(this.deadLetterQueue.node.defaultChild!, RuleFamily.SQS_DEAD_LETTER_QUEUE, reason);
   }
 
   /**

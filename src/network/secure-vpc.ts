@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { allowCloudWatchLogs, secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
 import { Validation } from '../private/validation';
@@ -159,8 +159,8 @@ export class SecureVpc extends Construct {
       for (const subnet of this.vpc.publicSubnets) {
         const route = subnet.node.tryFindChild('DefaultRoute');
         if (!route) continue;
-        for (const rule of ['NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'PCI.DSS.321-VPCNoUnrestrictedRouteToIGW']) {
-          Compliance.acknowledge(route, rule,
+        {
+          Compliance.acknowledgeFamily(route, RuleFamily.VPC_ROUTE_TO_INTERNET_GATEWAY,
             'This route to the internet gateway is what makes the subnet public, asked for with publicSubnets (an internet-facing load balancer, NAT gateways); '
             + 'nothing launched here gets a public IP (MapPublicIpOnLaunch false), and the private and isolated subnets have no route to the internet gateway.');
         }

@@ -3,8 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
-import { acknowledgeEach, S3_KMS_RULES, S3_REPLICATION_RULES } from './nag-id';
+import { Compliance, RuleFamily } from '../compliance';
 
 /** Options of `accessLogBucket`. */
 export interface AccessLogBucketOptions {
@@ -69,13 +68,13 @@ export function accessLogBucket(scope: Construct, id: string, options: AccessLog
   });
   enableEventBridge(bucket);
   const writers = cloudFront ? 'CloudFront standard logging and S3 server access logging deliver' : 'S3 server access logging delivers';
-  acknowledgeEach(bucket, S3_KMS_RULES, `${writers} only to a bucket with SSE-S3 (AES-256) default encryption, not SSE-KMS.`);
-  Compliance.acknowledge(bucket, 's3_bucket_logging_enabled_check',
+  Compliance.acknowledgeFamily(bucket, RuleFamily.S3_KMS_ENCRYPTION, `${writers} only to a bucket with SSE-S3 (AES-256) default encryption, not SSE-KMS.`);
+  Compliance.acknowledgeFamily(bucket, RuleFamily.S3_ACCESS_LOGGING,
     'This bucket receives access logs; logging its own access would write logs about log writes without end, and logging it to another bucket would only move the finding.');
   Compliance.acknowledge(bucket, 's3_bucket_object_lock_enabled_check',
     'S3 server access logging does not deliver to a bucket with an Object Lock default retention period, and a lock without retention protects nothing; '
     + `the bucket is versioned (a deleted log stays recoverable for ${NONCURRENT_LOG_DAYS} days), TLS-only, private and retained.`);
-  acknowledgeEach(bucket, S3_REPLICATION_RULES,
+  Compliance.acknowledgeFamily(bucket, RuleFamily.S3_REPLICATION,
     'Access logs are operational records of the region that produced them and stay in it; they are not replicated for disaster recovery. Deliver them to an organisation log archive where one replicates.');
   return bucket;
 }

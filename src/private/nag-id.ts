@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
+import { RULE_FAMILIES } from '../compliance/private/rule-families';
 
 /**
  * cdk-nag's rendering of a resolved CloudFormation value in finding ids (its `flattenCfnReference`,
@@ -38,15 +39,15 @@ function inPacks(rule: string, packs: string[]): string[] {
 const NIST_HIPAA_PCI = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /** Bucket not replicated to another region. */
-export const S3_REPLICATION_RULES = inPacks('S3BucketReplicationEnabled', NIST_HIPAA_PCI);
+export const S3_REPLICATION_RULES = RULE_FAMILIES[RuleFamily.S3_REPLICATION];
 /** Bucket not encrypted with a KMS key by default (cdk-nag and Control Tower). */
-export const S3_KMS_RULES = [...inPacks('S3DefaultEncryptionKMS', NIST_HIPAA_PCI), 's3_bucket_default_encryption_kms_check'];
+export const S3_KMS_RULES = RULE_FAMILIES[RuleFamily.S3_KMS_ENCRYPTION];
 /** Bucket without server access logging (cdk-nag's NIST, HIPAA and PCI packs). */
 export const S3_LOGGING_RULES = inPacks('S3BucketLoggingEnabled', NIST_HIPAA_PCI);
 /** A load balancer listener without an ACM certificate. */
 export const ELBV2_ACM_RULES = inPacks('ELBv2ACMCertificateRequired', NIST_HIPAA_PCI);
 /** An inline IAM policy. */
-export const INLINE_POLICY_RULES = inPacks('IAMNoInlinePolicy', NIST_HIPAA_PCI);
+export const INLINE_POLICY_RULES = RULE_FAMILIES[RuleFamily.IAM_INLINE_POLICY];
 
 /** Acknowledge each of `ruleIds` on `scope` with the one reason that holds for all of them. */
 export function acknowledgeEach(scope: IConstruct, ruleIds: readonly string[], reason: string): void {

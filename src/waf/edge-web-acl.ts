@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { Compliance } from '../compliance';
+import { Compliance, RuleFamily } from '../compliance';
 import { EdgeWebAclFunction } from './edge-web-acl-function';
 import { rulesToApiShape } from './private/api-shape';
 import { metricPrefixOf } from './private/plain-web-acl';
@@ -187,17 +187,11 @@ export class EdgeWebAcl extends Construct {
       'Lambda names its log streams at run time; the grant is limited to the streams of this function\'s own log group.');
     const fn = this.handler.node.defaultChild as lambda.CfnFunction;
     const cfnReason = 'CloudFormation invokes this custom-resource handler only on stack create, update and delete;';
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-      Compliance.acknowledge(fn, `${pack}-LambdaConcurrency`,
-        `${cfnReason} it runs a handful of times per deployment, and reserving concurrency would take it from the account's pool (and fails on accounts at the minimum quota).`);
-    }
-    for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
-      Compliance.acknowledge(fn, rule,
-        `${cfnReason} every failure is reported to CloudFormation through the response URL (the deployment fails and rolls back), so a dead-letter queue would hold nothing actionable.`);
-    }
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_CONCURRENCY,
+      `${cfnReason} it runs a handful of times per deployment, and reserving concurrency would take it from the account's pool (and fails on accounts at the minimum quota).`);
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_DEAD_LETTER_QUEUE,
+      `${cfnReason} every failure is reported to CloudFormation through the response URL (the deployment fails and rolls back), so a dead-letter queue would hold nothing actionable.`);
     const vpcReason = 'It only calls the WAF API in us-east-1 (a public AWS endpoint, over TLS, signed with its role); it reaches no private resource, so a VPC would only add NAT or endpoint cost.';
-    for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'lambda_inside_vpc_check']) {
-      Compliance.acknowledge(fn, rule, vpcReason);
-    }
+    Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_INSIDE_VPC, vpcReason);
   }
 }

@@ -92,7 +92,7 @@ describe('ComplianceReport', () => {
     const report = complianceReport(app, { packs: [CompliancePack.AWS_SOLUTIONS] });
     expect(report.stacks).toEqual(['A', 'Prod/B']);
     const summary = report.summary();
-    expect(summary.find((s) => s.stack === 'A')).toEqual({ stack: 'A', findings: expect.any(Number), acknowledgements: 0 });
+    expect(summary.find((s) => s.stack === 'A')).toEqual({ stack: 'A', findings: expect.any(Number), acknowledgements: 0, acknowledgementSites: 0, reasons: 0 });
     expect(summary.find((s) => s.stack === 'Prod/B')!.acknowledgements).toBe(1);
     expect(report.findings.filter((f) => f.stack === 'Prod/B').map((f) => f.constructPath)).toContain('Prod/B/Plain/Resource');
 
@@ -107,9 +107,11 @@ describe('ComplianceReport', () => {
     const md = report.toMarkdown('Two stacks');
     expect(md).toMatch(/^## Two stacks\n/);
     expect(md).toContain('### Stack `Prod/B`');
-    expect(md).toContain('#### AwsSolutions');
+    expect(md).toContain('#### Findings: AwsSolutions');
     expect(md).toContain('| AwsSolutions-S10 | `Plain/Resource` |');
-    expect(md).toContain('| AwsSolutions-S1 | `Plain/Resource` | Fixture: access logs are not the point. |');
+    expect(md).toContain('#### Acknowledged\n\n| Resource | Reason | Rules | Packs |');
+    expect(md).toContain('| `Plain/Resource` | Fixture: access logs are not the point. | AwsSolutions-S1 | AwsSolutions |');
+    expect(md).toContain('1 acknowledged finding(s) at 1 site(s) (resource and reason).');
     expect(report.describeFindings()).toMatch(/^\[AwsSolutions\] AwsSolutions-S\d+ at A\/Plain\/Resource: /m);
   });
 });

@@ -63,7 +63,7 @@ describe('Compliance packs', () => {
       constructPath: 'Insecure/PublicBucket/Resource',
       reason: 'Test fixture: AwsSolutions-S2 is the point of this stack.',
     }));
-    expect(report.toMarkdown('Insecure')).toContain('| AwsSolutions-S2 | `PublicBucket/Resource` | Test fixture: AwsSolutions-S2 is the point of this stack. |');
+    expect(report.toMarkdown('Insecure')).toContain('| `PublicBucket/Resource` | Test fixture: AwsSolutions-S2 is the point of this stack. | AwsSolutions-S2 | AwsSolutions |');
   });
 
   test('an acknowledgement covers only the construct it is placed on', () => {

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { Compliance } from '../../compliance';
+import { Compliance, RuleFamily } from '../../compliance';
 import { RouteAuthorization } from '../traced-api-route';
 
 /** The findings a route's method holds by its authorization, each with its reason. */
@@ -14,8 +14,7 @@ export function acknowledgeMethod(method: apigateway.Method, authorization: Rout
   }
   if (authorization === RouteAuthorization.NONE) {
     const reason = `Route ${key} is declared public (authorization: NONE) on purpose in the route table; WAF rate limits and the stage throttle still apply.`;
-    Compliance.acknowledge(resource, 'AwsSolutions-APIG4', reason);
-    Compliance.acknowledge(resource, 'AwsSolutions-COG4', reason);
+    Compliance.acknowledgeFamily(resource, RuleFamily.API_AUTHORIZATION, reason);
   } else if (authorization === RouteAuthorization.IAM) {
     Compliance.acknowledge(resource, 'AwsSolutions-COG4',
       `Route ${key} is authorized with IAM (SigV4-signed requests checked by API Gateway), not with a Cognito user pool.`);
@@ -44,8 +43,7 @@ export function acknowledgePreflight(api: apigateway.RestApi): void {
   for (const child of api.node.findAll()) {
     if (child instanceof apigateway.Method && child.httpMethod === 'OPTIONS') {
       const reason = 'CORS preflight (OPTIONS) answered by a mock integration: browsers send it without credentials by specification, and it reaches no function or data.';
-      Compliance.acknowledge(child.node.defaultChild!, 'AwsSolutions-APIG4', reason);
-      Compliance.acknowledge(child.node.defaultChild!, 'AwsSolutions-COG4', reason);
+      Compliance.acknowledgeFamily(child.node.defaultChild!, RuleFamily.API_AUTHORIZATION, reason);
     }
   }
 }
@@ -55,16 +53,10 @@ export function acknowledgeStage(apiStage: apigateway.Stage, executionLogLevel: 
   const stage = apiStage.node.defaultChild as IConstruct;
   if (executionLogLevel === apigateway.MethodLoggingLevel.OFF) {
     const reason = 'Execution logging is off by default: it can write request data to logs, and it needs the region-wide API Gateway account role that one API must not own. Every request is recorded in the JSON access log (caller, route, status, latency, X-Ray trace id, WAF status); set executionLogLevel to turn it on.';
-    for (const rule of ['AwsSolutions-APIG6', 'NIST.800.53.R5-APIGWExecutionLoggingEnabled', 'HIPAA.Security-APIGWExecutionLoggingEnabled', 'PCI.DSS.321-APIGWExecutionLoggingEnabled', 'api_gw_v1_execution_logging_enabled_check']) {
-      Compliance.acknowledge(stage, rule, reason);
-    }
+    Compliance.acknowledgeFamily(stage, RuleFamily.API_EXECUTION_LOGGING, reason);
   }
   const cacheReason = 'No stage cache: responses are per caller and change with every write, so a cache keyed on the URL could serve one caller\'s data to another; DynamoDB answers in milliseconds at any scale.';
-  for (const rule of ['NIST.800.53.R5-APIGWCacheEnabledAndEncrypted', 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'PCI.DSS.321-APIGWCacheEnabledAndEncrypted']) {
-    Compliance.acknowledge(stage, rule, cacheReason);
-  }
+  Compliance.acknowledgeFamily(stage, RuleFamily.API_CACHE, cacheReason);
   const certReason = 'Client certificates authenticate API Gateway to HTTP backends; every integration here is a Lambda proxy invoked through the Lambda API with IAM, where a client certificate has no role.';
-  for (const rule of ['NIST.800.53.R5-APIGWSSLEnabled', 'HIPAA.Security-APIGWSSLEnabled', 'PCI.DSS.321-APIGWSSLEnabled']) {
-    Compliance.acknowledge(stage, rule, certReason);
-  }
+  Compliance.acknowledgeFamily(stage, RuleFamily.API_CLIENT_CERTIFICATE, certReason);
 }

@@ -44,5 +44,6 @@ export function groupAuthorizerFunction(
       RAMPART_ROUTE_RULES: JSON.stringify(rules),
     },
     synchronousInvocationReason: 'Invoked synchronously by API Gateway as the REQUEST authorizer of the group routes; a failure is an answer (401/403/500) to the caller, never a lost event.',
+    concurrencyReason: 'API Gateway invokes it only for requests to the group routes, within the API stage throttle (rate and burst), and caches its answers per token.',
   });
 }

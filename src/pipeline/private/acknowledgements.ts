@@ -2,8 +2,8 @@ import { Stack, Stage } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { Compliance } from '../../compliance';
-import { acknowledgeEach, flattenCfnReference, INLINE_POLICY_RULES } from '../../private/nag-id';
+import { Compliance, RuleFamily } from '../../compliance';
+import { flattenCfnReference } from '../../private/nag-id';
 
 /** What the acknowledgements need to know about the pipeline's own resources. */
 export interface PipelineResources {
@@ -108,7 +108,7 @@ export function acknowledgePipelineResources(scope: IConstruct, resources: Pipel
   for (const c of scope.node.findAll()) {
     if (Stage.of(c) !== stage) continue; // the application stages answer for themselves
     if (c instanceof iam.CfnPolicy) {
-      acknowledgeEach(c, INLINE_POLICY_RULES, INLINE_POLICY_REASON);
+      Compliance.acknowledgeFamily(c, RuleFamily.IAM_INLINE_POLICY, INLINE_POLICY_REASON);
       // One finding id can come from several statements (e.g. two on `*`): acknowledge it only
       // when every one of them is known, with the reason of each.
       const reasons = new Map<string, Array<string | undefined>>();
@@ -122,8 +122,8 @@ export function acknowledgePipelineResources(scope: IConstruct, resources: Pipel
       }
     }
     if (c instanceof codebuild.CfnProject && stack.resolve(c.source)?.type === 'CODEPIPELINE') {
-      for (const rule of ['HIPAA.Security-CodeBuildProjectSourceRepoUrl', 'PCI.DSS.321-CodeBuildProjectSourceRepoUrl']) {
-        Compliance.acknowledge(c, rule, 'The project\'s source is CODEPIPELINE: it reads the encrypted pipeline artifacts and never connects to a repository, so there is no repository URL or OAuth credential to check; the repository is reached through a CodeConnections connection.');
+      {
+        Compliance.acknowledgeFamily(c, RuleFamily.CODEBUILD_SOURCE_REPOSITORY, 'The project\'s source is CODEPIPELINE: it reads the encrypted pipeline artifacts and never connects to a repository, so there is no repository URL or OAuth credential to check; the repository is reached through a CodeConnections connection.');
       }
     }
   }

@@ -5,9 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ResolvedImageBuild } from './environment-defaults';
-import { Compliance } from '../../compliance';
+import { Compliance, RuleFamily } from '../../compliance';
 import { enableEventBridge, logAccessTo } from '../../private/buckets';
-import { acknowledgeEach, S3_REPLICATION_RULES } from '../../private/nag-id';
 
 /** The artifact bucket the pipelines share: KMS (the key CDK Pipelines shares with deploy roles), versioned, TLS-only, retained. */
 export function artifactBucket(scope: Construct, key: kms.IKey, accessLogs: s3.IBucket): s3.Bucket {
@@ -29,7 +28,7 @@ export function artifactBucket(scope: Construct, key: kms.IKey, accessLogs: s3.I
   enableEventBridge(bucket);
   Compliance.acknowledge(bucket.node.defaultChild!, 's3_bucket_object_lock_enabled_check',
     'Pipeline artifacts are rebuilt from source on every execution and expire by lifecycle rule; a WORM retention would keep stale artifacts and block that expiry. Versioning, the KMS key, TLS-only access and the private bucket policy protect them.');
-  acknowledgeEach(bucket.node.defaultChild!, S3_REPLICATION_RULES,
+  Compliance.acknowledgeFamily(bucket.node.defaultChild!, RuleFamily.S3_REPLICATION,
     'Pipeline artifacts are transient build outputs that any execution recreates from the source repository; a replica in another region would hold nothing that cannot be rebuilt.');
   return bucket;
 }

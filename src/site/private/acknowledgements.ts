@@ -3,8 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { Compliance } from '../../compliance';
-import { acknowledgeEach, S3_REPLICATION_RULES } from '../../private/nag-id';
+import { Compliance, RuleFamily } from '../../compliance';
 
 const acknowledgedReferenceHandlers = new WeakSet<IConstruct>();
 
@@ -18,7 +17,7 @@ export interface SiteResources extends IConstruct {
 export function acknowledgeSiteFindings(site: SiteResources, customDomain: boolean): void {
   // The log bucket acknowledges its own findings (accessLogBucket).
   const bucket = site.bucket.node.defaultChild as IConstruct;
-  acknowledgeEach(bucket, S3_REPLICATION_RULES,
+  Compliance.acknowledgeFamily(bucket, RuleFamily.S3_REPLICATION,
     'Cross-region replication is the DR construct\'s job; this bucket is versioned and retained, and the site content is rebuilt from source by its deployment.');
   Compliance.acknowledge(bucket, 's3_bucket_object_lock_enabled_check',
     'Site files are replaced on every release and old versions expire by design; versioning, RETAIN and the KMS key protect them, and Object Lock would make withdrawn content undeletable.');
@@ -30,9 +29,7 @@ export function acknowledgeSiteFindings(site: SiteResources, customDomain: boole
     'One S3 origin in one region; a second-region origin group belongs to the DR construct, which adds the replica bucket.');
   if (!customDomain) {
     const reason = 'Without domainNames the site is served on its *.cloudfront.net name with CloudFront\'s default certificate, whose TLS policy and SNI mode CloudFront fixes; with a custom domain the distribution uses its ACM certificate, SNI and TLSv1.2_2021.';
-    for (const rule of ['AwsSolutions-CFR4', 'cloudfront_custom_ssl_certificate_check', 'cloudfront_sni_enabled_check', 'cloudfront_security_policy_check']) {
-      Compliance.acknowledge(distribution, rule, reason);
-    }
+    Compliance.acknowledgeFamily(distribution, RuleFamily.CLOUDFRONT_DEFAULT_CERTIFICATE, reason);
   }
 }
 

@@ -6,9 +6,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, IConstruct } from 'constructs';
-import { Compliance } from '../../compliance';
+import { Compliance, RuleFamily } from '../../compliance';
 import { secureKey } from '../../private/kms-key';
-import { acknowledgeEach, INLINE_POLICY_RULES, nagResourceText } from '../../private/nag-id';
+import { nagResourceText } from '../../private/nag-id';
 
 const CONTENT_DEPLOYMENT_MEMORY = 512;
 const acknowledgedContentHandlers = new WeakSet<lambda.CfnFunction>();
@@ -77,7 +77,7 @@ export function deployContent(
     'cloudfront:CreateInvalidation/GetInvalidation (added by BucketDeployment to invalidate the cache after upload) and xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.');
   Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagResourceText(scope, `${logGroup.logGroupArn}:log-stream:*`)}]`,
     'Lambda names its log streams at run time; the grant is limited to the streams of the deployment\'s own log group.');
-  acknowledgeEach(policy, INLINE_POLICY_RULES,
+  Compliance.acknowledgeFamily(policy, RuleFamily.IAM_INLINE_POLICY,
     'BucketDeployment adds its grants to the role it is given as an inline policy; the role belongs to this deployment alone and holds only those grants.');
   return deployment;
 }
@@ -87,17 +87,9 @@ function acknowledgeContentHandler(fn: lambda.CfnFunction): void {
   if (acknowledgedContentHandlers.has(fn)) return;
   acknowledgedContentHandlers.add(fn);
   const cfn = 'It runs only when CloudFormation deploys the site content (create, update, delete of the deployment)';
-  Compliance.acknowledge(fn, 'AwsSolutions-L1',
+  Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_LATEST_RUNTIME,
     'aws-cdk-lib ships the BucketDeployment handler prebuilt (Python with the AWS CLI layer) for the runtime it pins; it runs only during deployment. It moves to a newer runtime with aws-cdk-lib.');
-  Compliance.acknowledge(fn, 'Serverless-LambdaLatestVersion',
-    'aws-cdk-lib ships the BucketDeployment handler prebuilt for the runtime it pins; it runs only during deployment. It moves to a newer runtime with aws-cdk-lib.');
-  for (const rule of ['NIST.800.53.R5-LambdaConcurrency', 'HIPAA.Security-LambdaConcurrency']) {
-    Compliance.acknowledge(fn, rule, `${cfn}; reserving concurrency would take it from the account's pool.`);
-  }
-  for (const rule of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
-    Compliance.acknowledge(fn, rule, `${cfn}; failures are reported to CloudFormation, which fails and rolls back the deployment, so a dead-letter queue would hold nothing actionable.`);
-  }
-  for (const rule of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC', 'lambda_inside_vpc_check']) {
-    Compliance.acknowledge(fn, rule, `${cfn}; it reaches only S3 and CloudFront public endpoints over TLS with its role, no private resource.`);
-  }
+  Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_CONCURRENCY, `${cfn}; reserving concurrency would take it from the account's pool.`);
+  Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_DEAD_LETTER_QUEUE, `${cfn}; failures are reported to CloudFormation, which fails and rolls back the deployment, so a dead-letter queue would hold nothing actionable.`);
+  Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_INSIDE_VPC, `${cfn}; it reaches only S3 and CloudFront public endpoints over TLS with its role, no private resource.`);
 }

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { Compliance } from '../../compliance';
+import { Compliance, RuleFamily } from '../../compliance';
 import { acknowledgeNoObjectLock } from '../../private/buckets';
 import { ManagedPolicyRole } from '../../private/managed-policy-role';
-import { acknowledgeEach, nagResourceText, S3_REPLICATION_RULES } from '../../private/nag-id';
+import { nagResourceText } from '../../private/nag-id';
 import type { EventArchive } from '../event-archive';
 
 /** The findings an archive's own resources cannot avoid, each on the resource that holds it. */
@@ -12,7 +12,7 @@ export function acknowledgeArchiveFindings(archive: EventArchive, parquet: boole
     [archive.resultsBucket, 'Athena query results, which expire and can be re-run from the archive,'],
   ];
   for (const [bucket, what] of buckets) {
-    acknowledgeEach(bucket, S3_REPLICATION_RULES, `${what} stays in this region: it is versioned, KMS-encrypted and retained; cross-region copies are the DR constructs' job (ReplicatedBucket) where the recovery objective needs them.`);
+    Compliance.acknowledgeFamily(bucket, RuleFamily.S3_REPLICATION, `${what} stays in this region: it is versioned, KMS-encrypted and retained; cross-region copies are the DR constructs' job (ReplicatedBucket) where the recovery objective needs them.`);
   }
   acknowledgeNoObjectLock(archive.bucket);
   Compliance.acknowledge(archive.resultsBucket, 's3_bucket_object_lock_enabled_check',
