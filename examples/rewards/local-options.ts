@@ -44,7 +44,7 @@ export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): 
     tables: [tables.accounts, tables.transactions, tables.rules, tables.codes],
     environment: {
       [REWARDS_ENV.CODE_KEY]: overrides.codeKey ?? randomBytes(32).toString('hex'),
-      [REWARDS_ENV.CODE_MINUTES]: String(REWARDS_SYSTEM.codeMinutes),
+      ...REWARDS_SYSTEM.environment,
     },
     port: overrides.port,
     dynamoDbEndpoint: overrides.dynamoDbEndpoint,

@@ -72,12 +72,29 @@ export const REWARDS_SYSTEM = {
   streams: {
     transactions: { envName: REWARDS_ENV.TRANSACTIONS_STREAM, description: 'Every applied transaction (ids, kinds, points, rules version)' } satisfies RewardsStreamSpec,
   },
+  queues: {
+    /** Stream batches the transactions forwarder failed on every retry: inspected and re-driven by hand. */
+    forwarderFailures: { maxReceiveCount: 5, retentionDays: 14 },
+  },
   workers: {
     /** The transactions table's stream → the transactions stream. */
     transactionsForwarder: { handlerName: 'transactions-forwarder' } satisfies RewardsWorkerSpec,
   },
   /** Minutes an encounter code is valid. */
   codeMinutes: DEFAULT_CODE_MINUTES,
+  /** The environment variable the encounter code key's secret name is given in (a ConfigSecret). */
+  codeKeyEnv: REWARDS_ENV.CODE_SECRET,
+  /** The functions' environment besides table names and secrets. */
+  environment: { [REWARDS_ENV.CODE_MINUTES]: String(DEFAULT_CODE_MINUTES) } as Record<string, string>,
+  /** What each group of the users pool is. */
+  groupDescriptions: {
+    civilian: 'Civilians: earn points in encounters with officers, spend them at merchants, donate them',
+    officer: 'Police officers: record encounters, give points to other officers, donate',
+    merchant: 'Merchants: take points for goods, donate',
+    charity: 'Charities: receive donations',
+    family: 'Families in need: receive donations',
+    admin: 'Administrators: create and edit the business rules',
+  } as Record<string, string>,
   routes: ROUTES,
   /** The same routes as the list the API is built from. */
   routeList: Object.values(ROUTES) as ExampleRoute[],

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBRecord } from 'aws-lambda';
 import * as fc from 'fast-check';
+import { TRANSACTION_COLUMNS } from '../../examples/rewards/analytics';
 import { issueEncounterCode } from '../../examples/rewards/domain/encounter-codes';
 import { STARTER_RULES } from '../../examples/rewards/domain/policies/pricing';
 import { REWARDS_ENV } from '../../examples/rewards/domain/settings';
@@ -237,8 +238,10 @@ describe('transactions stream', () => {
     const out = await (handlers.forwarder as any)({ Records: [...records, modify] });
     expect(out).toEqual({ batchItemFailures: [] });
     const put = (await stream.records()).map((r) => JSON.parse(r));
-    expect(put.map((r) => r.transactionId).sort()).toEqual(scan.Items!.map((i) => i.pk.S).sort());
-    expect(put[0]).toMatchObject({ type: 'transaction-applied', rulesVersion: expect.any(Number) });
+    expect(put.map((r) => r.transaction_id).sort()).toEqual(scan.Items!.map((i) => i.pk.S).sort());
+    expect(put[0]).toMatchObject({ event_type: 'transaction.applied', rules_version: expect.any(Number), count_day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    // Ids and numbers only: the archive's columns, nothing else.
+    expect(Object.keys(put[0]).every((k) => TRANSACTION_COLUMNS.some((c) => c.name === k))).toBe(true);
   });
 });
 

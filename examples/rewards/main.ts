@@ -1,0 +1,21 @@
+/**
+ * The rewards platform app: one stage (transactions stream and archive, API, monitoring) in the
+ * account and region of your credentials (environment-agnostic without them). Settings come from
+ * cdk.json's context.
+ *
+ *   cd examples/rewards
+ *   npx cdk deploy 'Rewards/*'
+ */
+import { App } from 'aws-cdk-lib';
+import { RewardsStage } from './rewards-stage';
+import { Compliance } from '../../src/compliance';
+
+const app = new App();
+Compliance.of(app).enable();
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+new RewardsStage(app, 'Rewards', {
+  env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+  accountConcurrency: app.node.tryGetContext('rewards:accountConcurrency'),
+  alarmEmails: app.node.tryGetContext('rewards:alarmEmails'),
+});
+app.synth();

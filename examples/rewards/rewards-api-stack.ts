@@ -1,0 +1,171 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { REWARDS_SYSTEM, type RewardsTableSpec } from './system';
+import { TracedApi, TracedFunction } from '../../src/api';
+import { Compliance } from '../../src/compliance';
+import { ConfigSecret } from '../../src/config';
+import { DataTable } from '../../src/data';
+import { WorkQueue } from '../../src/messaging';
+import { handlerCode, tracedApiRoutes, type ExampleRoute } from '../shared/stack';
+
+const { example: EXAMPLE, stageName: STAGE_NAME, routes: ROUTES, tables: TABLES } = REWARDS_SYSTEM;
+const SERVICE = 'rewards';
+
+export interface RewardsApiStackProps extends StackProps {
+  /** The transactions stream (the archive's Kinesis stream) every applied transaction is put on. */
+  readonly transactionsStream: kinesis.IStream;
+  /**
+   * The account's Lambda concurrency quota in this region.
+   *
+   * @default 1000
+   */
+  readonly accountConcurrency?: number;
+}
+
+/**
+ * The rewards scoring backend: the users pool (a group per kind of user, and admins; MFA
+ * required), the accounts, transactions, rules and encounter codes tables, the encounter code
+ * signing key, the traced REST API, and the forwarder that puts each applied transaction (the
+ * transactions table's stream) on the transactions stream.
+ */
+export class RewardsApiStack extends Stack {
+  public readonly userPool: cognito.UserPool;
+  /** The app client users sign in with. */
+  public readonly appClient: cognito.UserPoolClient;
+  /** The tables by their name in the system declaration. */
+  public readonly tables: { readonly [name in keyof typeof TABLES]: DataTable };
+  /** The key encounter codes are signed with (HMAC): readable by the two routes that sign and check them. */
+  public readonly codeKey: ConfigSecret;
+  public readonly api: TracedApi;
+  /** The transactions table's stream → the transactions stream. */
+  public readonly forwarder: TracedFunction;
+  /** Where stream batches the forwarder failed on every retry go (with its own dead-letter queue). */
+  public readonly forwarderFailures: WorkQueue;
+
+  constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
+    super(scope, id, props);
+    const accountConcurrency = props.accountConcurrency ?? 1000;
+
+    this.userPool = this.createUserPool();
+    this.appClient = this.userPool.addClient('App', {
+      authFlows: { userSrp: true, user: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+    });
+
+    const table = (name: string, spec: RewardsTableSpec) => new DataTable(this, name, {
+      partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+      stream: spec.stream === undefined ? undefined : dynamodb.StreamViewType[spec.stream],
+      timeToLiveAttribute: spec.timeToLiveAttribute,
+    });
+    this.tables = {
+      accounts: table('Accounts', TABLES.accounts),
+      transactions: table('Transactions', TABLES.transactions),
+      rules: table('Rules', TABLES.rules),
+      codes: table('Codes', TABLES.codes),
+    };
+    this.codeKey = new ConfigSecret(this, 'CodeKey', {
+      envName: REWARDS_SYSTEM.codeKeyEnv,
+      description: 'Rewards encounter code signing key (HMAC-SHA-256)',
+      generatedLength: 64,
+      noRotationReason: `Encounter codes live ${REWARDS_SYSTEM.codeMinutes} minutes and are checked only by this API: replacing the key (put a new random value) is the rotation, refusing at most the codes shown in the last ${REWARDS_SYSTEM.codeMinutes} minutes, whose civilians ask for a new one. A scheduled rotation function would add a moving part for no stored data to protect.`,
+    });
+
+    const names = Object.keys(TABLES) as (keyof typeof TABLES)[];
+    const tableEnv = Object.fromEntries(names.map((name) => [TABLES[name].envName, this.tables[name].tableName]));
+    const codeRoutes: ExampleRoute[] = [ROUTES.transact, ROUTES.encounterCode];
+    this.api = new TracedApi(this, 'Api', {
+      serviceName: SERVICE,
+      stageName: STAGE_NAME,
+      userPool: this.userPool,
+      accountConcurrency,
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      routes: tracedApiRoutes(EXAMPLE, REWARDS_SYSTEM.routeList.map((r) => ({ ...r, config: codeRoutes.includes(r) ? [this.codeKey] : undefined })), {
+        memorySize: 1024,
+        environment: { ...tableEnv, ...REWARDS_SYSTEM.environment },
+      }),
+    });
+    const fn = (route: ExampleRoute) => this.api.functionFor(route.method, route.path);
+    const { accounts, transactions, rules, codes } = this.tables;
+    rules.grantReadItems(fn(ROUTES.readRules));
+    rules.grantReadItems(fn(ROUTES.readRulesVersion));
+    rules.grantTransactions(fn(ROUTES.editRules));
+    rules.grantReadItems(fn(ROUTES.transact));
+    for (const t of [accounts, transactions, codes]) t.grantTransactions(fn(ROUTES.transact));
+    accounts.grantReadItems(fn(ROUTES.balance));
+
+    const failuresSpec = REWARDS_SYSTEM.queues.forwarderFailures;
+    this.forwarderFailures = new WorkQueue(this, 'ForwarderFailures', {
+      maxReceiveCount: failuresSpec.maxReceiveCount,
+      retentionPeriod: Duration.days(failuresSpec.retentionDays),
+    });
+    this.forwarder = new TracedFunction(this, 'TransactionsForwarder', {
+      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.transactionsForwarder.handlerName),
+      handler: 'index.handler',
+      serviceName: SERVICE,
+      description: 'Transactions table stream: puts each applied transaction on the transactions stream',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      accountConcurrency,
+      environment: { [REWARDS_SYSTEM.streams.transactions.envName]: props.transactionsStream.streamName },
+      synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping, never asynchronously: failed records are retried, the batch split, and finally sent to the mapping\'s on-failure queue.',
+    });
+    transactions.grantStreamRead(this.forwarder.function);
+    props.transactionsStream.grantWrite(this.forwarder.function);
+    this.forwarder.function.addEventSource(new sources.DynamoEventSource(transactions.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      reportBatchItemFailures: true,
+      onFailure: new sources.SqsDlq(this.forwarderFailures.queue),
+      filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+    }));
+    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+      Compliance.acknowledge(this.forwarder.grantsPolicy!, `AwsSolutions-IAM5[Action::${action}]`,
+        'CDK\'s standard KMS grant for writing to the KMS-encrypted transactions stream and sending failed stream batches to the KMS-encrypted failures queue: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on those keys only, which the services call on the function\'s behalf.');
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });
+    new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+  }
+
+  /**
+   * The users: created by the onboarding API once their identity is checked (no self sign-up),
+   * TOTP MFA required (points are worth money to merchants and charities), one group per kind.
+   */
+  private createUserPool(): cognito.UserPool {
+    const pool = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of [...REWARDS_SYSTEM.userKinds, REWARDS_SYSTEM.adminGroup]) {
+      new cognito.CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: pool.userPoolId, groupName: group, description: REWARDS_SYSTEM.groupDescriptions[group] });
+    }
+    return pool;
+  }
+}

@@ -1,0 +1,44 @@
+import { Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { RewardsAnalyticsStack } from './rewards-analytics-stack';
+import { RewardsApiStack } from './rewards-api-stack';
+import { ServiceMonitoring } from '../../src/monitoring';
+
+export interface RewardsStageProps extends StageProps {
+  /**
+   * The account's Lambda concurrency quota in this region.
+   *
+   * @default 1000
+   */
+  readonly accountConcurrency?: number;
+  /**
+   * E-mail addresses that receive the alarms.
+   *
+   * @default - none: subscribe to the monitoring stack's alarm topic yourself
+   */
+  readonly alarmEmails?: string[];
+}
+
+/** One deployment of the rewards platform: the transactions stream and archive, the API, monitoring. */
+export class RewardsStage extends Stage {
+  public readonly analytics: RewardsAnalyticsStack;
+  public readonly api: RewardsApiStack;
+  /** Alarms, the alarm topic and the dashboard of the stage's constructs. */
+  public readonly monitoring: ServiceMonitoring;
+
+  constructor(scope: Construct, id: string, props: RewardsStageProps = {}) {
+    super(scope, id, props);
+    this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions stream and archive (Kinesis, Firehose, S3, Glue, Athena)' });
+    this.api = new RewardsApiStack(this, 'RewardsApi', {
+      transactionsStream: this.analytics.transactions.stream,
+      accountConcurrency: props.accountConcurrency,
+      description: 'Rewards: users pool, business rules, scoring API, balances and encounter codes',
+    });
+    const monitoring = new Stack(this, 'RewardsMonitoring', { description: 'Rewards: alarms, alarm topic and dashboard' });
+    this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', {
+      scope: this,
+      alarmEmails: props.alarmEmails,
+      functions: { accountConcurrencyLimit: props.accountConcurrency ?? 1000 },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { TRANSACTION_QUERIES } from '../../examples/rewards/analytics';
+import { RewardsStage } from '../../examples/rewards/rewards-stage';
+import { REWARDS_SYSTEM } from '../../examples/rewards/system';
+import type { ComplianceReport } from '../../src/compliance';
+import { expectCompliant } from '../support/compliance';
+
+/**
+ * The rewards stacks: behaviour, one snapshot per stack, compliance of every stack. The app is
+ * synthesized once, with the compliance packs; every assertion reads that assembly's templates.
+ */
+
+let stage: RewardsStage;
+let report: ComplianceReport;
+const templates: Record<string, Template> = {};
+
+beforeAll(() => {
+  const app = new App();
+  stage = new RewardsStage(app, 'Rewards');
+  report = expectCompliant(app);
+  const assembly = stage.synth();
+  for (const stack of stage.node.children.filter(Stack.isStack)) {
+    templates[stack.node.id] = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+  }
+});
+
+describe('compliance', () => {
+  test('every stack of the rewards app has zero unacknowledged findings', () => {
+    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsMonitoring']);
+  });
+});
+
+describe('RewardsApi stack', () => {
+  const api = () => templates.RewardsApi;
+
+  test('one function per route, each signed-in route checked by the group authorizer', () => {
+    for (const route of REWARDS_SYSTEM.routeList) {
+      api().hasResourceProperties('AWS::Lambda::Function', { Description: `${route.method} ${route.path} of rewards`, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    }
+    const methods = Object.values(api().findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod !== 'OPTIONS');
+    expect(methods).toHaveLength(REWARDS_SYSTEM.routeList.length);
+    for (const m of methods as any[]) expect(m.Properties.AuthorizationType).toBe('CUSTOM');
+  });
+
+  test('a group per kind of user and admins; no self sign-up; MFA required', () => {
+    for (const group of [...REWARDS_SYSTEM.userKinds, REWARDS_SYSTEM.adminGroup]) api().hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+    api().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+  });
+
+  test('four tables kept on delete; the transactions table streams new images to the forwarder; codes expire', () => {
+    api().resourceCountIs('AWS::DynamoDB::GlobalTable', 4);
+    for (const t of Object.values(api().findResources('AWS::DynamoDB::GlobalTable'))) expect(t.DeletionPolicy).toBe('Retain');
+    api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    api().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  test('only the routes that sign or check encounter codes read the code key', () => {
+    const readers = Object.values(api().findResources('AWS::Lambda::Function'))
+      .filter((f: any) => f.Properties.Environment?.Variables?.[REWARDS_SYSTEM.codeKeyEnv])
+      .map((f: any) => f.Properties.Description).sort();
+    expect(readers).toEqual([`${REWARDS_SYSTEM.routes.transact.method} ${REWARDS_SYSTEM.routes.transact.path} of rewards`, `${REWARDS_SYSTEM.routes.encounterCode.method} ${REWARDS_SYSTEM.routes.encounterCode.path} of rewards`].sort());
+  });
+
+  test('snapshot', () => {
+    expect(api().toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('RewardsAnalytics stack', () => {
+  test('the transactions archive with its saved queries', () => {
+    const analytics = templates.RewardsAnalytics;
+    analytics.resourceCountIs('AWS::Kinesis::Stream', 1);
+    analytics.resourceCountIs('AWS::Athena::NamedQuery', TRANSACTION_QUERIES.length);
+    for (const q of TRANSACTION_QUERIES) analytics.hasResourceProperties('AWS::Athena::NamedQuery', { Name: q.name });
+    expect(analytics.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('RewardsMonitoring stack', () => {
+  test('snapshot', () => {
+    expect(templates.RewardsMonitoring.toJSON()).toMatchSnapshot();
+  });
+});
