@@ -72,6 +72,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg',
     '@types/pg',
     `cdk-monitoring-constructs@${MONITORING_VERSION}`,
+    // The SARIF 2.1.0 JSON schema (as published in SchemaStore) the compliance report's SARIF file is validated against in tests.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
     // Schema migrations (RelationalDatabase), bundled into the migration custom resource at build time.
     'node-pg-migrate@9.0.0',
     // Evaluated against the handler kit's own router (bundle size, cold start).

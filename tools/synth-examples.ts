@@ -1,8 +1,9 @@
 /**
  * The main job: synthesize every example app under examples/ into cdk.out/<example>/ with the
  * compliance packs and aws-cdk-lib's CloudFormation schema check, then write the reviewer report
- * (cdk.out/compliance-report.md), print a summary table, and exit non-zero on any unacknowledged
- * finding or failed synth.
+ * (cdk.out/compliance-report.md) and the same findings and acknowledgements as SARIF 2.1.0
+ * (cdk.out/compliance-report.sarif, for GitHub code scanning and other SARIF viewers), print a
+ * summary table, and exit non-zero on any unacknowledged finding or failed synth.
  *
  * Each app runs the way the CDK CLI runs it (CDK_OUTDIR and CDK_CONTEXT_JSON with the context of
  * its cdk.json), with failSynthOnValidationErrors off so that every app's report is collected.
@@ -73,15 +74,19 @@ function main(): number {
     '',
     'Every example app synthesized with the compliance packs (cdk-nag AwsSolutions, NIST 800-53 R5, HIPAA Security,',
     'PCI DSS 3.2.1, Serverless; Control Tower proactive controls through cfn-guard) and aws-cdk-lib\'s CloudFormation',
-    'schema check as errors. Each acknowledgement is scoped to one construct and states its reason.',
+    'schema check as errors. Each acknowledgement is scoped to one construct and states its reason; the tables',
+    'show one row per resource and reason, with every rule and pack it covers. The same results are in',
+    '`compliance-report.sarif` (SARIF 2.1.0: acknowledgements are suppressions with their reason).',
     '',
   ];
+  const sarifFile = path.join(OUT, 'compliance-report.sarif');
 
   if (examples.length === 0) {
     const msg = 'No example apps under examples/ yet (an example is examples/<system>/main.ts): nothing to synthesize.';
     console.log(msg);
     md.push(msg, '');
     fs.writeFileSync(reportFile, md.join('\n'));
+    fs.writeFileSync(sarifFile, ComplianceReport.sarifOf([], { artifactRoot: ROOT }));
     console.log(`Report: ${path.relative(ROOT, reportFile)}`);
     return 0;
   }
@@ -93,22 +98,23 @@ function main(): number {
     return r;
   });
 
-  const rows: string[][] = [['example', 'stack', 'findings', 'acknowledged', 'synth ms']];
+  const rows: string[][] = [['example', 'stack', 'findings', 'acknowledged', 'sites', 'reasons', 'synth ms']];
   let failed = false;
   for (const r of results) {
     if (r.error || !r.report) {
       failed = true;
-      rows.push([r.example, '(synth failed)', '-', '-', String(r.ms)]);
+      rows.push([r.example, '(synth failed)', '-', '-', '-', '-', String(r.ms)]);
       md.push(`## ${r.example}`, '', '**Synth failed:**', '', '```', r.error ?? '', '```', '');
       continue;
     }
     if (!r.report.compliant) failed = true;
     for (const s of r.report.summary()) {
-      rows.push([r.example, s.stack, String(s.findings), String(s.acknowledgements), String(r.ms)]);
+      rows.push([r.example, s.stack, ...[s.findings, s.acknowledgements, s.acknowledgementSites, s.reasons, r.ms].map(String)]);
     }
     md.push(r.report.toMarkdown(`Example \`${r.example}\``), '');
   }
   fs.writeFileSync(reportFile, md.join('\n'));
+  fs.writeFileSync(sarifFile, ComplianceReport.sarifOf(results.flatMap((r) => r.report ? [r.report] : []), { artifactRoot: ROOT }));
 
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log('');
@@ -118,7 +124,7 @@ function main(): number {
     if (r.error) console.error(`\n${r.example}: synth failed\n${r.error}`);
     else if (r.report && !r.report.compliant) console.error(`\n${r.example}: unacknowledged findings\n${r.report.describeFindings()}`);
   }
-  console.log(`Report: ${path.relative(ROOT, reportFile)}`);
+  console.log(`Report: ${path.relative(ROOT, reportFile)}, ${path.relative(ROOT, sarifFile)}`);
   return failed ? 1 : 0;
 }
 

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Compliance, CompliancePack } from './compliance';
 import { PACK_SEVERITY, PACKS_RUN_DIRECTORY, PackRunRecord, sha256Of } from './private/gated-pack';
+import { residualRisk } from './private/residual-risks';
+import { sarifLog } from './private/sarif';
 
 /** One rule that a resource breaks. */
 export interface ComplianceFinding {
@@ -20,6 +22,12 @@ export interface ComplianceFinding {
   readonly constructPath: string;
   /** The construct path of the stack holding the resource; empty when it is not inside a stack. */
   readonly stack: string;
+  /**
+   * The logical id of the resource in its stack's template.
+   *
+   * @default - not known (the finding is not on a template resource)
+   */
+  readonly logicalId?: string;
   /**
    * The fix the plugin suggests.
    *
@@ -51,6 +59,18 @@ export interface ComplianceAcknowledgementSite {
   readonly packs: string[];
 }
 
+/** A risk that an acknowledgement leaves, which a reviewer should weigh first. */
+export interface ComplianceResidualRisk {
+  /** The construct path of the stack. */
+  readonly stack: string;
+  /** The acknowledged rule, e.g. `AwsSolutions-CFR4`. */
+  readonly ruleId: string;
+  /** The risk, in one sentence. */
+  readonly risk: string;
+  /** Construct paths of the resources that carry it. */
+  readonly resources: string[];
+}
+
 /** Per-stack counts in a `ComplianceReport`. */
 export interface ComplianceStackSummary {
   /** The construct path of the stack. */
@@ -75,6 +95,17 @@ export interface ComplianceReportOptions {
    * @default - every pack: `Compliance.DEFAULT_PACKS`
    */
   readonly requiredPacks?: CompliancePack[];
+}
+
+/** Options for `ComplianceReport.toSarif()`. */
+export interface ComplianceSarifOptions {
+  /**
+   * The directory the templates' URIs are written relative to (the repository root, for GitHub
+   * code scanning).
+   *
+   * @default - the current working directory
+   */
+  readonly artifactRoot?: string;
 }
 
 /** A pack that did not check a stack. */
@@ -129,6 +160,7 @@ export class ComplianceReport {
     }
     const stackInfos = listStacks(directory, directory).sort((a, b) => a.path.localeCompare(b.path));
     const stacks = stackInfos.map((s) => s.path);
+    const locations = resourceLocations(stackInfos);
     const packsRun = packsThatRan(directory, stackInfos);
     const missingPacks: ComplianceMissingPack[] = [];
     for (const pack of requiredPacks) {
@@ -145,14 +177,25 @@ export class ComplianceReport {
         findings.push({ pack: plugin.pluginName, ruleId: 'plugin-failure', message: failure, severity: 'fatal', constructPath: '', stack: '' });
       }
       for (const v of plugin.violations ?? []) {
-        findings.push(...expand(plugin.pluginName, v, stacks));
+        findings.push(...expand(plugin.pluginName, v, stacks, locations));
       }
       for (const v of plugin.suppressedViolations ?? []) {
-        acknowledgements.push(...expand(plugin.pluginName, v, stacks).map((f) => ({ ...f, reason: v.reason ?? '' })));
+        acknowledgements.push(...expand(plugin.pluginName, v, stacks, locations).map((f) => ({ ...f, reason: v.reason ?? '' })));
       }
     }
     const ran = [...packsRun].filter(([, checked]) => stacks.length > 0 && stacks.every((s) => checked.has(s))).map(([pack]) => pack).sort();
-    return new ComplianceReport(stacks, packs, ran, missingPacks, findings, acknowledgements);
+    return new ComplianceReport(stacks, packs, ran, missingPacks, findings, acknowledgements, locations);
+  }
+
+  /**
+   * One SARIF 2.1.0 log of several reports (for example one per app), one run per pack.
+   *
+   * @param reports the reports, in order
+   * @param options where artifact URIs are relative to
+   */
+  public static sarifOf(reports: ComplianceReport[], options: ComplianceSarifOptions = {}): string {
+    const located = reports.flatMap((r) => r.located());
+    return `${JSON.stringify(sarifLog(located, path.resolve(options.artifactRoot ?? process.cwd())), undefined, 2)}\n`;
   }
 
   /** Construct paths of every stack in the assembly, nested stages included, sorted. */
@@ -175,6 +218,7 @@ export class ComplianceReport {
     missingPacks: ComplianceMissingPack[],
     findings: ComplianceFinding[],
     acknowledgements: ComplianceAcknowledgement[],
+    private readonly locations: ReadonlyMap<string, ResourceLocation>,
   ) {
     this.stacks = stacks;
     this.packs = packs;
@@ -203,6 +247,7 @@ export class ComplianceReport {
       this.missingPacks.filter((m) => inside(m.stack)),
       this.findings.filter((f) => inside(f.stack)),
       this.acknowledgements.filter((a) => inside(a.stack)),
+      this.locations,
     );
   }
 
@@ -219,6 +264,24 @@ export class ComplianceReport {
         reasons: unique(acks.map((a) => a.reason)).length,
       };
     });
+  }
+
+  /**
+   * The risks the acknowledgements leave that a reviewer should weigh first (for example a site
+   * served with CloudFront's default certificate, which accepts old TLS versions), per stack and
+   * rule, with the resources that carry them.
+   */
+  public residualRisks(): ComplianceResidualRisk[] {
+    const risks = new Map<string, { stack: string; ruleId: string; risk: string; resources: string[] }>();
+    for (const a of this.acknowledgements) {
+      const risk = residualRisk(a.ruleId);
+      if (risk === undefined) continue;
+      const key = JSON.stringify([a.stack, a.ruleId]);
+      const entry = risks.get(key) ?? { stack: a.stack, ruleId: a.ruleId, risk, resources: [] };
+      if (!entry.resources.includes(a.constructPath)) entry.resources.push(a.constructPath);
+      risks.set(key, entry);
+    }
+    return [...risks.values()];
   }
 
   /**
@@ -257,6 +320,7 @@ export class ComplianceReport {
   public toMarkdown(title: string): string {
     const out: string[] = [`## ${title}`, ''];
     out.push(`Packs run: ${this.packsRun.length > 0 ? this.packsRun.join(', ') : 'none'}. Result: ${this.status()}.`, '');
+    out.push(...this.summaryMarkdown());
     const orphans = this.findings.filter((f) => !this.stacks.includes(f.stack));
     const stacks = orphans.length > 0 ? [...this.stacks, ''] : this.stacks;
     const sites = this.acknowledgementSites();
@@ -284,6 +348,43 @@ export class ComplianceReport {
     return out.join('\n');
   }
 
+  /**
+   * The report as a SARIF 2.1.0 log (JSON text), for GitHub code scanning and other SARIF viewers:
+   * one run per pack; each finding a result, each acknowledged finding a result with an accepted
+   * suppression whose justification is the reason; located by template (file and line of the
+   * resource) and by construct path and logical id.
+   *
+   * @param options where artifact URIs are relative to
+   */
+  public toSarif(options: ComplianceSarifOptions = {}): string {
+    return ComplianceReport.sarifOf([this], options);
+  }
+
+  /** Findings then acknowledgements with where each sits in its template. */
+  private located() {
+    return [...this.findings, ...this.acknowledgements].map((f) => {
+      const at = this.locations.get(f.constructPath);
+      return { ...f, ...(at ? { templateFile: at.template, templateLine: at.line } : {}) };
+    });
+  }
+
+  /** The summary a reviewer reads first: counts per stack, then the residual risks. */
+  private summaryMarkdown(): string[] {
+    const out: string[] = ['| Stack | Findings | Acknowledged findings | Acknowledgement sites | Distinct reasons |', '|---|---|---|---|---|'];
+    const summary = this.summary();
+    for (const s of summary) out.push(`| \`${s.stack}\` | ${s.findings} | ${s.acknowledgements} | ${s.acknowledgementSites} | ${s.reasons} |`);
+    const total = (k: 'findings' | 'acknowledgements' | 'acknowledgementSites') => summary.reduce((n, s) => n + s[k], 0);
+    out.push(`| all | ${total('findings')} | ${total('acknowledgements')} | ${total('acknowledgementSites')} | ${unique(this.acknowledgements.map((a) => a.reason)).length} |`, '');
+    const risks = this.residualRisks();
+    out.push('**Residual risks to read first**', '');
+    if (risks.length === 0) out.push('None of the acknowledged rules leaves a risk listed for review.', '');
+    for (const r of risks) {
+      out.push(`- \`${r.stack}\` (${r.ruleId}): ${r.risk} Resources: ${r.resources.map((p) => relative({ stack: r.stack, constructPath: p })).join(', ')}.`);
+    }
+    if (risks.length > 0) out.push('');
+    return out;
+  }
+
   /** `compliant`, or what keeps the report from it. */
   private status(): string {
     if (this.compliant) return 'compliant';
@@ -294,12 +395,13 @@ export class ComplianceReport {
   }
 }
 
-function expand(pack: string, v: RawViolation, stacks: string[]): ComplianceFinding[] {
+function expand(pack: string, v: RawViolation, stacks: string[], locations: ReadonlyMap<string, ResourceLocation>): ComplianceFinding[] {
   const packSeverity = v.ruleMetadata?.[PACK_SEVERITY];
   const severity = packSeverity && packSeverity !== 'none' ? packSeverity : v.severity ?? 'error';
   const constructs = v.violatingConstructs && v.violatingConstructs.length > 0 ? v.violatingConstructs : [{ constructPath: '' }];
   return constructs.map((c) => {
     const constructPath = c.constructPath ?? '';
+    const logicalId = locations.get(constructPath)?.logicalId;
     return {
       pack,
       ruleId: v.ruleName,
@@ -307,6 +409,7 @@ function expand(pack: string, v: RawViolation, stacks: string[]): ComplianceFind
       severity,
       constructPath,
       stack: stackOf(constructPath, stacks),
+      ...(logicalId ? { logicalId } : {}),
       ...(v.suggestedFix ? { suggestedFix: v.suggestedFix } : {}),
     };
   });
@@ -320,9 +423,13 @@ function stackOf(constructPath: string, stacks: string[]): string {
   return best;
 }
 
+type ArtifactMetadata = Record<string, Array<{ readonly type: string; readonly data?: unknown }>>;
+
 interface ManifestArtifact {
   readonly type: string;
   readonly displayName?: string;
+  readonly metadata?: ArtifactMetadata;
+  readonly additionalMetadataFile?: string;
   readonly properties?: { readonly directoryName?: string; readonly templateFile?: string };
 }
 
@@ -331,6 +438,45 @@ interface StackInfo {
   readonly path: string;
   /** Absolute path of its template. */
   readonly template: string;
+  /** The construct metadata of the stack artifact (logical ids by construct path), from the manifest and its metadata file. */
+  readonly metadata: () => ArtifactMetadata;
+}
+
+/** Where a resource sits in its template. */
+interface ResourceLocation {
+  readonly logicalId: string;
+  /** Absolute path of the template. */
+  readonly template: string;
+  /** 1-based line of the resource's key in the template; 0 when not found. */
+  readonly line: number;
+}
+
+/** Construct path → logical id, template and line, from each stack's construct metadata (`aws:cdk:logicalId`). */
+function resourceLocations(stacks: StackInfo[]): Map<string, ResourceLocation> {
+  const out = new Map<string, ResourceLocation>();
+  for (const s of stacks) {
+    let metadata: ArtifactMetadata;
+    try {
+      metadata = s.metadata();
+    } catch {
+      continue; // unreadable metadata locates nothing; findings keep their construct paths
+    }
+    const lines = fs.existsSync(s.template) ? fs.readFileSync(s.template, 'utf-8').split('\n') : [];
+    // The resources are the keys one level inside "Resources" (CDK writes templates indented).
+    const start = lines.findIndex((l) => /^\s*"Resources": \{\s*$/.test(l));
+    const indent = start >= 0 ? lines[start].length - lines[start].trimStart().length : 0;
+    const resourceKey = new RegExp(`^\\s{${indent + 1}}"([A-Za-z0-9]+)": \\{\\s*$`);
+    const lineOf = new Map<string, number>();
+    for (let i = start + 1; start >= 0 && i < lines.length && !/^\s*\}/.test(lines[i].slice(0, indent + 1)); i++) {
+      const m = resourceKey.exec(lines[i]);
+      if (m && !lineOf.has(m[1])) lineOf.set(m[1], i + 1);
+    }
+    for (const [key, entries] of Object.entries(metadata)) {
+      const logicalId = entries.find((e) => e.type === 'aws:cdk:logicalId')?.data;
+      if (typeof logicalId === 'string') out.set(key.replace(/^\//, ''), { logicalId, template: s.template, line: lineOf.get(logicalId) ?? 0 });
+    }
+  }
+  return out;
 }
 
 /** Stacks from the assembly manifest, following nested stage assemblies; an unreadable manifest is an error. */
@@ -346,7 +492,12 @@ function listStacks(directory: string, root: string): StackInfo[] {
   const stacks: StackInfo[] = [];
   for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
     if (artifact.type === 'aws:cloudformation:stack') {
-      stacks.push({ path: artifact.displayName ?? id, template: path.resolve(directory, artifact.properties?.templateFile ?? `${id}.template.json`) });
+      const metadataFile = artifact.additionalMetadataFile ? path.resolve(directory, artifact.additionalMetadataFile) : undefined;
+      stacks.push({
+        path: artifact.displayName ?? id,
+        template: path.resolve(directory, artifact.properties?.templateFile ?? `${id}.template.json`),
+        metadata: () => ({ ...artifact.metadata, ...(metadataFile && fs.existsSync(metadataFile) ? JSON.parse(fs.readFileSync(metadataFile, 'utf-8')) : {}) }),
+      });
     }
     if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
       stacks.push(...listStacks(path.join(directory, artifact.properties.directoryName), root));

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Compliance, CompliancePack, ComplianceReport } from '../../src';
 import { complianceReport } from '../support/compliance';
@@ -113,5 +115,22 @@ describe('ComplianceReport', () => {
     expect(md).toContain('| `Plain/Resource` | Fixture: access logs are not the point. | AwsSolutions-S1 | AwsSolutions |');
     expect(md).toContain('1 acknowledged finding(s) at 1 site(s) (resource and reason).');
     expect(report.describeFindings()).toMatch(/^\[AwsSolutions\] AwsSolutions-S\d+ at A\/Plain\/Resource: /m);
+  });
+
+  test('the Markdown opens with a summary per stack and the residual risks a reviewer reads first', () => {
+    const app = twoStackApp();
+    const site = new Stack(app, 'Site');
+    const distribution = new cloudfront.Distribution(site, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') } });
+    Compliance.acknowledge(distribution, 'AwsSolutions-CFR4', 'Fixture: no custom domain yet.');
+    const report = complianceReport(app, { packs: [CompliancePack.AWS_SOLUTIONS] });
+    const md = report.toMarkdown('Summary');
+    const summaryEnd = md.indexOf('### Stack');
+    const summary = md.slice(0, summaryEnd);
+    expect(summary).toContain('| Stack | Findings | Acknowledged findings | Acknowledgement sites | Distinct reasons |');
+    const b = report.summary().find((x) => x.stack === 'Prod/B')!;
+    expect(summary).toContain(`| \`Prod/B\` | ${b.findings} | 1 | 1 | 1 |`);
+    expect(summary).toMatch(/\*\*Residual risks to read first\*\*\n\n- `Site` \(AwsSolutions-CFR4\): Served on its \*\.cloudfront\.net name with CloudFront's default certificate, whose fixed security policy \(TLSv1\) still accepts TLS 1\.0 and 1\.1 .* Resources: `Cdn\/Resource`\./);
+    expect(report.residualRisks()).toEqual([expect.objectContaining({ stack: 'Site', ruleId: 'AwsSolutions-CFR4', resources: ['Site/Cdn/Resource'] })]);
+    expect(report.forStack('Prod/B').toMarkdown('B')).toContain('None of the acknowledged rules leaves a risk listed for review.');
   });
 });
