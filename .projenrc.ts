@@ -53,6 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28',
     '@swc/core',
     '@swc/jest',
+    'jest-environment-node@^30.5.2',
     '@types/aws-lambda',
     '@aws-sdk/client-dynamodb',
     '@aws-sdk/lib-dynamodb',
@@ -163,6 +164,10 @@ packageJson.addOverride('jest.setupFilesAfterEnv', ['<rootDir>/test/support/setu
 packageJson.addOverride('jest.globalSetup', '<rootDir>/test/support/global-setup.ts');
 packageJson.addOverride('jest.globalTeardown', '<rootDir>/test/support/global-teardown.ts');
 packageJson.addOverride('jest.testTimeout', 120_000);
+// One CloudFormation schema validator per worker instead of one per test file (its first use parses
+// every resource schema, ~6 s of CPU): see test/support/test-environment.js.
+packageJson.addOverride('jest.testEnvironment', '<rootDir>/test/support/test-environment.js');
+packageJson.addOverride('jest.moduleNameMapper', { '^@aws/cloudformation-validate$': '<rootDir>/test/support/shared-schema-validator.js' });
 // jest defaults to one worker fewer than the cores: on our 2-core machines that is one. The suite
 // is CPU-bound synths and local engines, so both cores halve it (7.3 -> 3.2 min measured).
 packageJson.addOverride('jest.maxWorkers', '100%');
