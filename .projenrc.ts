@@ -59,6 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/lib-dynamodb',
     '@aws-sdk/util-dynamodb',
     '@aws-sdk/client-wafv2',
+    // The edge WebACL handler creates its WAF log group in us-east-1 (bundled into the handler at build time).
+    '@aws-sdk/client-cloudwatch-logs@~3.1141.0',
     '@aws-sdk/client-cognito-identity-provider',
     '@aws-sdk/client-cloudformation',
     '@aws-sdk/client-secrets-manager',

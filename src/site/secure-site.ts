@@ -93,8 +93,8 @@ export interface SecureSiteProps {
   readonly accessLogRetention?: Duration;
 
   /**
-   * How long the logs of the content upload are kept, and the WAF logs (stack in us-east-1) or the
-   * WAF custom resource's logs (elsewhere) unless `waf.logRetention` says otherwise.
+   * How long the logs of the content upload are kept, and the WAF request logs (and, outside
+   * us-east-1, the WAF custom resource's logs) unless `waf.logRetention` says otherwise.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */

@@ -12,14 +12,16 @@ import { Validation } from '../private/validation';
 /** Props of `CloudFrontWebAcl`. */
 export interface CloudFrontWebAclProps extends WebAclRulesProps {
   /**
-   * How long logs are kept: the WAF request logs (stack in us-east-1) or the handler's logs (elsewhere).
+   * How long logs are kept: the WAF request logs (in us-east-1 either way) and, outside us-east-1,
+   * the edge WebACL handler's logs.
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The KMS key that encrypts those logs.
+   * The KMS key that encrypts the WAF request logs (stack in us-east-1) or the edge WebACL
+   * handler's logs (elsewhere; the request logs in us-east-1 then use CloudWatch Logs' own encryption).
    *
    * @default - a new key with rotation enabled
    */
@@ -72,6 +74,7 @@ export class CloudFrontWebAcl extends Construct {
         ...rules,
         handlerLogRetention: logRetention,
         handlerLogEncryptionKey: props.logEncryptionKey,
+        requestLogRetention: logRetention,
       });
       this.webAclArn = this.edgeWebAcl.webAclArn;
     }

@@ -1,13 +1,16 @@
+import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateIPSetCommand,
   CreateWebACLCommand,
   DeleteIPSetCommand,
+  DeleteLoggingConfigurationCommand,
   DeleteWebACLCommand,
   GetIPSetCommand,
   GetWebACLCommand,
   IPAddressVersion,
   ListIPSetsCommand,
   ListWebACLsCommand,
+  PutLoggingConfigurationCommand,
   Rule,
   UpdateIPSetCommand,
   UpdateWebACLCommand,
@@ -28,6 +31,8 @@ import { respond as respondOnce } from '../private/cfn-response';
 
 /** CLOUDFRONT-scope WAF resources only exist in us-east-1. */
 export const waf = new WAFV2Client({ region: 'us-east-1' });
+/** WAF logs to CloudWatch Logs only in the WebACL's region: us-east-1. */
+export const cloudWatchLogs = new CloudWatchLogsClient({ region: 'us-east-1' });
 
 const SCOPE = 'CLOUDFRONT';
 const IP_SET_PLACEHOLDER = /^\$\{IpSet:([A-Za-z0-9]+)\}$/;
@@ -49,7 +54,13 @@ export interface EdgeWebAclProperties {
   /** Rules in WAF API shape; an IP set ARN is written as `${IpSet:<Key>}`. */
   readonly Rules: unknown[];
   readonly IpSets?: IpSetSpec[];
+  /** The CloudWatch Logs log group in us-east-1 that receives the WebACL's request logs (`aws-waf-logs-...`). */
+  readonly LogGroupName?: string;
+  /** Retention of that log group, in days. */
+  readonly LogRetentionDays?: string;
 }
+
+const WAF_LOG_GROUP = /^aws-waf-logs-[\w-]{1,499}$/;
 
 export interface EdgeWebAclResult {
   readonly PhysicalResourceId: string;
@@ -103,6 +114,10 @@ function parseProperties(raw: Record<string, unknown>): EdgeWebAclProperties {
   if (typeof raw.MetricName !== 'string' || raw.MetricName.length === 0) problems.push(`MetricName: ${JSON.stringify(raw.MetricName)}`);
   if (!Array.isArray(raw.Rules)) problems.push('Rules: not a list');
   if (raw.IpSets !== undefined && !Array.isArray(raw.IpSets)) problems.push('IpSets: not a list');
+  if (raw.LogGroupName !== undefined && (typeof raw.LogGroupName !== 'string' || !WAF_LOG_GROUP.test(raw.LogGroupName))) {
+    problems.push(`LogGroupName: ${JSON.stringify(raw.LogGroupName)} (WAF logs only to a log group named aws-waf-logs-...)`);
+  }
+  if (raw.LogRetentionDays !== undefined && !/^\d+$/.test(String(raw.LogRetentionDays))) problems.push(`LogRetentionDays: ${JSON.stringify(raw.LogRetentionDays)}`);
   if (problems.length > 0) throw new Error(`invalid resource properties: ${problems.join('; ')}`);
   return raw as unknown as EdgeWebAclProperties;
 }
@@ -112,6 +127,7 @@ async function create(props: EdgeWebAclProperties): Promise<EdgeWebAclResult> {
   const body = aclBody(props, ipSetArns);
   try {
     const out = await waf.send(new CreateWebACLCommand({ ...body, Scope: SCOPE }));
+    await enableLogging(props, out.Summary!.ARN!);
     return result(out.Summary!.ARN!, out.Summary!.Id!, props.Name);
   } catch (e) {
     // A retried Create (the first attempt created the ACL but never answered): adopt it and bring it up to date.
@@ -132,7 +148,33 @@ async function update(props: EdgeWebAclProperties, id: string, knownIpSetArns?: 
   // IP sets the new rules no longer use go once nothing references them.
   const stale = referencedIpSetArns(before.webAcl).filter((arn) => !Object.values(ipSetArns).includes(arn));
   for (const arn of stale) await deleteIpSet(arn);
+  await enableLogging(props, before.webAcl.ARN!);
   return result(before.webAcl.ARN!, id, props.Name);
+}
+
+/**
+ * WAF's logging configuration of a WebACL: every request to the `aws-waf-logs-` log group in
+ * us-east-1 of the WebACL's account (the only destination region WAF allows for it).
+ */
+export function loggingConfiguration(webAclArn: string, logGroupName: string): { ResourceArn: string; LogDestinationConfigs: string[] } {
+  const [, partition, , , account] = webAclArn.split(':');
+  return { ResourceArn: webAclArn, LogDestinationConfigs: [`arn:${partition}:logs:us-east-1:${account}:log-group:${logGroupName}`] };
+}
+
+/** Create the log group (kept when the WebACL goes: logs outlive it) and point the WebACL's logging at it. */
+async function enableLogging(props: EdgeWebAclProperties, webAclArn: string): Promise<void> {
+  const logGroupName = props.LogGroupName;
+  if (!logGroupName) return;
+  try {
+    await cloudWatchLogs.send(new CreateLogGroupCommand({ logGroupName }));
+  } catch (e) {
+    if (errorName(e) !== 'ResourceAlreadyExistsException') throw e;
+  }
+  if (props.LogRetentionDays !== undefined) {
+    await cloudWatchLogs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: Number(props.LogRetentionDays) }));
+  }
+  // WAF adds the log group's resource policy for log delivery itself (logs:PutResourcePolicy on the caller's behalf).
+  await waf.send(new PutLoggingConfigurationCommand({ LoggingConfiguration: loggingConfiguration(webAclArn, logGroupName) }));
 }
 
 async function remove(physicalResourceId: string): Promise<void> {
@@ -146,6 +188,11 @@ async function remove(physicalResourceId: string): Promise<void> {
     throw e;
   }
   const ipSets = referencedIpSetArns(current.webAcl);
+  try {
+    await waf.send(new DeleteLoggingConfigurationCommand({ ResourceArn: current.webAcl.ARN! }));
+  } catch (e) {
+    if (errorName(e) !== 'WAFNonexistentItemException') throw e;
+  }
   try {
     await withLockRetry(async (lockToken) => {
       await waf.send(new DeleteWebACLCommand({ Scope: SCOPE, Name: parsed.name, Id: parsed.id, LockToken: lockToken }));
@@ -263,7 +310,8 @@ async function findIpSet(name: string): Promise<{ id: string; arn: string } | un
   return undefined;
 }
 
-function aclBody(props: EdgeWebAclProperties, ipSetArns: Record<string, string>) {
+/** The CreateWebACL/UpdateWebACL input for the properties (without Scope, Id and LockToken). */
+export function aclBody(props: EdgeWebAclProperties, ipSetArns: Record<string, string>) {
   return {
     Name: props.Name,
     Description: props.Description,

@@ -35,6 +35,13 @@ export interface EdgeWebAclProps extends WebAclRulesProps {
    * @default - a new key with rotation enabled
    */
   readonly handlerLogEncryptionKey?: kms.IKey;
+
+  /**
+   * How long the WebACL's request logs are kept in their us-east-1 log group.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly requestLogRetention?: logs.RetentionDays;
 }
 
 /**
@@ -47,8 +54,11 @@ export interface EdgeWebAclProps extends WebAclRulesProps {
  * token, retrying on conflicts) when the rules change, and deletes them with the stack.
  *
  * The WebACL is named after the construct path and the stack's region, so the same stack deployed
- * to two regions of one account gets two WebACLs. Metrics and sampled requests are on; WAF request
- * logging (which would need a destination in us-east-1) is not configured.
+ * to two regions of one account gets two WebACLs. Metrics and sampled requests are on, and WAF
+ * logs every request to a CloudWatch Logs log group in us-east-1 named `aws-waf-logs-<WebACL name>`,
+ * which the handler creates with its retention (`requestLogRetention`) and keeps when the WebACL is
+ * deleted (WAF accepts only a destination in the WebACL's region, which CloudFormation in another
+ * region cannot create).
  *
  * @exampleMetadata fixture=construct
  * @example
@@ -68,6 +78,10 @@ export class EdgeWebAcl extends Construct {
   public readonly resource: CustomResource;
   /** The handler function. */
   public readonly handler: lambda.Function;
+  /** The name of the us-east-1 log group that receives the WebACL's request logs (`aws-waf-logs-...`). */
+  public readonly requestLogGroupName: string;
+  /** The ARN of that log group. */
+  public readonly requestLogGroupArn: string;
 
   private readonly baseName: string;
   private readonly logGroup: logs.LogGroup;
@@ -75,17 +89,23 @@ export class EdgeWebAcl extends Construct {
   constructor(scope: Construct, id: string, props: EdgeWebAclProps = {}) {
     super(scope, id);
     const handlerLogRetention = props.handlerLogRetention ?? logs.RetentionDays.ONE_YEAR;
+    const requestLogRetention = props.requestLogRetention ?? logs.RetentionDays.ONE_YEAR;
     const description = props.description ?? `WebACL of ${this.node.path}`;
 
     const v = new Validation('EdgeWebAcl', this);
     validateWebAclRules(v, props);
     v.retention('handlerLogRetention', handlerLogRetention);
+    v.retention('requestLogRetention', requestLogRetention);
+    v.check('requestLogRetention', requestLogRetention, requestLogRetention !== logs.RetentionDays.INFINITE, 'a retention in days', 'INFINITE');
     v.throwIfInvalid();
 
     // One WebACL per stack region: the same stack in two regions of an account must not share it.
     const baseName = Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
     this.baseName = baseName;
     const name = Fn.join('-', [baseName, Aws.REGION]);
+    const requestLogGroupName = Fn.join('-', ['aws-waf-logs', baseName, Aws.REGION]);
+    this.requestLogGroupName = requestLogGroupName;
+    this.requestLogGroupArn = `arn:${Aws.PARTITION}:logs:us-east-1:${Aws.ACCOUNT_ID}:log-group:${requestLogGroupName}`;
     const metricPrefix = metricPrefixOf(this);
     const ipSets = WebAclRules.ipSets(props);
     const placeholders = Object.fromEntries(ipSets.map((s) => [s.key, `\${IpSet:${s.key}}`]));
@@ -111,6 +131,24 @@ export class EdgeWebAcl extends Construct {
           sid: 'ThisWebAcl',
           actions: ['wafv2:CreateWebACL', 'wafv2:GetWebACL', 'wafv2:UpdateWebACL', 'wafv2:DeleteWebACL'],
           resources: [wafArn('webacl', `${name}/*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ThisWebAclLogging',
+          actions: ['wafv2:PutLoggingConfiguration', 'wafv2:DeleteLoggingConfiguration'],
+          resources: [wafArn('webacl', `${name}/*`)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RequestLogGroup',
+          actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'],
+          resources: [this.requestLogGroupArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RequestLogDelivery',
+          // What WAF needs from its caller to deliver the logs to CloudWatch Logs (it adds the log
+          // group's resource policy itself); these actions have no resource-level permissions.
+          actions: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
         }),
         new iam.PolicyStatement({
           sid: 'ItsIpSets',
@@ -161,6 +199,8 @@ export class EdgeWebAcl extends Construct {
         MetricName: `${metricPrefix}WebAcl`,
         Rules: rulesToApiShape(WebAclRules.rules(props, metricPrefix, placeholders)),
         IpSets: ipSets.map((s) => ({ Key: s.key, IPAddressVersion: s.ipAddressVersion, Addresses: s.addresses })),
+        LogGroupName: requestLogGroupName,
+        LogRetentionDays: requestLogRetention,
       },
     });
     // The handler must keep its permissions until the WebACL is deleted.
@@ -182,7 +222,9 @@ export class EdgeWebAcl extends Construct {
     Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:wafv2:us-east-1:<AWS::AccountId>:global/ipset/${name}-*/*]`,
       'The IP sets of this WebACL are named after it with a key suffix (AllowIPv4, DenyIPv6...); WAF assigns their ids at creation.');
     Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
-      'wafv2:ListWebACLs/ListIPSets (used only to find this WebACL after a retried create; limited to us-east-1 by aws:RequestedRegion) and xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.');
+      'wafv2:ListWebACLs/ListIPSets (used only to find this WebACL after a retried create), the CloudWatch Logs delivery actions WAF needs to deliver the request logs '
+      + '(CreateLogDelivery, DeleteLogDelivery, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups; all limited to us-east-1 by aws:RequestedRegion) '
+      + 'and xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.');
     Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`,
       'Lambda names its log streams at run time; the grant is limited to the streams of this function\'s own log group.');
     const fn = this.handler.node.defaultChild as lambda.CfnFunction;

@@ -13,6 +13,26 @@ import { nagResourceText } from '../../private/nag-id';
 const CONTENT_DEPLOYMENT_MEMORY = 512;
 const acknowledgedContentHandlers = new WeakSet<lambda.CfnFunction>();
 
+const INVALIDATION_ACTIONS = ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'];
+
+/**
+ * The content deployment's role. BucketDeployment grants the cache invalidation on `*`; CloudFront
+ * supports resource-level permissions for both actions, so that statement is granted on the one
+ * distribution instead.
+ */
+class InvalidationScopedRole extends iam.Role {
+  constructor(scope: Construct, id: string, props: iam.RoleProps, private readonly distributionArn: string) {
+    super(scope, id, props);
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    const invalidation = statement.effect === iam.Effect.ALLOW && statement.resources.length === 1 && statement.resources[0] === '*'
+      && statement.actions.length > 0 && statement.actions.every((a) => INVALIDATION_ACTIONS.includes(a));
+    if (!invalidation) return super.addToPrincipalPolicy(statement);
+    return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...statement.actions].sort(), resources: [this.distributionArn] }));
+  }
+}
+
 /** Where the content goes: the bucket it is uploaded to and the distribution whose cache is invalidated. */
 export interface ContentTarget {
   readonly bucket: s3.IBucket;
@@ -32,10 +52,10 @@ export function deployContent(
     encryptionKey: secureKey(scope, 'ContentDeploymentLogKey', { description: `Encrypts the content deployment logs of ${scope.node.path}`, forLogs: true }),
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const role = new iam.Role(scope, 'ContentDeploymentRole', {
+  const role = new InvalidationScopedRole(scope, 'ContentDeploymentRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: `Uploads the content of ${scope.node.path}`.slice(0, 1000),
-  });
+  }, target.distribution.distributionArn);
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
     resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:log-stream:*`],
@@ -74,7 +94,7 @@ export function deployContent(
       `${grantReason}; the CDK assets bucket is read for the content zip, whose key is only known at deploy time.`);
   }
   Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
-    'cloudfront:CreateInvalidation/GetInvalidation (added by BucketDeployment to invalidate the cache after upload) and xray:PutTraceSegments/PutTelemetryRecords do not support resource-level permissions.');
+    'Only xray:PutTraceSegments/PutTelemetryRecords, which do not support resource-level permissions; the cache invalidation is granted on this site\'s distribution only.');
   Compliance.acknowledge(policy, `AwsSolutions-IAM5[Resource::${nagResourceText(scope, `${logGroup.logGroupArn}:log-stream:*`)}]`,
     'Lambda names its log streams at run time; the grant is limited to the streams of the deployment\'s own log group.');
   Compliance.acknowledgeFamily(policy, RuleFamily.IAM_INLINE_POLICY,
