@@ -49,3 +49,22 @@ FROM (SELECT DISTINCT transaction_id, to_id, to_points FROM transactions WHERE $
 GROUP BY to_id ORDER BY points DESC`,
   },
 ];
+
+/** The archived `user-created` events' columns: the id and kind only (no name, e-mail or document). */
+export const USER_COLUMNS: EventColumn[] = [
+  { name: 'event_type', dataType: 'string', comment: 'user-created' },
+  { name: 'user_id', dataType: 'string', comment: 'the Cognito sub' },
+  { name: 'kind', dataType: 'string', comment: 'civilian, officer, merchant, charity or family' },
+  { name: 'occurred_at', dataType: 'string', comment: 'ISO-8601 time the account was opened' },
+  { name: 'count_day', dataType: 'string', comment: 'YYYY-MM-DD (UTC)' },
+];
+
+/** The saved queries of the users archive. */
+export const USER_QUERIES = [
+  {
+    name: 'sign-ups-per-kind-per-day',
+    description: 'Users signed up per kind and day this year',
+    sql: `SELECT count_day, kind, count(DISTINCT user_id) AS users FROM users WHERE ${THIS_YEAR}
+GROUP BY count_day, kind ORDER BY count_day, kind`,
+  },
+];

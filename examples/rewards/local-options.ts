@@ -1,4 +1,5 @@
 import { randomBytes } from 'crypto';
+import * as path from 'path';
 import { REWARDS_ENV } from './domain/settings';
 import { REWARDS_SYSTEM } from './system';
 import { startLocal, tokenIdentity, type LocalCaller, type LocalExample } from '../shared/local-run';
@@ -32,8 +33,8 @@ export const LOCAL_USERS: Record<string, LocalCaller> = {
 /**
  * Starts the rewards API on 127.0.0.1: DynamoDB Local (unless an endpoint is given) with the
  * system's tables, the routes answered by the real handlers in-process. The README's local run
- * (local.ts) and the tests start it through here. Workers (the transactions forwarder) are not
- * run by the local API; the tests call them with stream batches.
+ * (local.ts) and the tests start it through here. Workers (the stream forwarders, the catalog
+ * import) are not run by the local API; the tests call them with stream batches.
  */
 export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): Promise<LocalExample> {
   const { tables } = REWARDS_SYSTEM;
@@ -41,8 +42,13 @@ export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): 
     example: REWARDS_SYSTEM.example,
     routes: REWARDS_SYSTEM.routeList,
     stageName: REWARDS_SYSTEM.stageName,
-    tables: [tables.accounts, tables.transactions, tables.rules, tables.codes],
+    tables: [tables.accounts, tables.transactions, tables.rules, tables.codes, tables.catalog],
     environment: {
+      // No Cognito and no identity provider run locally: signed-up users stay in this process, and
+      // the ID verifier and the catalog registry read their fixture files.
+      [REWARDS_ENV.LOCAL_DIRECTORY]: 'memory',
+      [REWARDS_ENV.ID_VERIFIER_FIXTURES]: path.join(__dirname, 'fixtures', 'identities.json'),
+      [REWARDS_ENV.CATALOG_FIXTURES]: path.join(__dirname, 'fixtures', 'catalog.json'),
       [REWARDS_ENV.CODE_KEY]: overrides.codeKey ?? randomBytes(32).toString('hex'),
       ...REWARDS_SYSTEM.environment,
     },

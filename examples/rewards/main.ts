@@ -16,6 +16,8 @@ const account = process.env.CDK_DEFAULT_ACCOUNT;
 new RewardsStage(app, 'Rewards', {
   env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
   accountConcurrency: app.node.tryGetContext('rewards:accountConcurrency'),
+  idVerifierUrl: app.node.tryGetContext('rewards:idVerifierUrl'),
+  catalogUrl: app.node.tryGetContext('rewards:catalogUrl'),
   alarmEmails: app.node.tryGetContext('rewards:alarmEmails'),
 });
 app.synth();

@@ -1,10 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { REWARDS_ENV } from './domain/settings';
 import { REWARDS_SYSTEM, type RewardsTableSpec } from './system';
 import { TracedApi, TracedFunction } from '../../src/api';
 import { Compliance } from '../../src/compliance';
@@ -19,6 +23,21 @@ const SERVICE = 'rewards';
 export interface RewardsApiStackProps extends StackProps {
   /** The transactions stream (the archive's Kinesis stream) every applied transaction is put on. */
   readonly transactionsStream: kinesis.IStream;
+  /** The users stream `user-created` events are put on. */
+  readonly usersStream: kinesis.IStream;
+  /**
+   * The identity provider's check endpoint (HTTPS) sign-ups send the identity evidence to
+   * (domain/identity.ts `httpsVerifier` has the contract).
+   *
+   * @default - none: sign-ups answer 503 until one is configured (nobody is signed up unchecked)
+   */
+  readonly idVerifierUrl?: string;
+  /**
+   * The catalog registry's export (HTTPS, JSON `{ entries }`) the scheduled import reads.
+   *
+   * @default - none: the import runs and imports nothing (charities and families cannot sign up)
+   */
+  readonly catalogUrl?: string;
   /**
    * The account's Lambda concurrency quota in this region.
    *
@@ -44,8 +63,12 @@ export class RewardsApiStack extends Stack {
   public readonly api: TracedApi;
   /** The transactions table's stream → the transactions stream. */
   public readonly forwarder: TracedFunction;
-  /** Where stream batches the forwarder failed on every retry go (with its own dead-letter queue). */
-  public readonly forwarderFailures: WorkQueue;
+  /** Where stream batches the forwarders failed on every retry, and catalog imports EventBridge could not deliver, go (with its own dead-letter queue). */
+  public readonly workerFailures: WorkQueue;
+  /** The accounts table's stream (new accounts) → the users stream. */
+  public readonly usersForwarder: TracedFunction;
+  /** The scheduled import of the catalogs. */
+  public readonly catalogImport: TracedFunction;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     super(scope, id, props);
@@ -70,6 +93,7 @@ export class RewardsApiStack extends Stack {
       transactions: table('Transactions', TABLES.transactions),
       rules: table('Rules', TABLES.rules),
       codes: table('Codes', TABLES.codes),
+      catalog: table('Catalog', TABLES.catalog),
     };
     this.codeKey = new ConfigSecret(this, 'CodeKey', {
       envName: REWARDS_SYSTEM.codeKeyEnv,
@@ -81,62 +105,111 @@ export class RewardsApiStack extends Stack {
     const names = Object.keys(TABLES) as (keyof typeof TABLES)[];
     const tableEnv = Object.fromEntries(names.map((name) => [TABLES[name].envName, this.tables[name].tableName]));
     const codeRoutes: ExampleRoute[] = [ROUTES.transact, ROUTES.encounterCode];
+    const signUpEnv: Record<string, string> = {
+      [REWARDS_ENV.USER_POOL_ID]: this.userPool.userPoolId,
+      ...(props.idVerifierUrl ? { [REWARDS_ENV.ID_VERIFIER_URL]: props.idVerifierUrl } : {}),
+    };
     this.api = new TracedApi(this, 'Api', {
       serviceName: SERVICE,
       stageName: STAGE_NAME,
       userPool: this.userPool,
       accountConcurrency,
       throttle: { rateLimit: 500, burstLimit: 1000 },
-      routes: tracedApiRoutes(EXAMPLE, REWARDS_SYSTEM.routeList.map((r) => ({ ...r, config: codeRoutes.includes(r) ? [this.codeKey] : undefined })), {
+      routes: tracedApiRoutes(EXAMPLE, REWARDS_SYSTEM.routeList.map((r) => ({
+        ...r,
+        config: codeRoutes.includes(r) ? [this.codeKey] : undefined,
+        functionOptions: r === ROUTES.signUp ? { environment: signUpEnv } : undefined,
+      })), {
         memorySize: 1024,
         environment: { ...tableEnv, ...REWARDS_SYSTEM.environment },
       }),
     });
     const fn = (route: ExampleRoute) => this.api.functionFor(route.method, route.path);
-    const { accounts, transactions, rules, codes } = this.tables;
+    const { accounts, transactions, rules, codes, catalog } = this.tables;
     rules.grantReadItems(fn(ROUTES.readRules));
     rules.grantReadItems(fn(ROUTES.readRulesVersion));
     rules.grantTransactions(fn(ROUTES.editRules));
     rules.grantReadItems(fn(ROUTES.transact));
     for (const t of [accounts, transactions, codes]) t.grantTransactions(fn(ROUTES.transact));
     accounts.grantReadItems(fn(ROUTES.balance));
+    accounts.grantWriteItems(fn(ROUTES.signUp));
+    catalog.grantReadItems(fn(ROUTES.signUp));
+    this.userPool.grant(fn(ROUTES.signUp), 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup');
 
-    const failuresSpec = REWARDS_SYSTEM.queues.forwarderFailures;
-    this.forwarderFailures = new WorkQueue(this, 'ForwarderFailures', {
+    const failuresSpec = REWARDS_SYSTEM.queues.workerFailures;
+    this.workerFailures = new WorkQueue(this, 'WorkerFailures', {
       maxReceiveCount: failuresSpec.maxReceiveCount,
       retentionPeriod: Duration.days(failuresSpec.retentionDays),
     });
-    this.forwarder = new TracedFunction(this, 'TransactionsForwarder', {
-      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.transactionsForwarder.handlerName),
+    this.forwarder = this.streamForwarder('TransactionsForwarder', REWARDS_SYSTEM.workers.transactionsForwarder.handlerName, transactions, REWARDS_SYSTEM.streams.transactions.envName, props.transactionsStream, {
+      description: 'Transactions table stream: puts each applied transaction on the transactions stream',
+      accountConcurrency,
+    });
+    this.usersForwarder = this.streamForwarder('UsersForwarder', REWARDS_SYSTEM.workers.usersForwarder.handlerName, accounts, REWARDS_SYSTEM.streams.users.envName, props.usersStream, {
+      description: 'Accounts table stream: puts each new account on the users stream as user-created',
+      accountConcurrency,
+    });
+    for (const forwarder of [this.forwarder, this.usersForwarder]) {
+      for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+        Compliance.acknowledge(forwarder.grantsPolicy!, `AwsSolutions-IAM5[Action::${action}]`,
+          'CDK\'s standard KMS grant for writing to a KMS-encrypted Kinesis stream and sending failed stream batches to the KMS-encrypted failures queue: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on those keys only, which the services call on the function\'s behalf.');
+      }
+    }
+
+    this.catalogImport = new TracedFunction(this, 'CatalogImport', {
+      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.catalogImport.handlerName),
       handler: 'index.handler',
       serviceName: SERVICE,
-      description: 'Transactions table stream: puts each applied transaction on the transactions stream',
+      description: 'Imports the charities\' and families\' catalogs from the registry',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      accountConcurrency,
+      environment: { [TABLES.catalog.envName]: catalog.tableName, ...(props.catalogUrl ? { [REWARDS_ENV.CATALOG_URL]: props.catalogUrl } : {}) },
+      synchronousInvocationReason: 'Invoked by an EventBridge schedule, whose next run imports the whole catalog again: a failed run is repaired by the next one, and its failure is alarmed on.',
+    });
+    catalog.grantWriteItems(this.catalogImport.function);
+    new events.Rule(this, 'CatalogImportSchedule', {
+      description: `Imports the charities' and families' catalogs every ${REWARDS_SYSTEM.catalogImportHours} hours`,
+      schedule: events.Schedule.rate(Duration.hours(REWARDS_SYSTEM.catalogImportHours)),
+      targets: [new targets.LambdaFunction(this.catalogImport.function, { retryAttempts: 2, deadLetterQueue: this.workerFailures.queue })],
+    });
+    // EventBridge writes an undelivered import to the KMS-encrypted failures queue with this key.
+    this.workerFailures.encryptionKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });
+    new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+  }
+
+  /** A table stream's INSERTs → a Kinesis stream, failed batches to the failures queue. */
+  private streamForwarder(
+    id: string, handlerName: string, table: DataTable, streamEnv: string, stream: kinesis.IStream,
+    options: { description: string; accountConcurrency: number },
+  ): TracedFunction {
+    const forwarder = new TracedFunction(this, id, {
+      code: handlerCode(EXAMPLE, handlerName),
+      handler: 'index.handler',
+      serviceName: SERVICE,
+      description: options.description,
       memorySize: 512,
       timeout: Duration.seconds(60),
-      accountConcurrency,
-      environment: { [REWARDS_SYSTEM.streams.transactions.envName]: props.transactionsStream.streamName },
+      accountConcurrency: options.accountConcurrency,
+      environment: { [streamEnv]: stream.streamName },
       synchronousInvocationReason: 'Invoked by the DynamoDB stream event source mapping, never asynchronously: failed records are retried, the batch split, and finally sent to the mapping\'s on-failure queue.',
     });
-    transactions.grantStreamRead(this.forwarder.function);
-    props.transactionsStream.grantWrite(this.forwarder.function);
-    this.forwarder.function.addEventSource(new sources.DynamoEventSource(transactions.table, {
+    table.grantStreamRead(forwarder.function);
+    stream.grantWrite(forwarder.function);
+    forwarder.function.addEventSource(new sources.DynamoEventSource(table.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: 100,
       maxBatchingWindow: Duration.seconds(1),
       bisectBatchOnError: true,
       retryAttempts: 10,
       reportBatchItemFailures: true,
-      onFailure: new sources.SqsDlq(this.forwarderFailures.queue),
+      onFailure: new sources.SqsDlq(this.workerFailures.queue),
       filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
     }));
-    for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
-      Compliance.acknowledge(this.forwarder.grantsPolicy!, `AwsSolutions-IAM5[Action::${action}]`,
-        'CDK\'s standard KMS grant for writing to the KMS-encrypted transactions stream and sending failed stream batches to the KMS-encrypted failures queue: kms:GenerateDataKey* (GenerateDataKey, GenerateDataKeyWithoutPlaintext) and kms:ReEncrypt* (ReEncryptFrom, ReEncryptTo) on those keys only, which the services call on the function\'s behalf.');
-    }
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });
-    new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+    return forwarder;
   }
 
   /**

@@ -12,6 +12,18 @@ export interface RewardsStageProps extends StageProps {
    */
   readonly accountConcurrency?: number;
   /**
+   * The identity provider's check endpoint (HTTPS).
+   *
+   * @default - none: sign-ups answer 503 until one is configured
+   */
+  readonly idVerifierUrl?: string;
+  /**
+   * The catalog registry's export (HTTPS).
+   *
+   * @default - none: the scheduled import imports nothing
+   */
+  readonly catalogUrl?: string;
+  /**
    * E-mail addresses that receive the alarms.
    *
    * @default - none: subscribe to the monitoring stack's alarm topic yourself
@@ -28,11 +40,14 @@ export class RewardsStage extends Stage {
 
   constructor(scope: Construct, id: string, props: RewardsStageProps = {}) {
     super(scope, id, props);
-    this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions stream and archive (Kinesis, Firehose, S3, Glue, Athena)' });
+    this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions and users streams and their archives (Kinesis, Firehose, S3, Glue, Athena)' });
     this.api = new RewardsApiStack(this, 'RewardsApi', {
       transactionsStream: this.analytics.transactions.stream,
+      usersStream: this.analytics.users.stream,
+      idVerifierUrl: props.idVerifierUrl,
+      catalogUrl: props.catalogUrl,
       accountConcurrency: props.accountConcurrency,
-      description: 'Rewards: users pool, business rules, scoring API, balances and encounter codes',
+      description: 'Rewards: users pool, sign-up, catalogs, business rules, scoring API, balances and encounter codes',
     });
     const monitoring = new Stack(this, 'RewardsMonitoring', { description: 'Rewards: alarms, alarm topic and dashboard' });
     this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', {

@@ -49,6 +49,8 @@ const ROUTES = {
   transact: { method: HttpMethod.POST, path: '/transactions', handlerName: 'post-transaction', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian', 'officer', 'merchant'] },
   balance: { method: HttpMethod.GET, path: '/balance', handlerName: 'get-balance', authorization: RouteAuthorization.COGNITO, requiredGroups: [...USER_KINDS] },
   encounterCode: { method: HttpMethod.POST, path: '/encounter-codes', handlerName: 'post-encounter-code', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian'] },
+  /** Public: whoever signs up has no sign-in yet; the ID verifier is the check (and WAF's per-IP limit). */
+  signUp: { method: HttpMethod.POST, path: '/sign-ups', handlerName: 'post-sign-up', authorization: RouteAuthorization.NONE },
 } satisfies Record<string, ExampleRoute>;
 
 export const REWARDS_SYSTEM = {
@@ -60,26 +62,35 @@ export const REWARDS_SYSTEM = {
   /** The kinds of user, each a group of the users pool. */
   userKinds: USER_KINDS,
   tables: {
-    /** One item per user: its kind and balance, changed only inside transactions. */
-    accounts: { envName: REWARDS_ENV.ACCOUNTS_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
+    /** One item per user: its kind and balance, changed only inside transactions; its stream (new accounts) is the users stream's outbox. */
+    accounts: { envName: REWARDS_ENV.ACCOUNTS_TABLE, partitionKey: REWARDS_TABLE_KEY, stream: 'NEW_IMAGE' } satisfies RewardsTableSpec,
     /** One item per applied transaction; its stream (new images) is the transactions stream's outbox. */
     transactions: { envName: REWARDS_ENV.TRANSACTIONS_TABLE, partitionKey: REWARDS_TABLE_KEY, stream: 'NEW_IMAGE' } satisfies RewardsTableSpec,
     /** The current business rules and every version. */
     rules: { envName: REWARDS_ENV.RULES_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
     /** Used encounter code nonces, expired by DynamoDB once the code has. */
     codes: { envName: REWARDS_ENV.CODES_TABLE, partitionKey: REWARDS_TABLE_KEY, timeToLiveAttribute: 'expiresAt' } satisfies RewardsTableSpec,
+    /** The charities and families in need the registry lists, imported on a schedule. */
+    catalog: { envName: REWARDS_ENV.CATALOG_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
   },
   streams: {
     transactions: { envName: REWARDS_ENV.TRANSACTIONS_STREAM, description: 'Every applied transaction (ids, kinds, points, rules version)' } satisfies RewardsStreamSpec,
+    users: { envName: REWARDS_ENV.USERS_STREAM, description: 'user-created: every signed-up user (id and kind)' } satisfies RewardsStreamSpec,
   },
   queues: {
-    /** Stream batches the transactions forwarder failed on every retry: inspected and re-driven by hand. */
-    forwarderFailures: { maxReceiveCount: 5, retentionDays: 14 },
+    /** Stream batches the forwarders failed on every retry, and undelivered catalog imports: inspected and re-driven by hand. */
+    workerFailures: { maxReceiveCount: 5, retentionDays: 14 },
   },
   workers: {
     /** The transactions table's stream → the transactions stream. */
     transactionsForwarder: { handlerName: 'transactions-forwarder' } satisfies RewardsWorkerSpec,
+    /** The accounts table's stream (new accounts) → the users stream. */
+    usersForwarder: { handlerName: 'users-forwarder' } satisfies RewardsWorkerSpec,
+    /** The scheduled import of the charities' and families' catalogs. */
+    catalogImport: { handlerName: 'catalog-import' } satisfies RewardsWorkerSpec,
   },
+  /** Hours between two catalog imports. */
+  catalogImportHours: 6,
   /** Minutes an encounter code is valid. */
   codeMinutes: DEFAULT_CODE_MINUTES,
   /** The environment variable the encounter code key's secret name is given in (a ConfigSecret). */

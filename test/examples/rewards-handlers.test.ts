@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBRecord } from 'aws-lambda';
 import * as fc from 'fast-check';
-import { TRANSACTION_COLUMNS } from '../../examples/rewards/analytics';
+import { TRANSACTION_COLUMNS, USER_COLUMNS } from '../../examples/rewards/analytics';
 import { issueEncounterCode } from '../../examples/rewards/domain/encounter-codes';
 import { STARTER_RULES } from '../../examples/rewards/domain/policies/pricing';
 import { REWARDS_ENV } from '../../examples/rewards/domain/settings';
@@ -33,6 +33,7 @@ let local: LocalExample;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let stream: TestStream;
+let usersStream: TestStream;
 const handlers: Record<string, Handler> = {};
 
 const who = (sub: string, group: string) => ({ sub, 'cognito:groups': group });
@@ -71,12 +72,16 @@ beforeAll(async () => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = 'rewards';
   stream = await createTestStream('rewards-transactions');
   process.env[REWARDS_ENV.TRANSACTIONS_STREAM] = stream.streamName;
+  usersStream = await createTestStream('rewards-users');
+  process.env[REWARDS_ENV.USERS_STREAM] = usersStream.streamName;
   local = await startRewardsLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, codeKey: CODE_KEY, log: false });
   client = new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   doc = DynamoDBDocumentClient.from(client);
   /* eslint-disable @typescript-eslint/no-require-imports -- the modules the local run loaded once their environment was set */
   for (const route of REWARDS_SYSTEM.routeList) handlers[route.handlerName] = require(`../../examples/rewards/handlers/${route.handlerName}`).handler;
   handlers.forwarder = require(`../../examples/rewards/handlers/${REWARDS_SYSTEM.workers.transactionsForwarder.handlerName}`).handler;
+  handlers.usersForwarder = require(`../../examples/rewards/handlers/${REWARDS_SYSTEM.workers.usersForwarder.handlerName}`).handler;
+  handlers.catalogImport = require(`../../examples/rewards/handlers/${REWARDS_SYSTEM.workers.catalogImport.handlerName}`).handler;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const created = await call(ROUTES.editRules, ADMIN, { expectedVersion: 0, rules: STARTER_RULES });
   expect(created).toMatchObject({ status: 200, body: { version: 1 } });
@@ -86,6 +91,7 @@ afterAll(async () => {
   client?.destroy();
   await local?.stop();
   await stream?.destroy();
+  await usersStream?.destroy();
 });
 
 describe('business rules', () => {
@@ -245,13 +251,80 @@ describe('transactions stream', () => {
   });
 });
 
+describe('onboarding', () => {
+  const ANON = {};
+  const signUp = (body: unknown) => call(ROUTES.signUp, ANON, body);
+  const person = (kind: string, documentType: string, documentNumber: string, name: string, evidence = `evidence-${documentNumber.toLowerCase()}`) =>
+    ({ kind, documentType, documentNumber, name, evidence, email: `${documentNumber.toLowerCase()}@example.com` });
+  const created: string[] = [];
+
+  test('the scheduled import puts the registry\'s catalog into DynamoDB, idempotently', async () => {
+    expect(await (handlers.catalogImport as any)()).toEqual({ imported: 4 });
+    expect(await (handlers.catalogImport as any)()).toEqual({ imported: 4 });
+    expect(await count(TABLES.catalog)).toBe(4);
+  });
+
+  test('a verified civilian, officer and merchant each get a user in their kind\'s group and an account at 0', async () => {
+    for (const [kind, type, number, name] of [
+      ['civilian', 'national-id', 'CIV-0001', 'Alex Civilian'], ['officer', 'police-badge', 'OFF-0001', 'Robin Officer'], ['merchant', 'business-registration', 'MER-0001', 'Corner Coffee'],
+    ]) {
+      const answer = await signUp(person(kind, type, number, name));
+      expect(answer).toMatchObject({ status: 201, body: { kind, userId: expect.any(String) } });
+      expect(await balanceOf(answer.body.userId)).toBe(0);
+      created.push(answer.body.userId);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the directory the handlers used (this process's memory locally)
+    const directory = require('../../examples/rewards/storage/clients').userDirectory();
+    expect([...directory.users.values()].map((u: any) => u.kind).sort()).toEqual(['civilian', 'merchant', 'officer']);
+  });
+
+  test('the same document again is 409; unverified evidence, an unlisted or inactive charity are 422; nothing created', async () => {
+    const accounts = await count(TABLES.accounts);
+    expect((await signUp(person('civilian', 'national-id', 'CIV-0001', 'Alex Civilian'))).body).toMatchObject({ error: 'AlreadySignedUp', details: { field: 'documentNumber' } });
+    expect((await signUp(person('civilian', 'national-id', 'CIV-0002', 'Sam Civilian', 'forged'))).body)
+      .toMatchObject({ error: 'Unprocessable', details: { code: 'IdentityNotVerified', field: 'evidence' } });
+    expect((await signUp(person('civilian', 'national-id', 'CIV-0002', 'Someone Else', 'evidence-civ-0002'))).status).toBe(422);
+    expect((await signUp(person('charity', 'charity-registration', 'CH-3003', 'Unlisted Charity'))).body)
+      .toMatchObject({ details: { code: 'NotInCatalog', field: 'documentNumber' } });
+    expect((await signUp(person('charity', 'charity-registration', 'CH-1999', 'Closed Charity'))).body).toMatchObject({ details: { code: 'NotInCatalog' } });
+    expect((await signUp(person('officer', 'national-id', 'CIV-0002', 'Sam Civilian'))).body).toMatchObject({ error: 'BadRequest', details: [{ path: 'documentType' }] });
+    expect(await count(TABLES.accounts)).toBe(accounts);
+  });
+
+  test('a listed charity and family sign up; a new account becomes user-created on the users stream, ids only', async () => {
+    for (const [kind, type, number, name] of [['charity', 'charity-registration', 'CH-1001', 'Food Bank North'], ['family', 'family-case', 'FAM-2001', 'The Example Family']]) {
+      const answer = await signUp(person(kind, type, number, name));
+      expect(answer.status).toBe(201);
+      created.push(answer.body.userId);
+    }
+    const imageOf = async (userId: string) => {
+      const out = await client.send(new GetItemCommand({ TableName: table(TABLES.accounts), Key: { pk: { S: userId } }, ConsistentRead: true }));
+      return out.Item!;
+    };
+    const images = await Promise.all(created.map(imageOf));
+    const records: DynamoDBRecord[] = images.map((item, i) => ({
+      eventID: `u${i}`,
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: { pk: item.pk } as any, NewImage: item as any, SequenceNumber: String(i + 1).padStart(21, '0'), StreamViewType: 'NEW_IMAGE' },
+    }));
+    const balanceChange: DynamoDBRecord = { ...records[0], eventName: 'MODIFY' };
+    expect(await (handlers.usersForwarder as any)({ Records: [...records, balanceChange] })).toEqual({ batchItemFailures: [] });
+    const put = (await usersStream.records()).map((r) => JSON.parse(r));
+    expect(put.map((r) => r.user_id).sort()).toEqual([...created].sort());
+    expect(put.map((r) => r.kind).sort()).toEqual(['charity', 'civilian', 'family', 'merchant', 'officer']);
+    for (const r of put) expect(Object.keys(r).every((k) => USER_COLUMNS.some((c) => c.name === k))).toBe(true);
+  });
+});
+
 describe('bad input (a seeded sample; the long run is its own command)', () => {
   const junk = fc.oneof(
     fc.anything(),
     fc.record({ kind: fc.constantFrom('exchange', 'donation', 'giveaway', 'encounter', 'refund'), transactionId: fc.oneof(fc.string(), fc.uuid()), merchantId: fc.string(), units: fc.oneof(fc.integer(), fc.double(), fc.string()), goods: fc.string({ maxLength: 200 }), extra: fc.anything() }, { requiredKeys: ['kind'] }),
   );
-  test('200 random bodies per POST/PUT route: 4xx naming the field, never 5xx, nothing written', async () => {
+  test('200 random bodies per POST/PUT route with a body: 4xx naming the field, never 5xx, nothing written', async () => {
     const txBefore = await count(TABLES.transactions);
+    const accountsBefore = await count(TABLES.accounts);
     const rulesBefore = (await call(ROUTES.readRules, ADMIN)).body.version;
     const bodies = fc.sample(junk, { numRuns: 200, seed: 19 });
     const refusals: Answer[] = [];
@@ -259,6 +332,7 @@ describe('bad input (a seeded sample; the long run is its own command)', () => {
       const text = body === undefined ? '{' : JSON.stringify(body) ?? '{';
       refusals.push(await call(ROUTES.transact, who('civ-race', 'civilian'), text));
       refusals.push(await call(ROUTES.editRules, ADMIN, typeof body === 'object' && body !== null ? JSON.stringify({ expectedVersion: rulesBefore, rules: body }) : text));
+      refusals.push(await call(ROUTES.signUp, {}, typeof body === 'object' && body !== null ? JSON.stringify({ ...body, kind: 'civilian', documentType: 'national-id' }) : text));
     }
     for (const refusal of refusals) {
       expect(refusal.status).toBeGreaterThanOrEqual(400);
@@ -266,6 +340,7 @@ describe('bad input (a seeded sample; the long run is its own command)', () => {
       if (refusal.body.error === 'BadRequest' && refusal.body.message !== 'The body is not valid JSON') expect(refusal.body.details[0]).toHaveProperty('path');
     }
     expect(await count(TABLES.transactions)).toBe(txBefore);
+    expect(await count(TABLES.accounts)).toBe(accountsBefore);
     expect((await call(ROUTES.readRules, ADMIN)).body.version).toBe(rulesBefore);
   });
 });

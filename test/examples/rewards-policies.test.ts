@@ -102,3 +102,30 @@ describe('layers', () => {
     }
   });
 });
+
+describe('the Cognito user directory (Cognito does not run locally: its API is mocked here)', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the mock is installed */
+  const { mockClient } = require('aws-sdk-client-mock');
+  const idp = require('@aws-sdk/client-cognito-identity-provider');
+  const { cognitoUserDirectory } = require('../../examples/rewards/storage/user-directory');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const cognito = mockClient(idp.CognitoIdentityProviderClient);
+  afterEach(() => cognito.reset());
+  afterAll(() => cognito.restore());
+
+  test('creates the user with its e-mail, then adds it to its kind\'s group; the sub is the user id', async () => {
+    cognito.on(idp.AdminCreateUserCommand).resolves({ User: { Attributes: [{ Name: 'sub', Value: 'sub-1' }] } });
+    cognito.on(idp.AdminAddUserToGroupCommand).resolves({});
+    expect(await cognitoUserDirectory('pool-1').ensureUser('civilian.national-id.civ-0001', 'a@example.com', 'civilian')).toEqual({ userId: 'sub-1' });
+    expect(cognito.commandCalls(idp.AdminCreateUserCommand)[0].args[0].input).toMatchObject({ UserPoolId: 'pool-1', Username: 'civilian.national-id.civ-0001', UserAttributes: [{ Name: 'email', Value: 'a@example.com' }, { Name: 'email_verified', Value: 'true' }] });
+    expect(cognito.commandCalls(idp.AdminAddUserToGroupCommand)[0].args[0].input).toEqual({ UserPoolId: 'pool-1', Username: 'civilian.national-id.civ-0001', GroupName: 'civilian' });
+  });
+
+  test('a user left by an interrupted attempt is found, and its group given again', async () => {
+    cognito.on(idp.AdminCreateUserCommand).rejects(Object.assign(new Error('exists'), { name: 'UsernameExistsException' }));
+    cognito.on(idp.AdminGetUserCommand).resolves({ UserAttributes: [{ Name: 'sub', Value: 'sub-2' }] });
+    cognito.on(idp.AdminAddUserToGroupCommand).resolves({});
+    expect(await cognitoUserDirectory('pool-1').ensureUser('officer.police-badge.off-0001', 'o@example.com', 'officer')).toEqual({ userId: 'sub-2' });
+    expect(cognito.commandCalls(idp.AdminAddUserToGroupCommand)).toHaveLength(1);
+  });
+});

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TRANSACTION_QUERIES } from '../../examples/rewards/analytics';
+import { TRANSACTION_QUERIES, USER_QUERIES } from '../../examples/rewards/analytics';
 import { RewardsStage } from '../../examples/rewards/rewards-stage';
 import { REWARDS_SYSTEM } from '../../examples/rewards/system';
 import type { ComplianceReport } from '../../src/compliance';
@@ -34,13 +34,14 @@ describe('compliance', () => {
 describe('RewardsApi stack', () => {
   const api = () => templates.RewardsApi;
 
-  test('one function per route, each signed-in route checked by the group authorizer', () => {
+  test('one function per route; sign-up is public, every other route checked by the group authorizer', () => {
     for (const route of REWARDS_SYSTEM.routeList) {
       api().hasResourceProperties('AWS::Lambda::Function', { Description: `${route.method} ${route.path} of rewards`, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
     const methods = Object.values(api().findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(REWARDS_SYSTEM.routeList.length);
-    for (const m of methods as any[]) expect(m.Properties.AuthorizationType).toBe('CUSTOM');
+    const types = (methods as any[]).map((m) => m.Properties.AuthorizationType).sort();
+    expect(types).toEqual([...Array(REWARDS_SYSTEM.routeList.length - 1).fill('CUSTOM'), 'NONE']);
   });
 
   test('a group per kind of user and admins; no self sign-up; MFA required', () => {
@@ -48,8 +49,9 @@ describe('RewardsApi stack', () => {
     api().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
   });
 
-  test('four tables kept on delete; the transactions table streams new images to the forwarder; codes expire', () => {
-    api().resourceCountIs('AWS::DynamoDB::GlobalTable', 4);
+  test('five tables kept on delete; the transactions and accounts tables stream new images to their forwarders; codes expire', () => {
+    api().resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    api().resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
     for (const t of Object.values(api().findResources('AWS::DynamoDB::GlobalTable'))) expect(t.DeletionPolicy).toBe('Retain');
     api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
     api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
@@ -67,17 +69,24 @@ describe('RewardsApi stack', () => {
     expect(readers).toEqual([`${REWARDS_SYSTEM.routes.transact.method} ${REWARDS_SYSTEM.routes.transact.path} of rewards`, `${REWARDS_SYSTEM.routes.encounterCode.method} ${REWARDS_SYSTEM.routes.encounterCode.path} of rewards`].sort());
   });
 
+  test('the catalog import runs on a schedule; sign-up may create users in the pool and put them in groups, nothing more', () => {
+    api().hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: `rate(${REWARDS_SYSTEM.catalogImportHours} hours)` });
+    const policies = [...Object.values(api().findResources('AWS::IAM::Policy')), ...Object.values(api().findResources('AWS::IAM::ManagedPolicy'))] as any[];
+    const cognitoActions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat()).filter((a: string) => a.startsWith('cognito-idp:'));
+    expect([...new Set(cognitoActions)].sort()).toEqual(['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']);
+  });
+
   test('snapshot', () => {
     expect(api().toJSON()).toMatchSnapshot();
   });
 });
 
 describe('RewardsAnalytics stack', () => {
-  test('the transactions archive with its saved queries', () => {
+  test('the transactions and users archives with their saved queries', () => {
     const analytics = templates.RewardsAnalytics;
-    analytics.resourceCountIs('AWS::Kinesis::Stream', 1);
-    analytics.resourceCountIs('AWS::Athena::NamedQuery', TRANSACTION_QUERIES.length);
-    for (const q of TRANSACTION_QUERIES) analytics.hasResourceProperties('AWS::Athena::NamedQuery', { Name: q.name });
+    analytics.resourceCountIs('AWS::Kinesis::Stream', 2);
+    analytics.resourceCountIs('AWS::Athena::NamedQuery', TRANSACTION_QUERIES.length + USER_QUERIES.length);
+    for (const q of [...TRANSACTION_QUERIES, ...USER_QUERIES]) analytics.hasResourceProperties('AWS::Athena::NamedQuery', { Name: q.name });
     expect(analytics.toJSON()).toMatchSnapshot();
   });
 });

@@ -21,6 +21,22 @@ export const REWARDS_ENV = {
   CODE_KEY: 'REWARDS_CODE_KEY',
   /** Minutes an encounter code is valid. */
   CODE_MINUTES: 'REWARDS_CODE_MINUTES',
+  /** The imported catalogs of charities and families in need. */
+  CATALOG_TABLE: 'REWARDS_CATALOG_TABLE',
+  /** The Kinesis stream `user-created` events are put on (the users stream). */
+  USERS_STREAM: 'REWARDS_USERS_STREAM',
+  /** The Cognito users pool the sign-up creates users in. */
+  USER_POOL_ID: 'REWARDS_USER_POOL_ID',
+  /** Local runs and tests only: `memory` keeps signed-up users in the process (no Cognito runs locally). */
+  LOCAL_DIRECTORY: 'REWARDS_LOCAL_DIRECTORY',
+  /** The identity provider's check endpoint (HTTPS). */
+  ID_VERIFIER_URL: 'REWARDS_ID_VERIFIER_URL',
+  /** Local runs and tests only: the fixture file the local ID verifier reads (fixtures/identities.json). */
+  ID_VERIFIER_FIXTURES: 'REWARDS_ID_VERIFIER_FIXTURES',
+  /** The catalog registry's export (HTTPS, JSON `{ entries }`). */
+  CATALOG_URL: 'REWARDS_CATALOG_URL',
+  /** Local runs and tests only: the fixture file the local catalog provider reads (fixtures/catalog.json). */
+  CATALOG_FIXTURES: 'REWARDS_CATALOG_FIXTURES',
 } as const;
 
 /** Partition key attribute of every rewards table (a string). */

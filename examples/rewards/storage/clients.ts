@@ -1,8 +1,15 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { bounded, dynamoDb, sdkClientConfig, secretValue, tracer } from '@cdk-rampart/lambda-kit';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { dynamoDbLedgerRepository } from './ledger-repository';
+import * as z from 'zod';
+import { dynamoDbCatalogRepository } from './catalog-repository';
+import { dynamoDbLedgerRepository, openAccount } from './ledger-repository';
 import { dynamoDbRulesRepository } from './rules-repository';
+import { cognitoUserDirectory, memoryUserDirectory } from './user-directory';
+import { CatalogEntry, fixtureCatalogProvider, type CatalogProvider } from '../domain/catalog';
+import { Refusal } from '../domain/errors';
+import { fixtureVerifier, httpsVerifier, type IdVerifier } from '../domain/identity';
+import type { OnboardingStores, UserDirectory } from '../domain/onboarding';
 import { REWARDS_ENV } from '../domain/settings';
 import type { ScoringStores } from '../domain/transactions';
 
@@ -49,4 +56,59 @@ export function kinesisClient(): KinesisClient {
     kinesis = tracer.captureAWSv3Client(bounded(new KinesisClient({ ...config, ...local })));
   }
   return kinesis;
+}
+
+export const catalogRepository = () => dynamoDbCatalogRepository({ client: dynamoDb(), tableName: tableName(REWARDS_ENV.CATALOG_TABLE) });
+
+/**
+ * The ID verifier: the identity provider at `REWARDS_ID_VERIFIER_URL`, or locally the fixture
+ * file in `REWARDS_ID_VERIFIER_FIXTURES`. With neither, sign-ups answer 503 (nobody is signed up
+ * unchecked).
+ */
+export function idVerifier(): IdVerifier {
+  const url = process.env[REWARDS_ENV.ID_VERIFIER_URL];
+  if (url) return httpsVerifier(url);
+  const fixtures = process.env[REWARDS_ENV.ID_VERIFIER_FIXTURES];
+  if (fixtures) return fixtureVerifier(fixtures);
+  return { verify: () => Promise.reject(new Refusal('busy', 'NoVerifier', 'Sign-up is not open yet: no identity provider is configured; nothing was stored')) };
+}
+
+let localDirectory: ReturnType<typeof memoryUserDirectory> | undefined;
+
+/** The users pool in `REWARDS_USER_POOL_ID`, or (local runs and tests, `REWARDS_LOCAL_DIRECTORY=memory`) this process's memory. */
+export function userDirectory(): UserDirectory {
+  const poolId = process.env[REWARDS_ENV.USER_POOL_ID];
+  if (poolId) return cognitoUserDirectory(poolId);
+  if (process.env[REWARDS_ENV.LOCAL_DIRECTORY] === 'memory') return (localDirectory ??= memoryUserDirectory());
+  throw new Error(`${REWARDS_ENV.USER_POOL_ID} is not set`);
+}
+
+/** The stores a sign-up needs, from the environment. */
+export function onboardingStores(): OnboardingStores {
+  const accounts = { client: dynamoDb(), accountsTable: tableName(REWARDS_ENV.ACCOUNTS_TABLE) };
+  return {
+    verifier: idVerifier(),
+    catalog: catalogRepository(),
+    directory: userDirectory(),
+    openAccount: (userId, kind, verification, now) => openAccount(accounts, userId, kind, verification, now),
+  };
+}
+
+/**
+ * The catalog registry: its export at `REWARDS_CATALOG_URL` (HTTPS, `{ entries }`), or locally the
+ * fixture file in `REWARDS_CATALOG_FIXTURES`; undefined when neither is configured.
+ */
+export function catalogProvider(): CatalogProvider | undefined {
+  const url = process.env[REWARDS_ENV.CATALOG_URL];
+  if (url) {
+    return {
+      async entries() {
+        const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
+        if (!res.ok) throw new Error(`The catalog registry answered ${res.status}`);
+        return z.object({ entries: z.array(CatalogEntry) }).parse(await res.json()).entries;
+      },
+    };
+  }
+  const fixtures = process.env[REWARDS_ENV.CATALOG_FIXTURES];
+  return fixtures ? fixtureCatalogProvider(fixtures) : undefined;
 }

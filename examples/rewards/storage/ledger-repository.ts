@@ -119,14 +119,17 @@ export function dynamoDbLedgerRepository(tables: LedgerTables): LedgerRepository
 }
 
 /**
- * Opens an account of `kind` with a zero balance (onboarding does this once per user); false when
- * the user has one already (nothing changed).
+ * Opens an account of `kind` with a zero balance (onboarding does this once per user), with the ID
+ * verifier's reference (opaque; no personal data); false when the user has one already (nothing
+ * changed). Its creation is what the users stream's `user-created` comes from.
  */
-export async function openAccount(tables: Pick<LedgerTables, 'client' | 'accountsTable'>, userId: string, kind: UserKind, now: Date = new Date()): Promise<boolean> {
+export async function openAccount(
+  tables: Pick<LedgerTables, 'client' | 'accountsTable'>, userId: string, kind: UserKind, verification: string, now: Date = new Date(),
+): Promise<boolean> {
   try {
     await tables.client.send(new PutCommand({
       TableName: tables.accountsTable,
-      Item: { [REWARDS_TABLE_KEY]: userId, kind, balance: 0, createdAt: now.toISOString(), updatedAt: now.toISOString() },
+      Item: { [REWARDS_TABLE_KEY]: userId, kind, balance: 0, verification, createdAt: now.toISOString(), updatedAt: now.toISOString() },
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': REWARDS_TABLE_KEY },
     }));

@@ -62,3 +62,25 @@ export function rewardsApi<BS extends ZodType, R>(route: RewardsRoute<BS, R>): A
   });
 }
 
+
+export interface RewardsPublicRoute<BS extends ZodType, R> {
+  readonly body: BS;
+  /** Status of a successful answer. @default 200 */
+  readonly successStatus?: number;
+  handle(input: { readonly body: output<BS> }): Promise<R>;
+}
+
+/** A route anyone may call (sign-up): the same layers, without a caller. */
+export function rewardsPublicApi<BS extends ZodType, R>(route: RewardsPublicRoute<BS, R>): ApiHandler {
+  return httpHandler({
+    body: route.body,
+    successStatus: route.successStatus,
+    handle: async ({ body }) => {
+      try {
+        return await route.handle({ body: body as output<BS> });
+      } catch (error) {
+        throw httpErrorOf(error);
+      }
+    },
+  });
+}
