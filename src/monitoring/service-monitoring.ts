@@ -5,12 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
-import { DefaultDashboardFactory, MonitoringFacade, notifySns } from 'cdk-monitoring-constructs';
+import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct, IConstruct } from 'constructs';
 import {
   ApiAlarmThresholds, ArchiveAlarmThresholds, CacheAlarmThresholds, FunctionAlarmThresholds,
   QueueAlarmThresholds, SiteAlarmThresholds, TableAlarmThresholds,
 } from './alarm-thresholds';
+import { loadMonitoringConstructs } from './private/monitoring-constructs';
 import { CRITICAL, discover, monitorAll, resolveThresholds } from './private/monitors';
 import { WorkQueue } from '../messaging/work-queue';
 import { secureKey } from '../private/kms-key';
@@ -171,6 +172,7 @@ export class ServiceMonitoring extends Construct {
       }
     }
 
+    const { DefaultDashboardFactory, MonitoringFacade: Facade, notifySns } = loadMonitoringConstructs();
     const dashboards = new DefaultDashboardFactory(this, 'Dashboards', {
       dashboardNamePrefix: serviceName,
       createDashboard: true,
@@ -178,7 +180,7 @@ export class ServiceMonitoring extends Construct {
       createAlarmDashboard: false,
     });
     this.dashboard = dashboards.dashboard!;
-    this.facade = new MonitoringFacade(this, 'Facade', {
+    this.facade = new Facade(this, 'Facade', {
       alarmFactoryDefaults: { alarmNamePrefix: serviceName, actionsEnabled: true, action: notifySns(this.alarmTopic) },
       metricFactoryDefaults: {},
       dashboardFactory: dashboards,

@@ -9,8 +9,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
-import {
-  CustomAlarmThreshold, CustomMetricGroup, ElastiCacheClusterType, MetricWithAlarmSupport, MonitoringFacade,
+import type {
+  CustomAlarmThreshold, CustomMetricGroup, MetricWithAlarmSupport, MonitoringFacade,
 } from 'cdk-monitoring-constructs';
 import { Construct, IConstruct } from 'constructs';
 import { TracedApi } from '../../api/traced-api';
@@ -26,6 +26,7 @@ import { CloudFrontWebAcl } from '../../waf/cloudfront-web-acl';
 import { metricPrefixOf } from '../../waf/private/plain-web-acl';
 import { RegionalWebAcl } from '../../waf/regional-web-acl';
 import type { ServiceMetricGroup, ServiceMonitoringProps } from '../service-monitoring';
+import { loadMonitoringConstructs } from './monitoring-constructs';
 
 /** Disambiguator of the alarms users feel: the children of the "service unhealthy" composite. */
 export const CRITICAL = 'Critical';
@@ -645,7 +646,7 @@ function monitorCache(facade: MonitoringFacade, c: RedisCache, n: Names, t: Thre
     const friendly = `${n.friendly}-${String(i).padStart(3, '0')}`;
     facade.monitorElastiCacheCluster({
       clusterId: nodeId,
-      clusterType: ElastiCacheClusterType.REDIS,
+      clusterType: loadMonitoringConstructs().ElastiCacheClusterType.REDIS,
       alarmFriendlyName: friendly,
       humanReadableName: `Cache ${node}`,
       addCpuUsageAlarm: {

@@ -1,0 +1,36 @@
+/**
+ * cdk-monitoring-constructs loads about 350 modules: requiring the library does not load it, the
+ * first ServiceMonitoring does. Checked in a fresh Node process (jest's module registry is not Node's).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function inFreshProcess(script: string): any {
+  const run = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf-8',
+    env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
+  });
+  if (run.status !== 0) throw new Error(`fresh process failed (${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+}
+
+describe('loading', () => {
+  test.each([
+    ['src/index.ts', path.join(ROOT, 'src', 'index.ts')],
+    ['lib/index.js', path.join(ROOT, 'lib', 'index.js')],
+  ])('requiring %s does not load cdk-monitoring-constructs; the first ServiceMonitoring does', (_name, entry) => {
+    if (!fs.existsSync(entry)) return; // lib/ exists only after a build
+    const result = inFreshProcess(`
+const loaded = () => Object.keys(require.cache).some((k) => k.includes('/cdk-monitoring-constructs/'));
+const lib = require(${JSON.stringify(entry)});
+const before = loaded();
+const { App, Stack } = require('aws-cdk-lib');
+new lib.ServiceMonitoring(new Stack(new App(), 'S'), 'Monitoring', { serviceName: 'shop' });
+console.log(JSON.stringify({ before, after: loaded() }));`);
+    expect(result).toEqual({ before: false, after: true });
+  }, 120_000);
+});
