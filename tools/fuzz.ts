@@ -1,12 +1,12 @@
 /**
- * The long fuzz run: at least 10,000 seeded random bodies per POST route of both examples against
+ * The long fuzz run: at least 10,000 seeded random bodies per POST route of the examples against
  * DynamoDB Local (started here), each answer checked: no 5xx, and a refusal (4xx) writes nothing.
  * Prints the counts per route and exits 1 on any violation.
  *
- *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter] [--route give-consent]
+ *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter|rewards] [--route give-consent]
  */
 import { randomUUID } from 'crypto';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
@@ -14,6 +14,9 @@ import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-loc
 import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-support';
 import { LIFTED } from './sdk-limits';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
+import { STARTER_RULES } from '../examples/rewards/domain/policies/pricing';
+import { startRewardsLocal } from '../examples/rewards/local-options';
+import { REWARDS_SYSTEM } from '../examples/rewards/system';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,6 +95,67 @@ async function fuzzCounter(): Promise<FuzzReport[]> {
   }
 }
 
+/** The rewards write routes (PUT /rules, POST /transactions, POST /sign-ups): each refusal must leave every table as it was. */
+async function fuzzRewards(): Promise<FuzzReport[]> {
+  const local = await startRewardsLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false });
+  const { routes, tables } = REWARDS_SYSTEM;
+  const handler = (name: string) => require(`../examples/rewards/handlers/${name}`).handler as Handler; // eslint-disable-line @typescript-eslint/no-require-imports
+  const client = new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // Every item of every table, as one text: a refusal must leave it unchanged.
+  const scan = (t: { envName: string }) => client.send(new ScanCommand({ TableName: local.tables[t.envName], ConsistentRead: true }));
+  const state = async () => (await Promise.all(Object.values(tables).map(scan))).map((out) => JSON.stringify(out.Items)).join('|');
+  type Route = { method: string; path: string; handlerName: string };
+  const call = (route: Route, claims: Record<string, unknown> | undefined, body: string | undefined) =>
+    handler(route.handlerName)(apiGatewayEvent({ method: route.method, resource: route.path, claims, headers: { 'content-type': 'application/json' }, body: body ?? null, requestId: `fuzz-${randomUUID()}` }),
+      lambdaContext({ functionName: route.handlerName, requestId: randomUUID(), timeoutMs: 10_000 }));
+  const admin = { 'sub': 'admin-1', 'cognito:groups': 'admin' };
+  const civilian = { 'sub': 'civ-fuzz', 'cognito:groups': 'civilian' };
+  try {
+    await call(routes.editRules, admin, JSON.stringify({ expectedVersion: 0, rules: STARTER_RULES }));
+    const accounts = local.tables[tables.accounts.envName];
+    await client.send(new PutItemCommand({ TableName: accounts, Item: { pk: { S: 'civ-fuzz' }, kind: { S: 'civilian' }, balance: { N: String(RUNS * 10) } } }));
+    await client.send(new PutItemCommand({ TableName: accounts, Item: { pk: { S: 'shop-fuzz' }, kind: { S: 'merchant' }, balance: { N: '0' } } }));
+    const cases = [
+      { route: routes.editRules, as: admin, valid: { expectedVersion: 1, rules: STARTER_RULES } },
+      { route: routes.transact, as: civilian, valid: { kind: 'exchange', transactionId: 'tx-fuzz-1', merchantId: 'shop-fuzz', units: 1, goods: 'tea' } },
+      {
+        route: routes.signUp,
+        as: undefined,
+        valid: { kind: 'civilian', documentType: 'national-id', documentNumber: 'CIV-0002', name: 'Sam Civilian', evidence: 'x', email: 's@example.com' },
+      },
+    ];
+    const reports: FuzzReport[] = [];
+    for (const c of cases) {
+      const statuses: Record<number, number> = {};
+      let serverErrors = 0;
+      let writesOnRefusal = 0;
+      let malformedAnswers = 0;
+      const t0 = Date.now();
+      await fc.assert(fc.asyncProperty(bodies(c.valid), async (rawBody) => {
+        const before = await state();
+        const res = await call(c.route, c.as, rawBody);
+        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+        if (res.statusCode >= 500) serverErrors++;
+        if (res.statusCode >= 400 && res.statusCode < 500) {
+          if ((await state()) !== before) writesOnRefusal++;
+          try {
+            if (typeof JSON.parse(res.body).requestId !== 'string') malformedAnswers++;
+          } catch {
+            malformedAnswers++;
+          }
+        }
+      }), { numRuns: RUNS, seed: SEED });
+      const report = { route: `${c.route.method} ${c.route.path} (rewards)`, runs: RUNS, statuses, serverErrors, writesOnRefusal, malformedAnswers };
+      console.log(`${report.route}: ${RUNS} bodies in ${((Date.now() - t0) / 1000).toFixed(0)} s; statuses ${JSON.stringify(statuses)}`);
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    client.destroy();
+    await local.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const started = await dynamoDbLocal.start();
   // One request at a time, but on a shared machine: the SDK time limits are not what is fuzzed.
@@ -100,6 +164,7 @@ async function main(): Promise<void> {
   try {
     if (ONLY === 'all' || ONLY === 'counter') reports = reports.concat(await fuzzCounter());
     if (ONLY === 'all' || ONLY === 'pass') reports = reports.concat(await fuzzPass());
+    if (ONLY === 'all' || ONLY === 'rewards') reports = reports.concat(await fuzzRewards());
   } finally {
     await started.stop();
   }
