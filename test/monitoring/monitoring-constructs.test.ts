@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadMonitoringConstructs } from '../../src/monitoring/private/monitoring-constructs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,6 +20,12 @@ function inFreshProcess(script: string): any {
 }
 
 describe('loading', () => {
+  test('loadMonitoringConstructs is cdk-monitoring-constructs, the peer this package declares', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(loadMonitoringConstructs()).toBe(require('cdk-monitoring-constructs'));
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8')).peerDependencies).toHaveProperty('cdk-monitoring-constructs');
+  });
+
   test.each([
     ['src/index.ts', path.join(ROOT, 'src', 'index.ts')],
     ['lib/index.js', path.join(ROOT, 'lib', 'index.js')],
