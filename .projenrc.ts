@@ -68,6 +68,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sqs',
     '@aws-sdk/client-kinesis',
     '@aws-sdk/client-s3',
+    // Presigned S3 PUT URLs for merchants' catalog uploads (rewards example).
+    '@aws-sdk/s3-request-presigner',
     '@smithy/node-http-handler',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',

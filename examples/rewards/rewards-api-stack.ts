@@ -8,6 +8,7 @@ import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { CATALOG_PREFIX } from './domain/catalog-uploads';
 import { REWARDS_ENV } from './domain/settings';
 import { REWARDS_SYSTEM, type RewardsTableSpec } from './system';
 import { TracedApi, TracedFunction } from '../../src/api';
@@ -15,6 +16,7 @@ import { Compliance } from '../../src/compliance';
 import { ConfigSecret } from '../../src/config';
 import { DataTable } from '../../src/data';
 import { WorkQueue } from '../../src/messaging';
+import type { SecureSite } from '../../src/site';
 import { handlerCode, tracedApiRoutes, type ExampleRoute } from '../shared/stack';
 
 const { example: EXAMPLE, stageName: STAGE_NAME, routes: ROUTES, tables: TABLES } = REWARDS_SYSTEM;
@@ -25,6 +27,8 @@ export interface RewardsApiStackProps extends StackProps {
   readonly transactionsStream: kinesis.IStream;
   /** The users stream `user-created` events are put on. */
   readonly usersStream: kinesis.IStream;
+  /** The merchants' catalogs site: the upload route presigns PUTs on its bucket, under `catalogs/`. */
+  readonly catalogSite: SecureSite;
   /**
    * The identity provider's check endpoint (HTTPS) sign-ups send the identity evidence to
    * (domain/identity.ts `httpsVerifier` has the contract).
@@ -118,7 +122,8 @@ export class RewardsApiStack extends Stack {
       routes: tracedApiRoutes(EXAMPLE, REWARDS_SYSTEM.routeList.map((r) => ({
         ...r,
         config: codeRoutes.includes(r) ? [this.codeKey] : undefined,
-        functionOptions: r === ROUTES.signUp ? { environment: signUpEnv } : undefined,
+        functionOptions: r === ROUTES.signUp ? { environment: signUpEnv }
+          : r === ROUTES.catalogUpload ? { environment: { [REWARDS_ENV.CATALOG_BUCKET]: props.catalogSite.bucket.bucketName } } : undefined,
       })), {
         memorySize: 1024,
         environment: { ...tableEnv, ...REWARDS_SYSTEM.environment },
@@ -134,6 +139,7 @@ export class RewardsApiStack extends Stack {
     accounts.grantReadItems(fn(ROUTES.balance));
     accounts.grantWriteItems(fn(ROUTES.signUp));
     catalog.grantReadItems(fn(ROUTES.signUp));
+    this.grantCatalogUploads(fn(ROUTES.catalogUpload), props.catalogSite);
     this.userPool.grant(fn(ROUTES.signUp), 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup');
 
     const failuresSpec = REWARDS_SYSTEM.queues.workerFailures;
@@ -179,6 +185,22 @@ export class RewardsApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });
     new CfnOutput(this, 'AppClientId', { value: this.appClient.userPoolClientId });
+  }
+
+  /**
+   * The upload route signs PUTs with its own role, so the role may put objects under `catalogs/`
+   * only (which merchant's prefix is the handler's check: the key is signed into the URL), and
+   * encrypt them with the bucket's key.
+   */
+  private grantCatalogUploads(uploader: lambda.IFunction, site: SecureSite): void {
+    uploader.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [site.bucket.arnForObjects(`${CATALOG_PREFIX}/*`)] }));
+    uploader.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [site.encryptionKey.keyArn] }));
+    // The finding names the bucket ARN as this stack imports it (the export CDK makes for the reference).
+    const producer = Stack.of(site);
+    const bucketArn = producer.resolve(producer.exportValue(site.bucket.bucketArn))['Fn::ImportValue'];
+    const grants = uploader.role!.node.findChild('Grants');
+    Compliance.acknowledge(grants, `AwsSolutions-IAM5[Resource::${bucketArn}/${CATALOG_PREFIX}/*]`,
+      'The catalog files\' keys (merchant id and file name) are known only when a merchant asks to upload: the role may put objects under catalogs/ of the catalog bucket only, and the handler signs each URL for one key in the signed-in merchant\'s own prefix.');
   }
 
   /** A table stream's INSERTs → a Kinesis stream, failed batches to the failures queue. */

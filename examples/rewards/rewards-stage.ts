@@ -1,5 +1,6 @@
 import { Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { RewardsCatalogSiteStack } from './catalog-site-stack';
 import { RewardsAnalyticsStack } from './rewards-analytics-stack';
 import { RewardsApiStack } from './rewards-api-stack';
 import { ServiceMonitoring } from '../../src/monitoring';
@@ -35,13 +36,17 @@ export interface RewardsStageProps extends StageProps {
 export class RewardsStage extends Stage {
   public readonly analytics: RewardsAnalyticsStack;
   public readonly api: RewardsApiStack;
+  /** The merchants' catalogs (static content on SecureSite). */
+  public readonly catalogs: RewardsCatalogSiteStack;
   /** Alarms, the alarm topic and the dashboard of the stage's constructs. */
   public readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: RewardsStageProps = {}) {
     super(scope, id, props);
     this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions and users streams and their archives (Kinesis, Firehose, S3, Glue, Athena)' });
+    this.catalogs = new RewardsCatalogSiteStack(this, 'RewardsCatalogs', { description: 'Rewards: the merchants\' catalogs (SecureSite: S3, CloudFront, WAF)' });
     this.api = new RewardsApiStack(this, 'RewardsApi', {
+      catalogSite: this.catalogs.site,
       transactionsStream: this.analytics.transactions.stream,
       usersStream: this.analytics.users.stream,
       idVerifierUrl: props.idVerifierUrl,

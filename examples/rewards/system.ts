@@ -51,6 +51,8 @@ const ROUTES = {
   encounterCode: { method: HttpMethod.POST, path: '/encounter-codes', handlerName: 'post-encounter-code', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian'] },
   /** Public: whoever signs up has no sign-in yet; the ID verifier is the check (and WAF's per-IP limit). */
   signUp: { method: HttpMethod.POST, path: '/sign-ups', handlerName: 'post-sign-up', authorization: RouteAuthorization.NONE },
+  /** A presigned upload URL for a file of the merchant's own catalog (the catalog site's bucket). */
+  catalogUpload: { method: HttpMethod.POST, path: '/catalog-uploads', handlerName: 'post-catalog-upload', authorization: RouteAuthorization.COGNITO, requiredGroups: ['merchant'] },
 } satisfies Record<string, ExampleRoute>;
 
 export const REWARDS_SYSTEM = {

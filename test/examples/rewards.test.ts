@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TRANSACTION_QUERIES, USER_QUERIES } from '../../examples/rewards/analytics';
+import { REWARDS_ENV } from '../../examples/rewards/domain/settings';
 import { RewardsStage } from '../../examples/rewards/rewards-stage';
 import { REWARDS_SYSTEM } from '../../examples/rewards/system';
 import type { ComplianceReport } from '../../src/compliance';
@@ -27,7 +28,7 @@ beforeAll(() => {
 
 describe('compliance', () => {
   test('every stack of the rewards app has zero unacknowledged findings', () => {
-    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsMonitoring']);
+    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsCatalogs', 'Rewards/RewardsMonitoring']);
   });
 });
 
@@ -76,8 +77,35 @@ describe('RewardsApi stack', () => {
     expect([...new Set(cognitoActions)].sort()).toEqual(['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser']);
   });
 
+  test('the catalog upload route may put objects under catalogs/ of the catalog bucket and encrypt them, nothing else on S3', () => {
+    const route = REWARDS_SYSTEM.routes.catalogUpload;
+    const [logicalId, upload] = Object.entries(api().findResources('AWS::Lambda::Function', { Properties: { Description: `${route.method} ${route.path} of rewards` } }))[0] as [string, any];
+    expect(Object.keys(upload.Properties.Environment.Variables)).toContain(REWARDS_ENV.CATALOG_BUCKET);
+    const role = upload.Properties.Role['Fn::GetAtt'][0];
+    const statements = [...Object.values(api().findResources('AWS::IAM::Policy')), ...Object.values(api().findResources('AWS::IAM::ManagedPolicy'))]
+      .filter((p: any) => JSON.stringify(p.Properties.Roles ?? []).includes(role))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const s3 = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3).toHaveLength(1);
+    expect(s3[0].Action).toBe('s3:PutObject');
+    expect(JSON.stringify(s3[0].Resource)).toMatch(/\/catalogs\/\*"/);
+    expect(statements.some((s: any) => s.Action === 'kms:GenerateDataKey')).toBe(true);
+    expect(logicalId).toMatch(/^ApiRoute/);
+  });
+
   test('snapshot', () => {
     expect(api().toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('RewardsCatalogs stack', () => {
+  test('a SecureSite (bucket kept on delete, behind CloudFront) with nothing deployed; snapshot', () => {
+    const catalogs = templates.RewardsCatalogs;
+    catalogs.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    catalogs.resourceCountIs('Custom::CDKBucketDeployment', 0);
+    const buckets = Object.values(catalogs.findResources('AWS::S3::Bucket'));
+    for (const b of buckets) expect(b.DeletionPolicy).toBe('Retain');
+    expect(catalogs.toJSON()).toMatchSnapshot();
   });
 });
 

@@ -37,6 +37,8 @@ export const REWARDS_ENV = {
   CATALOG_URL: 'REWARDS_CATALOG_URL',
   /** Local runs and tests only: the fixture file the local catalog provider reads (fixtures/catalog.json). */
   CATALOG_FIXTURES: 'REWARDS_CATALOG_FIXTURES',
+  /** The catalog site's bucket merchants upload their catalogs to (presigned PUT URLs). */
+  CATALOG_BUCKET: 'REWARDS_CATALOG_BUCKET',
 } as const;
 
 /** Partition key attribute of every rewards table (a string). */
