@@ -19,5 +19,6 @@ new RewardsStage(app, 'Rewards', {
   idVerifierUrl: app.node.tryGetContext('rewards:idVerifierUrl'),
   catalogUrl: app.node.tryGetContext('rewards:catalogUrl'),
   alarmEmails: app.node.tryGetContext('rewards:alarmEmails'),
+  usersCertificateArn: app.node.tryGetContext('rewards:usersCertificateArn'),
 });
 app.synth();

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { RewardsCatalogSiteStack } from './catalog-site-stack';
 import { RewardsAnalyticsStack } from './rewards-analytics-stack';
 import { RewardsApiStack } from './rewards-api-stack';
+import { RewardsUsersStack } from './rewards-users-stack';
 import { ServiceMonitoring } from '../../src/monitoring';
 
 export interface RewardsStageProps extends StageProps {
@@ -30,6 +31,13 @@ export interface RewardsStageProps extends StageProps {
    * @default - none: subscribe to the monitoring stack's alarm topic yourself
    */
   readonly alarmEmails?: string[];
+  /**
+   * The ACM certificate (in the stage's region) of the users service's internal load balancer,
+   * for the name its clients call.
+   *
+   * @default - none: no users service (RewardsUsers stack); its HTTPS listener needs a certificate
+   */
+  readonly usersCertificateArn?: string;
 }
 
 /** One deployment of the rewards platform: the transactions stream and archive, the API, monitoring. */
@@ -38,11 +46,16 @@ export class RewardsStage extends Stage {
   public readonly api: RewardsApiStack;
   /** The merchants' catalogs (static content on SecureSite). */
   public readonly catalogs: RewardsCatalogSiteStack;
+  /** The users domain's service, database and network, when `usersCertificateArn` is given. */
+  public readonly users?: RewardsUsersStack;
   /** Alarms, the alarm topic and the dashboard of the stage's constructs. */
   public readonly monitoring: ServiceMonitoring;
 
   constructor(scope: Construct, id: string, props: RewardsStageProps = {}) {
     super(scope, id, props);
+    if (props.usersCertificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(props.usersCertificateArn)) {
+      throw new Error(`usersCertificateArn: ${JSON.stringify(props.usersCertificateArn)}; allowed: the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`);
+    }
     this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions and users streams and their archives (Kinesis, Firehose, S3, Glue, Athena)' });
     this.catalogs = new RewardsCatalogSiteStack(this, 'RewardsCatalogs', { description: 'Rewards: the merchants\' catalogs (SecureSite: S3, CloudFront, WAF)' });
     this.api = new RewardsApiStack(this, 'RewardsApi', {
@@ -54,6 +67,14 @@ export class RewardsStage extends Stage {
       accountConcurrency: props.accountConcurrency,
       description: 'Rewards: users pool, sign-up, catalogs, business rules, scoring API, balances and encounter codes',
     });
+    if (props.usersCertificateArn !== undefined) {
+      this.users = new RewardsUsersStack(this, 'RewardsUsers', {
+        transactionsStream: this.analytics.transactions.stream,
+        usersStream: this.analytics.users.stream,
+        certificateArn: props.usersCertificateArn,
+        description: 'Rewards: the users domain service (ECS Fargate), its PostgreSQL database and VPC',
+      });
+    }
     const monitoring = new Stack(this, 'RewardsMonitoring', { description: 'Rewards: alarms, alarm topic and dashboard' });
     this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', {
       scope: this,

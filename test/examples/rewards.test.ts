@@ -12,13 +12,14 @@ import { expectCompliant } from '../support/compliance';
  * synthesized once, with the compliance packs; every assertion reads that assembly's templates.
  */
 
+const USERS_CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 let stage: RewardsStage;
 let report: ComplianceReport;
 const templates: Record<string, Template> = {};
 
 beforeAll(() => {
   const app = new App();
-  stage = new RewardsStage(app, 'Rewards');
+  stage = new RewardsStage(app, 'Rewards', { usersCertificateArn: USERS_CERTIFICATE });
   report = expectCompliant(app);
   const assembly = stage.synth();
   for (const stack of stage.node.children.filter(Stack.isStack)) {
@@ -28,7 +29,7 @@ beforeAll(() => {
 
 describe('compliance', () => {
   test('every stack of the rewards app has zero unacknowledged findings', () => {
-    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsCatalogs', 'Rewards/RewardsMonitoring']);
+    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsCatalogs', 'Rewards/RewardsMonitoring', 'Rewards/RewardsUsers']);
   });
 });
 
@@ -122,5 +123,25 @@ describe('RewardsAnalytics stack', () => {
 describe('RewardsMonitoring stack', () => {
   test('snapshot', () => {
     expect(templates.RewardsMonitoring.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('RewardsUsers stack', () => {
+  const users = () => templates.RewardsUsers;
+
+  test('the service behind an internal load balancer, reading both streams, logging in to the proxy with IAM; migrations on deploy; no NAT', () => {
+    users().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    users().resourceCountIs('AWS::EC2::NatGateway', 0);
+    users().resourceCountIs('AWS::RDS::DBProxy', 1);
+    users().resourceCountIs('Custom::DatabaseMigrations', 1);
+    const env = Object.values(users().findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0].Environment.map((e: any) => e.Name).sort();
+    expect(env).toEqual(['PGAUTH', 'PGDATABASE', 'PGHOST', 'PGPORT', 'PGSSL', 'PGUSER', 'REWARDS_TRANSACTIONS_STREAM', 'REWARDS_USERS_STREAM']);
+    const actions = Object.values(users().findResources('AWS::IAM::ManagedPolicy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['rds-db:connect', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards']));
+    expect(users().toJSON()).toMatchSnapshot();
+  });
+
+  test('a certificate that is not an ACM ARN is refused, naming the prop', () => {
+    expect(() => new RewardsStage(new App(), 'Bad', { usersCertificateArn: 'users.example' })).toThrow(/usersCertificateArn: "users.example"; allowed: the ARN of an ACM certificate/);
   });
 });
