@@ -70,6 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3',
     // Presigned S3 PUT URLs for merchants' catalog uploads (rewards example).
     '@aws-sdk/s3-request-presigner',
+    '@aws-sdk/rds-signer',
     '@smithy/node-http-handler',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',

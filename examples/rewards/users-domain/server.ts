@@ -1,12 +1,7 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'crypto';
 import * as http from 'http';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
-// The image's package.json (this folder) lists these; in the repository they come with @aws-sdk/client-kinesis.
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Signer } from '@aws-sdk/rds-signer';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-// eslint-disable-next-line import/no-extraneous-dependencies
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Pool, type PoolConfig } from 'pg';
 import { applyRecords, donationsTo, goodsSold, officersMet, profile, type StreamRecord } from './users-domain';
 
@@ -111,31 +106,12 @@ export async function consume(kinesis: KinesisClient, pool: Pool, streamName: st
   }));
 }
 
-/** SHA-256 and HMAC-SHA-256 from node:crypto, in the shape SignatureV4 takes. */
-type Bytes = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Bytes) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: Bytes) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Bytes): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
 /**
- * An RDS IAM authentication token: a SigV4-presigned `connect` request for the user, valid 15
- * minutes, as @aws-sdk/rds-signer makes it (the container's task role signs it; no call to AWS).
+ * An RDS IAM authentication token for the user (@aws-sdk/rds-signer: a SigV4-presigned `connect`
+ * request, valid 15 minutes, signed with the container's task role; no call to AWS).
  */
 export async function iamAuthToken(host: string, port: number, user: string, region: string): Promise<string> {
-  const signer = new SignatureV4({ service: 'rds-db', region, credentials: defaultProvider(), sha256: Sha256 });
-  const signed = await signer.presign({ method: 'GET', protocol: 'https:', hostname: host, port, path: '/', query: { Action: 'connect', DBUser: user }, headers: { host: `${host}:${port}` } }, { expiresIn: 900 });
-  const query = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
-  return `${host}:${port}/?${query}`;
+  return new Signer({ hostname: host, port, username: user, region }).getAuthToken();
 }
 
 /** Starts the service from the environment; answers its stop function. */
