@@ -15,6 +15,7 @@ import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-suppor
 import { LIFTED } from './sdk-limits';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
 import { STARTER_RULES } from '../examples/rewards/domain/policies/pricing';
+import { REWARDS_ENV } from '../examples/rewards/domain/settings';
 import { startRewardsLocal } from '../examples/rewards/local-options';
 import { REWARDS_SYSTEM } from '../examples/rewards/system';
 
@@ -95,7 +96,7 @@ async function fuzzCounter(): Promise<FuzzReport[]> {
   }
 }
 
-/** The rewards write routes (PUT /rules, POST /transactions, POST /sign-ups): each refusal must leave every table as it was. */
+/** The rewards write routes (PUT /rules and every POST): each refusal must leave every table as it was. */
 async function fuzzRewards(): Promise<FuzzReport[]> {
   const local = await startRewardsLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false });
   const { routes, tables } = REWARDS_SYSTEM;
@@ -110,6 +111,9 @@ async function fuzzRewards(): Promise<FuzzReport[]> {
       lambdaContext({ functionName: route.handlerName, requestId: randomUUID(), timeoutMs: 10_000 }));
   const admin = { 'sub': 'admin-1', 'cognito:groups': 'admin' };
   const civilian = { 'sub': 'civ-fuzz', 'cognito:groups': 'civilian' };
+  const merchant = { 'sub': 'shop-fuzz', 'cognito:groups': 'merchant' };
+  // Presigning a catalog upload needs a bucket name and credentials, not a call to S3.
+  process.env[REWARDS_ENV.CATALOG_BUCKET] ??= 'rewards-catalog-fuzz';
   try {
     await call(routes.editRules, admin, JSON.stringify({ expectedVersion: 0, rules: STARTER_RULES }));
     const accounts = local.tables[tables.accounts.envName];
@@ -123,6 +127,8 @@ async function fuzzRewards(): Promise<FuzzReport[]> {
         as: undefined,
         valid: { kind: 'civilian', documentType: 'national-id', documentNumber: 'CIV-0002', name: 'Sam Civilian', evidence: 'x', email: 's@example.com' },
       },
+      { route: routes.encounterCode, as: civilian, valid: {} },
+      { route: routes.catalogUpload, as: merchant, valid: { path: 'tea/green.json', contentType: 'application/json' } },
     ];
     const reports: FuzzReport[] = [];
     for (const c of cases) {
