@@ -4,10 +4,12 @@
  *   npx ts-node --swc bench/run.ts                       # everything (about 15-25 minutes)
  *   npx ts-node --swc bench/run.ts --only synth,handlers --runs 2 --warmup 0   # a quick pass
  *
- * Options: --only synth,tests,handlers,launch; --runs N (default 5); --warmup N (default 1);
+ * Options: --only synth,tests,handlers,launch,rewards-latency; --runs N (default 5); --warmup N (default 1);
  * --test-runs N (the whole `npx projen test`, default 1; 0 skips it); --amount N and --seconds N
  * (launch-day bounds: applications and checks each, default 3000, and 60 s); --connections N (both
  * routes together, default 20); --citizens N (registered before the load, default 200).
+ * --transactions N and --poll-ms N (rewards-latency: exchanges sent, default 200; the stream pollers'
+ * interval, default 250).
  * With --only, RESULTS.md keeps the sections that were not run from its previous version.
  */
 import * as fs from 'fs';
@@ -16,6 +18,7 @@ import { ROOT } from './lib/compile';
 import { machineLine, SectionResult } from './lib/measure';
 import { runHandlers, HandlerFigures } from './sections/handlers';
 import { runLaunch } from './sections/launch';
+import { runRewardsLatency } from './sections/rewards-latency';
 import { runSynth } from './sections/synth';
 import { runTests } from './sections/tests';
 
@@ -25,7 +28,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
-const ORDER = ['synth', 'tests', 'handlers', 'launch'];
+const ORDER = ['synth', 'tests', 'handlers', 'launch', 'rewards-latency'];
 
 function previousSections(): Record<string, string> {
   if (!fs.existsSync(RESULTS)) return {};
@@ -72,6 +75,13 @@ async function main(): Promise<void> {
       connections: Number(arg('connections', '20')),
       citizens: Number(arg('citizens', '200')),
       handlerFigures: figures.length > 0 ? figures : undefined,
+    }));
+  }
+  if (only.includes('rewards-latency')) {
+    await guard('rewards-latency', '5. Rewards latency', () => runRewardsLatency({
+      log: base.log,
+      transactions: Number(arg('transactions', '200')),
+      pollMs: Number(arg('poll-ms', '250')),
     }));
   }
   const previous = previousSections();
