@@ -100,6 +100,19 @@ describe(`${route.method} ${route.path}`, () => {
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('without a catalog bucket (the local run) the route answers 501 JSON saying so, not a 500', async () => {
+    const bucket = process.env[REWARDS_ENV.CATALOG_BUCKET];
+    delete process.env[REWARDS_ENV.CATALOG_BUCKET];
+    try {
+      const res = await call({ 'sub': MERCHANT, 'cognito:groups': 'merchant' }, { path: 'images/mug.png', contentType: 'image/png' });
+      expect(res.status).toBe(501);
+      expect(JSON.stringify(res.body)).toMatch(/REWARDS_CATALOG_BUCKET/);
+      expect(res.body.url).toBeUndefined();
+    } finally {
+      process.env[REWARDS_ENV.CATALOG_BUCKET] = bucket;
+    }
+  });
+
   test.each(['civilian', 'officer', 'charity', 'family', 'admin'])('a %s is refused with 403 JSON', async (group) => {
     const res = await call({ 'sub': 'someone', 'cognito:groups': group }, { path: 'x.png', contentType: 'image/png' });
     expect(res.status).toBe(403);
