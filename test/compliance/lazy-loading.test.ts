@@ -3,23 +3,12 @@
  * cdk-nag; enabling packs loads only what they need. Checked in a fresh Node process through its
  * own require.cache (jest's module registry is not Node's).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadPeer } from '../../src/compliance/private/packs';
+import { inFreshProcess } from '../support/fresh-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Run `script` in a fresh Node process that can require TypeScript; returns its stdout parsed as JSON. */
-function inFreshProcess(script: string): any {
-  const run = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], {
-    cwd: ROOT,
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
-  });
-  if (run.status !== 0) throw new Error(`fresh process failed (${run.status}):\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!);
-}
 
 const LOADED = `
 const loaded = () => Object.keys(require.cache);

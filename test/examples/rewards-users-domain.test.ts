@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
-import { archiveRecord } from '../../examples/rewards/handlers/transactions-forwarder';
-import { userCreatedRecord } from '../../examples/rewards/handlers/users-forwarder';
-import { applyRecords, donationsTo, goodsSold, MIGRATIONS_DIR, officersMet, profile, type StreamRecord } from '../../examples/rewards/users-domain/users-domain';
+import { at, transactionRecord, userRecord } from './rewards-users-records';
+import { applyRecords, donationsTo, goodsSold, MIGRATIONS_DIR, officersMet, profile } from '../../examples/rewards/users-domain/users-domain';
 import type * as Migrations from '../../src/data/database-migrations.lambda';
 import { postgresConnection } from '../../tools/engines/postgres';
 
@@ -22,21 +21,8 @@ const { migrate } = require(BUNDLE) as typeof Migrations;
 const DATABASE = `rewards_users_${process.pid}`;
 let db: Client;
 
-const at = (hhmm: string) => `2026-12-02T${hhmm}:00.000Z`;
-const user = (id: string, kind: string, time: string) => userCreatedRecord({ pk: id, kind, createdAt: at(time) }) as StreamRecord;
-let n = 0;
-const tx = (kind: string, from: string, to: string, units: number, fromPoints: number, toPoints: number, time: string, goods?: string) =>
-  archiveRecord({
-    transactionId: `tx-${++n}`,
-    kind: kind as any,
-    from,
-    to,
-    units,
-    goods,
-    rulesVersion: 1,
-    createdAt: at(time),
-    changes: [{ party: from, kinds: [], delta: fromPoints * units }, { party: to, kinds: [], delta: toPoints * units }],
-  }) as StreamRecord;
+const user = userRecord;
+const tx = transactionRecord;
 
 /** A day: sign-ups, encounters, exchanges, donations and a giveaway, in the order the streams deliver them. */
 const USERS = [user('civ-1', 'civilian', '07:00'), user('civ-2', 'civilian', '07:05'), user('off-1', 'officer', '07:10'), user('off-2', 'officer', '07:11'),

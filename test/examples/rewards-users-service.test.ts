@@ -3,8 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { Client } from 'pg';
-import { archiveRecord } from '../../examples/rewards/handlers/transactions-forwarder';
-import { userCreatedRecord } from '../../examples/rewards/handlers/users-forwarder';
+import { at, transactionRecord, userRecord } from './rewards-users-records';
 import { iamAuthToken } from '../../examples/rewards/users-domain/server';
 import { MIGRATIONS_DIR } from '../../examples/rewards/users-domain/users-domain';
 import type * as Migrations from '../../src/data/database-migrations.lambda';
@@ -24,22 +23,8 @@ if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx proj
 const { migrate } = require(BUNDLE) as typeof Migrations;
 
 const DATABASE = `rewards_users_service_${process.pid}`;
-const at = (hhmm: string) => `2026-12-02T${hhmm}:00.000Z`;
-let n = 0;
-const tx = (kind: string, from: string, to: string, units: number, fromPoints: number, toPoints: number, time: string, goods?: string) =>
-  archiveRecord({
-    transactionId: `tx-${++n}`,
-    kind: kind as any,
-    from,
-    to,
-    units,
-    goods,
-    rulesVersion: 1,
-    createdAt: at(time),
-    changes: [{ party: from, kinds: [], delta: fromPoints * units }, { party: to, kinds: [], delta: toPoints * units }],
-  });
-const USERS = [userCreatedRecord({ pk: 'civ-1', kind: 'civilian', createdAt: at('07:00') }), userCreatedRecord({ pk: 'off-1', kind: 'officer', createdAt: at('07:10') }),
-  userCreatedRecord({ pk: 'shop-1', kind: 'merchant', createdAt: at('07:20') }), userCreatedRecord({ pk: 'fam-1', kind: 'family', createdAt: at('07:30') })];
+const tx = transactionRecord;
+const USERS = [userRecord('civ-1', 'civilian', '07:00'), userRecord('off-1', 'officer', '07:10'), userRecord('shop-1', 'merchant', '07:20'), userRecord('fam-1', 'family', '07:30')];
 const TRANSACTIONS = [tx('encounter', 'civ-1', 'off-1', 1, 10, 5, '09:00'), tx('exchange', 'civ-1', 'shop-1', 3, -1, 1, '12:00', 'coffee'),
   tx('donation', 'civ-1', 'fam-1', 4, -1, 1, '16:00')];
 

@@ -2,22 +2,12 @@
  * cdk-monitoring-constructs loads about 350 modules: requiring the library does not load it, the
  * first ServiceMonitoring does. Checked in a fresh Node process (jest's module registry is not Node's).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadMonitoringConstructs } from '../../src/monitoring/private/monitoring-constructs';
+import { inFreshProcess } from '../support/fresh-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-function inFreshProcess(script: string): any {
-  const run = spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], {
-    cwd: ROOT,
-    encoding: 'utf-8',
-    env: { ...process.env, TS_NODE_SWC: 'true', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.dev.json') },
-  });
-  if (run.status !== 0) throw new Error(`fresh process failed (${run.status}):\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split('\n').pop()!);
-}
 
 describe('loading', () => {
   test('loadMonitoringConstructs is cdk-monitoring-constructs, the peer this package declares', () => {
