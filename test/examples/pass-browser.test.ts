@@ -346,6 +346,10 @@ describe('movement pass journey in Chromium', () => {
     const page = await citizenPage(citizen, 'citizen-offline');
     await openQr(page, passId);
     await page.getByRole('button', { name: 'Close' }).click();
+    // Offline use starts once the service worker has kept the page's files and controls the page,
+    // as it does on a citizen's phone a moment after the first visit.
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await eventually(async () => page.evaluate(() => navigator.serviceWorker.controller !== null), 'the service worker controlling the page');
     const ctx = page.context();
     await ctx.setOffline(true);
     try {
