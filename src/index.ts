@@ -12,3 +12,4 @@ export * from './messaging';
 export * from './network';
 export * from './monitoring';
 export * from './compute';
+export * from './location';

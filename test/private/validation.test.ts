@@ -13,6 +13,7 @@ import { ContainerService } from '../../src/compute';
 import { ConfigParameter, ConfigSecret } from '../../src/config';
 import { DatabaseMigrations, DataTable, IdempotencyTable, RelationalDatabase } from '../../src/data';
 import { DnsFailover, RecoveryBucket, ReplicatedBucket } from '../../src/dr';
+import { LocationTracking } from '../../src/location';
 import { WorkQueue } from '../../src/messaging';
 import { ServiceMonitoring } from '../../src/monitoring';
 import { SecureVpc } from '../../src/network';
@@ -89,6 +90,7 @@ const CASES: Array<[kind: string, prop: string, build: () => unknown]> = [
     });
   }],
   ['ServiceMonitoring', 'serviceName', () => new ServiceMonitoring(stack(), 'C', { serviceName: 'shop prod' })],
+  ['LocationTracking', 'trackerName', () => new LocationTracking(stack(), 'C', { trackerName: 'has spaces' })],
 ];
 
 describe('one error format for every construct', () => {
