@@ -4,6 +4,7 @@ import { RewardsCatalogSiteStack } from './catalog-site-stack';
 import { RewardsAnalyticsStack } from './rewards-analytics-stack';
 import { RewardsApiStack } from './rewards-api-stack';
 import { RewardsUsersStack } from './rewards-users-stack';
+import { RewardsWebStack } from './rewards-web-stack';
 import { ServiceMonitoring } from '../../src/monitoring';
 
 export interface RewardsStageProps extends StageProps {
@@ -48,6 +49,8 @@ export class RewardsStage extends Stage {
   public readonly catalogs: RewardsCatalogSiteStack;
   /** The users domain's service, database and network, when `usersCertificateArn` is given. */
   public readonly users?: RewardsUsersStack;
+  /** The web apps (civilians, officers, merchants, admins) on SecureSite, with the API and catalogs on its origin. */
+  public readonly web: RewardsWebStack;
   /** Alarms, the alarm topic and the dashboard of the stage's constructs. */
   public readonly monitoring: ServiceMonitoring;
 
@@ -75,6 +78,12 @@ export class RewardsStage extends Stage {
         description: 'Rewards: the users domain service (ECS Fargate), its PostgreSQL database and VPC',
       });
     }
+    this.web = new RewardsWebStack(this, 'RewardsWeb', {
+      api: this.api.api.api,
+      userPool: this.api.userPool,
+      catalogSite: this.catalogs.site,
+      description: 'Rewards: the web apps (SecureSite: S3, CloudFront, WAF), their managed login domain and app client',
+    });
     const monitoring = new Stack(this, 'RewardsMonitoring', { description: 'Rewards: alarms, alarm topic and dashboard' });
     this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', {
       scope: this,

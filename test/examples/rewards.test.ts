@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TRANSACTION_QUERIES, USER_QUERIES } from '../../examples/rewards/analytics';
 import { REWARDS_ENV } from '../../examples/rewards/domain/settings';
 import { RewardsStage } from '../../examples/rewards/rewards-stage';
+import { rewardsSignInPaths } from '../../examples/rewards/rewards-web-stack';
 import { REWARDS_SYSTEM } from '../../examples/rewards/system';
 import type { ComplianceReport } from '../../src/compliance';
 import { expectCompliant } from '../support/compliance';
@@ -29,7 +30,7 @@ beforeAll(() => {
 
 describe('compliance', () => {
   test('every stack of the rewards app has zero unacknowledged findings', () => {
-    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsCatalogs', 'Rewards/RewardsMonitoring', 'Rewards/RewardsUsers']);
+    expect(report.summary().map((s) => s.stack).sort()).toEqual(['Rewards/RewardsAnalytics', 'Rewards/RewardsApi', 'Rewards/RewardsCatalogs', 'Rewards/RewardsMonitoring', 'Rewards/RewardsUsers', 'Rewards/RewardsWeb']);
   });
 });
 
@@ -143,5 +144,42 @@ describe('RewardsUsers stack', () => {
 
   test('a certificate that is not an ACM ARN is refused, naming the prop', () => {
     expect(() => new RewardsStage(new App(), 'Bad', { usersCertificateArn: 'users.example' })).toThrow(/usersCertificateArn: "users.example"; allowed: the ARN of an ACM certificate/);
+  });
+});
+
+describe('RewardsWeb stack', () => {
+  const web = () => templates.RewardsWeb;
+
+  test('the pages on SecureSite, the API below /v1/ uncached and the catalogs below /catalogs/ on the same origin', () => {
+    const [distribution] = Object.values(web().findResources('AWS::CloudFront::Distribution')) as any[];
+    const behaviors = distribution.Properties.DistributionConfig.CacheBehaviors as any[];
+    expect(behaviors.map((b) => b.PathPattern).sort()).toEqual(['/catalogs/*', `/${REWARDS_SYSTEM.stageName}/*`]);
+    const api = behaviors.find((b) => b.PathPattern === `/${REWARDS_SYSTEM.stageName}/*`);
+    expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // CachingDisabled
+    expect(api.AllowedMethods).toContain('POST');
+    expect(behaviors.find((b) => b.PathPattern === '/catalogs/*').AllowedMethods.sort()).toEqual(['GET', 'HEAD']);
+  });
+
+  test('the CSP allows no inline script or style and adds only the sign-in and upload origins to connect-src', () => {
+    const [policy] = Object.values(web().findResources('AWS::CloudFront::ResponseHeadersPolicy')) as any[];
+    const csp = JSON.stringify(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toMatch(/connect-src 'self' https:\/\/.*amazoncognito\.com/);
+  });
+
+  test('a public client with code flow back to each page, and a managed login domain', () => {
+    web().hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.anyValue() })]),
+    });
+    const [client] = Object.values(web().findResources('AWS::Cognito::UserPoolClient')) as any[];
+    expect(client.Properties.CallbackURLs).toHaveLength(rewardsSignInPaths().length);
+    expect(rewardsSignInPaths()).toEqual(['/', '/admin.html', '/index.html', '/merchant.html', '/officer.html']);
+    web().hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+  });
+
+  test('snapshot', () => {
+    expect(web().toJSON()).toMatchSnapshot();
   });
 });
