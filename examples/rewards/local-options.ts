@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { REWARDS_ENV } from './domain/settings';
 import { REWARDS_SYSTEM } from './system';
-import { startLocal, tokenIdentity, type LocalCaller, type LocalExample } from '../shared/local-run';
+import { startLocal, tokenIdentity, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
 /** How the rewards platform runs locally; everything else comes from the system declaration (system.ts). */
 export interface RewardsLocalOverrides {
@@ -12,8 +12,16 @@ export interface RewardsLocalOverrides {
   readonly dynamoDbEndpoint?: string;
   /** The sign-ins the local run accepts: `Authorization: Bearer <token>` → the caller. @default - the fixture users (`LOCAL_USERS`) */
   readonly users?: Record<string, LocalCaller>;
+  /** Who sends a request (replaces `users`). @default - `tokenIdentity(users)` */
+  readonly identity?: LocalIdentity;
+  /** The local ID verifier's register. @default - fixtures/identities.json */
+  readonly identities?: string;
   /** The encounter codes' signing key. @default - a random key */
   readonly codeKey?: string;
+  /** Build and serve the web apps. @default false */
+  readonly pages?: boolean;
+  /** Fields of the pages' `config.json` besides `apiBaseUrl`. @default - none */
+  readonly webConfig?: Record<string, unknown>;
   /** Print the URLs. @default true */
   readonly log?: boolean;
 }
@@ -47,15 +55,16 @@ export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): 
       // No Cognito and no identity provider run locally: signed-up users stay in this process, and
       // the ID verifier and the catalog registry read their fixture files.
       [REWARDS_ENV.LOCAL_DIRECTORY]: 'memory',
-      [REWARDS_ENV.ID_VERIFIER_FIXTURES]: path.join(__dirname, 'fixtures', 'identities.json'),
+      [REWARDS_ENV.ID_VERIFIER_FIXTURES]: overrides.identities ?? path.join(__dirname, 'fixtures', 'identities.json'),
       [REWARDS_ENV.CATALOG_FIXTURES]: path.join(__dirname, 'fixtures', 'catalog.json'),
       [REWARDS_ENV.CODE_KEY]: overrides.codeKey ?? randomBytes(32).toString('hex'),
       ...REWARDS_SYSTEM.environment,
     },
     port: overrides.port,
     dynamoDbEndpoint: overrides.dynamoDbEndpoint,
-    identity: tokenIdentity(overrides.users ?? LOCAL_USERS),
-    pages: false,
+    identity: overrides.identity ?? tokenIdentity(overrides.users ?? LOCAL_USERS),
+    pages: overrides.pages ?? false,
+    webConfig: overrides.webConfig,
     log: overrides.log,
   });
 }

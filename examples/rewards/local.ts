@@ -1,23 +1,25 @@
 /**
- * Runs the rewards API on 127.0.0.1 without AWS: DynamoDB Local and the routes of the system
- * declaration answered by the real handlers in-process.
+ * Runs the whole rewards platform on 127.0.0.1 without AWS, with a demo world: DynamoDB Local,
+ * kinesalite, PostgreSQL and the users domain's service, the stream forwarders, the API and the
+ * four web apps (local-world.ts).
  *
  *   npx ts-node --swc examples/rewards/local.ts [--port 8080]
  *
- * Sign in with `Authorization: Bearer <token>`, a token of `LOCAL_USERS` (local-options.ts):
- * admin-token, civilian-token, officer-token, merchant-token, charity-token, family-token.
- * Ctrl-C stops everything. Environment: PORT, DYNAMODB_ENDPOINT (use a running DynamoDB).
+ * It prints the URLs and the demo world's people (the pages offer them as sign-ins); Ctrl-C stops
+ * everything and removes what it made. Environment: PORT.
  */
-import { startRewardsLocal } from './local-options';
-import { PortInUseError, stopOnSignals } from '../shared/local-run';
+import { startRewardsWorld } from './local-world';
+import { stopOnSignals } from '../shared/local-run';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 8080);
 
-startRewardsLocal({ port, dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT }).then(
+startRewardsWorld({ port }).then(
   (running) => stopOnSignals('rewards', running),
   (error) => {
-    console.error(error instanceof PortInUseError ? error.message : error);
+    console.error(error instanceof Error && /EADDRINUSE/.test(error.message)
+      ? `Port ${port} on 127.0.0.1 is already in use. Choose another: --port <n> or PORT=<n> (0 picks a free one).`
+      : error);
     process.exit(1);
   },
 );
