@@ -204,6 +204,22 @@ export class LocationTracking extends Construct {
     });
   }
 
+  /**
+   * Put, read and delete the geofences of the collection (geo:PutGeofence, BatchPutGeofence,
+   * GetGeofence, ListGeofences, BatchDeleteGeofence on this collection only). Needs `geofences`.
+   */
+  public grantManageGeofences(grantee: iam.IGrantable): iam.Grant {
+    if (!this.geofenceCollection) {
+      new Validation('LocationTracking', this, 'arguments of grantManageGeofences')
+        .fail('geofences', false, 'true, so that there is a geofence collection to grant', 'at construction').throwIfInvalid();
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['geo:PutGeofence', 'geo:BatchPutGeofence', 'geo:GetGeofence', 'geo:ListGeofences', 'geo:BatchDeleteGeofence'],
+      resourceArns: [this.geofenceCollection!.attrArn],
+    });
+  }
+
   private validate(props: LocationTrackingProps, positionFiltering: TrackerPositionFiltering, retryAttempts: number, maxEventAge: Duration): void {
     const v = new Validation('LocationTracking', this);
     v.matches('trackerName', props.trackerName, NAME, '1 to 100 of A-Z a-z 0-9 - . _');

@@ -185,6 +185,19 @@ describe('LocationTracking', () => {
     expect(JSON.stringify(all.filter((s) => JSON.stringify(s.Action).includes('geo:')))).not.toMatch(/geo:[A-Za-z]*\*/);
   });
 
+  test('grantManageGeofences: the geofence actions on the collection only; refused without geofences', () => {
+    const { stack, tracking } = build(() => ({ geofences: true }));
+    tracking.grantManageGeofences(consumerFunction(stack, 'Admin').function);
+    expect(statements(Template.fromStack(stack))).toContainEqual({
+      Effect: 'Allow',
+      Action: ['geo:PutGeofence', 'geo:BatchPutGeofence', 'geo:GetGeofence', 'geo:ListGeofences', 'geo:BatchDeleteGeofence'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^LocationGeofences/), 'Arn'] },
+    });
+    const without = build();
+    expect(() => without.tracking.grantManageGeofences(consumerFunction(without.stack, 'Admin').function))
+      .toThrow(/invalid arguments of grantManageGeofences:\n {2}- geofences: false at construction; allowed: true/);
+  });
+
   test('removalPolicy DESTROY applies to the tracker, the collection, the queue and both keys', () => {
     const { template } = build((stack) => ({ removalPolicy: RemovalPolicy.DESTROY, geofences: true, consumer: consumerFunction(stack).function }));
     const ours = Object.entries(template.toJSON().Resources as Record<string, any>)
@@ -231,15 +244,22 @@ describe('LocationTracking', () => {
     });
   });
 
-  test('compliant with every pack under defaults', () => {
-    const { stack } = build();
-    expectCompliant(stack);
+  test('compliant with every pack under defaults, nothing acknowledged', () => {
+    const { stack, tracking } = build();
+    const report = expectCompliant(stack);
+    expect(report.acknowledgements.filter((a) => a.constructPath.startsWith(`${tracking.node.path}/`))).toEqual([]);
   });
 
   test('compliant with every pack with a consumer, geofences and grants', () => {
     const { stack, tracking } = build((s) => ({ consumer: consumerFunction(s).function, geofences: true }));
     tracking.grantUpdatePositions(consumerFunction(stack, 'Writer').function);
     tracking.grantRead(consumerFunction(stack, 'Reader').function);
-    expectCompliant(stack);
+    tracking.grantManageGeofences(consumerFunction(stack, 'Admin').function);
+    const report = expectCompliant(stack);
+    expect(report.packsRun.length).toBeGreaterThanOrEqual(6);
+    // Inside the construct only the dead-letter queue's own missing dead-letter queue is acknowledged.
+    const ours = report.acknowledgements.filter((a) => a.constructPath.startsWith(`${tracking.node.path}/`));
+    expect(new Set(ours.map((a) => a.constructPath))).toEqual(new Set([`${tracking.node.path}/DeadLetterQueue/Resource`]));
+    expect(ours.map((a) => a.ruleId).sort()).toEqual(expect.arrayContaining(['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']));
   });
 });
