@@ -72,7 +72,8 @@ export interface ServiceMonitoringProps {
    */
   readonly tables?: TableAlarmThresholds;
   /**
-   * Thresholds of the `WorkQueue` alarms.
+   * Thresholds of the `WorkQueue` alarms (and of the dead-letter queue of a `LocationTracking`
+   * with a consumer).
    *
    * @default - see `QueueAlarmThresholds`
    */

@@ -8,6 +8,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { HttpMethod, RouteAuthorization, TracedApi, TracedFunction } from '../../src/api';
 import { RedisCache } from '../../src/cache';
 import { DataTable } from '../../src/data';
+import { LocationTracking } from '../../src/location';
 import { WorkQueue } from '../../src/messaging';
 import { ServiceMonitoring, ServiceMonitoringProps } from '../../src/monitoring';
 import { DeliveryPipeline } from '../../src/pipeline';
@@ -62,6 +63,13 @@ function buildEverything() {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   new RedisCache(stack, 'Cache', { vpc });
   new DeliveryPipeline(stack, 'Pipeline', threeEnvironmentProps());
+  const positions = new TracedFunction(stack, 'Positions', {
+    code,
+    handler: 'index.handler',
+    serviceName: 'shop',
+    synchronousInvocationReason: 'Invoked by the tracker\'s EventBridge rule only; undelivered events go to its dead-letter queue.',
+  });
+  new LocationTracking(stack, 'Tracking', { consumer: positions.function });
   const monitoring = new ServiceMonitoring(stack, 'Monitoring', { serviceName: 'Shop' });
   return { app, stack, monitoring, template: Template.fromStack(stack) };
 }
@@ -127,6 +135,7 @@ describe('ServiceMonitoring alarms', () => {
     ['Cache-001-Items-Evicted-Warning', 'AWS/ElastiCache', 'Evictions', 'Sum', 0, 'GreaterThanThreshold', [1, 1]],
     ['Cache-002-Memory-Memory-Warning', 'AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', 'Maximum', 80, 'GreaterThanThreshold', [2, 3]],
     ['Cache-002-Memory-ReplicationLag-Warning', 'AWS/ElastiCache', 'ReplicationLag', 'Maximum', 5, 'GreaterThanThreshold', [2, 3]],
+    ['Tracking-DLQ-Queue-Message-Count-Max-Critical', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'Maximum', 0, 'GreaterThanThreshold', [1, 1]],
     ['Pipeline-Failures-FailedExecutions-Warning', 'AWS/Events', 'MatchedEvents', 'Sum', 0, 'GreaterThanThreshold', [1, 1]],
   ];
 

@@ -17,6 +17,7 @@ import { TracedApi } from '../../api/traced-api';
 import { TracedFunction } from '../../api/traced-function';
 import { RedisCache } from '../../cache/redis-cache';
 import { DataTable } from '../../data/data-table';
+import { LocationTracking } from '../../location/location-tracking';
 import { WorkQueue } from '../../messaging/work-queue';
 import { DeliveryPipeline } from '../../pipeline/delivery-pipeline';
 import { Validation } from '../../private/validation';
@@ -143,6 +144,7 @@ export interface Found {
   readonly edgeAcls: CloudFrontWebAcl[];
   readonly caches: RedisCache[];
   readonly pipelines: DeliveryPipeline[];
+  readonly trackers: LocationTracking[];
   /** Constructs in another account or region than the monitoring stack. */
   readonly skipped: IConstruct[];
 }
@@ -163,6 +165,7 @@ export function discover(scope: IConstruct, monitoring: Construct): Found {
     edgeAcls: [],
     caches: [],
     pipelines: [],
+    trackers: [],
     skipped: [],
   };
   const home = Stack.of(monitoring);
@@ -190,6 +193,7 @@ function kindOf(c: IConstruct, f: Found): IConstruct[] | undefined {
   if (c instanceof CloudFrontWebAcl) return f.edgeAcls;
   if (c instanceof RedisCache) return f.caches;
   if (c instanceof DeliveryPipeline) return f.pipelines;
+  if (c instanceof LocationTracking) return f.trackers;
   return undefined;
 }
 
@@ -264,6 +268,7 @@ export function monitorAll(
   }
   for (const cache of found.caches) monitorCache(facade, cache, namesOf(cache, scope), t);
   found.pipelines.forEach((p, i) => monitorPipeline(monitoring, facade, p, namesOf(p, scope), i, encryptionKey));
+  for (const tracking of found.trackers) monitorTracking(facade, tracking, namesOf(tracking, scope), t);
 }
 
 function goldenSignals(facade: MonitoringFacade, f: Found): void {
@@ -489,6 +494,23 @@ function monitorQueue(facade: MonitoringFacade, q: WorkQueue, n: Names, t: Thres
         maxMessageCount: t.queues.deadLetterMessages,
         ...once(`Messages of queue ${n.human} failed ${q.maxReceiveCount} times and sit in its dead-letter queue: work was not done.`,
           'the consumer\'s log for the failing message ids; fix the cause, then redrive the dead-letter queue to the queue.'),
+      },
+    },
+  });
+}
+
+/** A tracker's events that never reached its consumer (only a tracker with a consumer has the queue). */
+function monitorTracking(facade: MonitoringFacade, l: LocationTracking, n: Names, t: Thresholds): void {
+  if (!l.deadLetterQueue) return;
+  facade.monitorSqsQueue({
+    queue: l.deadLetterQueue,
+    alarmFriendlyName: `${n.friendly}-DLQ`,
+    humanReadableName: `Undelivered location events ${n.human}`,
+    addQueueMaxSizeAlarm: {
+      [CRITICAL]: {
+        maxMessageCount: t.queues.deadLetterMessages,
+        ...once(`Location events of ${n.human} could not be delivered to its consumer and sit in its dead-letter queue: positions were not processed.`,
+          'the consumer\'s errors and throttles in its log; the queued events keep the original event, so fix the cause and replay them if still useful.'),
       },
     },
   });
