@@ -52,8 +52,10 @@ export interface LocationTrackingProps {
   readonly geofences?: boolean;
   /**
    * A function that receives the tracker's position events (and, with `geofences`, the geofence
-   * events) from EventBridge: an event that still fails after `retryAttempts` retries, or that is
-   * older than `maxEventAge`, goes to a dead-letter queue.
+   * events) from EventBridge, invoked asynchronously: an event EventBridge cannot hand to Lambda
+   * (throttled, refused) after `retryAttempts` retries or `maxEventAge` goes to a dead-letter queue.
+   * Once Lambda has accepted an event, the function's own asynchronous invocation settings (its
+   * retries, an on-failure destination) decide what happens when it throws.
    *
    * @default - no consumer: positions are only stored in the tracker
    */
@@ -120,7 +122,7 @@ export class LocationTracking extends Construct {
   public readonly geofenceCollection?: location.CfnGeofenceCollection;
   /** The rule delivering the tracker's (and collection's) events to the consumer, with a `consumer`. */
   public readonly rule?: events.Rule;
-  /** Where events the consumer could not take end, with a `consumer`. */
+  /** Where the events EventBridge could not deliver to the consumer end, with a `consumer`. */
   public readonly deadLetterQueue?: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: LocationTrackingProps = {}) {
