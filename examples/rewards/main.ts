@@ -1,24 +1,18 @@
 /**
- * The rewards platform app: one stage (transactions stream and archive, API, monitoring) in the
- * account and region of your credentials (environment-agnostic without them). Settings come from
- * cdk.json's context.
+ * The rewards platform app: the delivery pipeline (DEV, UAT, PROD with approval before PROD) and a
+ * stage to deploy straight to your own account without it. Settings come from cdk.json's context.
  *
  *   cd examples/rewards
- *   npx cdk deploy 'Rewards/*'
+ *   npx cdk deploy 'Rewards/*'            # straight to the account and region of your credentials
+ *   npx cdk deploy RewardsPipeline        # the pipeline (then push to dev / uat / main)
  */
 import { App } from 'aws-cdk-lib';
-import { RewardsStage } from './rewards-stage';
+import { buildRewardsApp } from './rewards-app';
 import { Compliance } from '../../src/compliance';
+import { DeliveryPipeline } from '../../src/pipeline';
 
 const app = new App();
-Compliance.of(app).enable();
-const account = process.env.CDK_DEFAULT_ACCOUNT;
-new RewardsStage(app, 'Rewards', {
-  env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
-  accountConcurrency: app.node.tryGetContext('rewards:accountConcurrency'),
-  idVerifierUrl: app.node.tryGetContext('rewards:idVerifierUrl'),
-  catalogUrl: app.node.tryGetContext('rewards:catalogUrl'),
-  alarmEmails: app.node.tryGetContext('rewards:alarmEmails'),
-  usersCertificateArn: app.node.tryGetContext('rewards:usersCertificateArn'),
-});
+// Inside the pipeline's synth step, DeliveryPipeline registers the compliance gate's packs itself.
+if (!process.env[DeliveryPipeline.COMPLIANCE_GATE_VARIABLE]) Compliance.of(app).enable();
+buildRewardsApp(app);
 app.synth();

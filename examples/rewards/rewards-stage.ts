@@ -1,11 +1,13 @@
-import { Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { RewardsCatalogSiteStack } from './catalog-site-stack';
 import { RewardsAnalyticsStack } from './rewards-analytics-stack';
 import { RewardsApiStack } from './rewards-api-stack';
+import { RewardsMonitoringStack } from './rewards-monitoring-stack';
 import { RewardsUsersStack } from './rewards-users-stack';
 import { RewardsWebStack } from './rewards-web-stack';
-import { ServiceMonitoring } from '../../src/monitoring';
+import type { ServiceMonitoring } from '../../src/monitoring';
+import type { DeliveryEnvironment, IDeliveryStageFactory } from '../../src/pipeline';
 
 export interface RewardsStageProps extends StageProps {
   /**
@@ -39,6 +41,18 @@ export interface RewardsStageProps extends StageProps {
    * @default - none: no users service (RewardsUsers stack); its HTTPS listener needs a certificate
    */
   readonly usersCertificateArn?: string;
+  /**
+   * The ECR repository (ARN and name) of the users service's image, as the delivery pipeline builds it.
+   *
+   * @default - the image is built from users-domain/ when the stage is deployed
+   */
+  readonly usersImageRepository?: { readonly arn: string; readonly name: string };
+  /**
+   * The tag of the users service's image in `usersImageRepository`.
+   *
+   * @default 'latest'
+   */
+  readonly usersImageTag?: string;
 }
 
 /** One deployment of the rewards platform: the transactions stream and archive, the API, monitoring. */
@@ -75,6 +89,8 @@ export class RewardsStage extends Stage {
         transactionsStream: this.analytics.transactions.stream,
         usersStream: this.analytics.users.stream,
         certificateArn: props.usersCertificateArn,
+        imageRepository: props.usersImageRepository,
+        imageTag: props.usersImageTag,
         description: 'Rewards: the users domain service (ECS Fargate), its PostgreSQL database and VPC',
       });
     }
@@ -84,11 +100,44 @@ export class RewardsStage extends Stage {
       catalogSite: this.catalogs.site,
       description: 'Rewards: the web apps (SecureSite: S3, CloudFront, WAF), their managed login domain and app client',
     });
-    const monitoring = new Stack(this, 'RewardsMonitoring', { description: 'Rewards: alarms, alarm topic and dashboard' });
-    this.monitoring = new ServiceMonitoring(monitoring, 'Monitoring', {
-      scope: this,
+    this.monitoring = new RewardsMonitoringStack(this, 'RewardsMonitoring', {
+      stage: this,
+      api: this.api,
+      analytics: this.analytics,
       alarmEmails: props.alarmEmails,
-      functions: { accountConcurrencyLimit: props.accountConcurrency ?? 1000 },
+      accountConcurrency: props.accountConcurrency,
+      description: 'Rewards: alarms, alarm topic and dashboard',
+    }).monitoring;
+  }
+}
+
+/**
+ * The pipeline's stage factory: one `RewardsStage` per delivery environment, in that environment's
+ * account and region, with the users service's image the pipeline built from the same commit and
+ * the environment's settings (each optional, under the keys below in its `config`).
+ */
+export class RewardsStageFactory implements IDeliveryStageFactory {
+  /** The ACM certificate ARN of the users service's load balancer: without it the environment has no users service. */
+  public static readonly USERS_CERTIFICATE_ARN = 'usersCertificateArn';
+  /** The identity provider's check endpoint sign-ups call. */
+  public static readonly ID_VERIFIER_URL = 'idVerifierUrl';
+  /** The catalog registry's export the scheduled import reads. */
+  public static readonly CATALOG_URL = 'catalogUrl';
+  /** The account's Lambda concurrency quota in the environment's region. */
+  public static readonly ACCOUNT_CONCURRENCY = 'accountConcurrency';
+
+  public createStage(scope: Construct, id: string, environment: DeliveryEnvironment): RewardsStage {
+    const text = (key: string): string | undefined => (environment.config[key] === undefined ? undefined : environment.stringValue(key));
+    return new RewardsStage(scope, id, {
+      env: environment.env,
+      usersCertificateArn: text(RewardsStageFactory.USERS_CERTIFICATE_ARN),
+      idVerifierUrl: text(RewardsStageFactory.ID_VERIFIER_URL),
+      catalogUrl: text(RewardsStageFactory.CATALOG_URL),
+      accountConcurrency: environment.config[RewardsStageFactory.ACCOUNT_CONCURRENCY] === undefined
+        ? undefined : environment.numberValue(RewardsStageFactory.ACCOUNT_CONCURRENCY),
+      usersImageRepository: environment.imageRepositoryArn === undefined || environment.imageRepositoryName === undefined
+        ? undefined : { arn: environment.imageRepositoryArn, name: environment.imageRepositoryName },
+      usersImageTag: environment.imageTag,
     });
   }
 }

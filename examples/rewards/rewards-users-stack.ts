@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';
@@ -18,6 +19,19 @@ export interface RewardsUsersStackProps extends StackProps {
   readonly usersStream: kinesis.IStream;
   /** The ACM certificate of the internal load balancer's HTTPS listener (for the name its clients call). */
   readonly certificateArn: string;
+  /**
+   * The ECR repository holding the users service's image, built by the delivery pipeline from
+   * users-domain/Dockerfile (its ARN and name); used with `imageTag`.
+   *
+   * @default - the image is built from users-domain/ when the stack is deployed (a Docker asset)
+   */
+  readonly imageRepository?: { readonly arn: string; readonly name: string };
+  /**
+   * The tag of the image in `imageRepository` (the pipeline tags each image with its commit).
+   *
+   * @default 'latest'
+   */
+  readonly imageTag?: string;
 }
 
 /**
@@ -44,7 +58,11 @@ export class RewardsUsersStack extends Stack {
     });
     this.service = new ContainerService(this, 'Service', {
       vpc: this.network.vpc,
-      image: ecs.ContainerImage.fromAsset(path.join(__dirname, 'users-domain')),
+      image: props.imageRepository === undefined
+        ? ecs.ContainerImage.fromAsset(path.join(__dirname, 'users-domain'))
+        : ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryAttributes(this, 'Image', {
+          repositoryArn: props.imageRepository.arn, repositoryName: props.imageRepository.name,
+        }), props.imageTag ?? 'latest'),
       healthCheckPath: '/health',
       certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
       exposure: ServiceExposure.INTERNAL,

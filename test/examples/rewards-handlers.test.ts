@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { metrics } from '@cdk-rampart/lambda-kit';
 import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBRecord } from 'aws-lambda';
 import * as fc from 'fast-check';
@@ -8,6 +9,7 @@ import { TRANSACTION_COLUMNS, USER_COLUMNS } from '../../examples/rewards/analyt
 import { issueEncounterCode } from '../../examples/rewards/domain/encounter-codes';
 import { STARTER_RULES } from '../../examples/rewards/domain/policies/pricing';
 import { REWARDS_ENV } from '../../examples/rewards/domain/settings';
+import { BALANCE_UPDATES_METRIC, TRANSACTION_METRICS } from '../../examples/rewards/handlers/post-transaction';
 import { startRewardsLocal } from '../../examples/rewards/local-options';
 import { REWARDS_SYSTEM } from '../../examples/rewards/system';
 import type { LocalExample } from '../../examples/shared/local-run';
@@ -177,6 +179,22 @@ describe('transactions', () => {
     const reused = await call(ROUTES.transact, who('civ-once', 'civilian'), { ...body, units: 1 });
     expect(reused).toMatchObject({ status: 409, body: { error: 'TransactionIdReused', details: { field: 'transactionId' } } });
     expect(await balanceOf('civ-once')).toBe(7);
+  });
+
+  test('an applied transaction counts once on the dashboard (its kind, and the balances it changed); a replay or a refusal counts nothing', async () => {
+    await openAccount('civ-metric', 'civilian', 2);
+    await openAccount('shop-metric', 'merchant');
+    const added = jest.spyOn(metrics, 'addMetric');
+    try {
+      const body = exchange('shop-metric', 2);
+      expect((await call(ROUTES.transact, who('civ-metric', 'civilian'), body)).status).toBe(201);
+      expect((await call(ROUTES.transact, who('civ-metric', 'civilian'), body)).body.replayed).toBe(true);
+      expect((await call(ROUTES.transact, who('civ-metric', 'civilian'), exchange('shop-metric', 1))).status).toBe(409);
+      const business = new Set([...Object.values(TRANSACTION_METRICS), BALANCE_UPDATES_METRIC]);
+      expect(added.mock.calls.filter(([name]) => business.has(name)).map(([name, , value]) => [name, value])).toEqual([['Exchanges', 1], ['BalanceUpdates', 2]]);
+    } finally {
+      added.mockRestore();
+    }
   });
 
   test('parties must have accounts of the kinds the transaction names; the caller must be of its kind', async () => {

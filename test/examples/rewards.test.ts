@@ -122,6 +122,17 @@ describe('RewardsAnalytics stack', () => {
 });
 
 describe('RewardsMonitoring stack', () => {
+  test('the dashboard shows encounters, the other transactions and balance updates per minute, and the lag of every stream', () => {
+    const dashboards = Object.values(templates.RewardsMonitoring.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    // The body is a Fn::Join of strings and references: its string parts are the dashboard's JSON.
+    const body = (dashboards[0].Properties.DashboardBody['Fn::Join'][1] as unknown[]).filter((p) => typeof p === 'string').join('');
+    for (const title of ['Encounters per minute', 'Other transactions per minute', 'Balance updates per minute', 'Stream lag (maximum, ms)']) expect(body).toContain(title);
+    for (const metric of ['Encounters', 'Donations', 'Giveaways', 'Exchanges', 'BalanceUpdates', 'IteratorAge', 'GetRecords.IteratorAgeMilliseconds']) {
+      expect(body).toContain(`"${metric}"`);
+    }
+  });
+
   test('snapshot', () => {
     expect(templates.RewardsMonitoring.toJSON()).toMatchSnapshot();
   });

@@ -1,0 +1,72 @@
+import { App } from 'aws-cdk-lib';
+import { RewardsPipelineStack } from './rewards-pipeline-stack';
+import { RewardsStage, RewardsStageFactory } from './rewards-stage';
+import { DeliveryConfigValue } from '../../src/pipeline';
+
+interface PipelineSettings {
+  readonly account: string;
+  readonly region: string;
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly approverEmails?: string[];
+}
+
+interface EnvironmentSettings {
+  readonly account: string;
+  readonly region: string;
+  readonly usersCertificateArn?: string;
+  readonly idVerifierUrl?: string;
+  readonly catalogUrl?: string;
+  readonly accountConcurrency?: number;
+}
+
+/** The stacks of the rewards app. */
+export interface RewardsApp {
+  /** The delivery pipelines (DEV, UAT, PROD), when cdk.json has `rewards:pipeline`. */
+  readonly pipeline?: RewardsPipelineStack;
+  readonly stage: RewardsStage;
+}
+
+/**
+ * The rewards app from cdk.json's context: the delivery pipeline (`RewardsPipeline`, from
+ * `rewards:pipeline` and `rewards:environments`) and a stage to deploy straight to one account
+ * without it (`Rewards`, in the account and region of the caller's credentials,
+ * environment-agnostic without them).
+ */
+export function buildRewardsApp(app: App): RewardsApp {
+  const context = <T>(key: string): T | undefined => app.node.tryGetContext(key) as T | undefined;
+  const pipelineSettings = context<PipelineSettings>('rewards:pipeline');
+  let pipeline: RewardsPipelineStack | undefined;
+  if (pipelineSettings !== undefined) {
+    const environments = context<Record<string, EnvironmentSettings>>('rewards:environments');
+    if (environments === undefined) throw new Error("cdk.json: context 'rewards:environments' is missing next to 'rewards:pipeline' (see examples/rewards/README.md)");
+    pipeline = new RewardsPipelineStack(app, 'RewardsPipeline', {
+      env: { account: pipelineSettings.account, region: pipelineSettings.region },
+      connectionArn: pipelineSettings.connectionArn,
+      repository: pipelineSettings.repository,
+      approverEmails: pipelineSettings.approverEmails,
+      environments: Object.entries(environments).map(([name, e]) => ({ name, account: e.account, region: e.region, config: configOf(e) })),
+      description: 'Rewards: delivery pipelines of DEV, UAT and PROD',
+    });
+  }
+
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const stage = new RewardsStage(app, 'Rewards', {
+    env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    accountConcurrency: context('rewards:accountConcurrency'),
+    idVerifierUrl: context('rewards:idVerifierUrl'),
+    catalogUrl: context('rewards:catalogUrl'),
+    alarmEmails: context('rewards:alarmEmails'),
+    usersCertificateArn: context('rewards:usersCertificateArn'),
+  });
+  return { pipeline, stage };
+}
+
+function configOf(e: EnvironmentSettings): Record<string, DeliveryConfigValue> {
+  const config: Record<string, DeliveryConfigValue> = {};
+  if (e.usersCertificateArn !== undefined) config[RewardsStageFactory.USERS_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.usersCertificateArn);
+  if (e.idVerifierUrl !== undefined) config[RewardsStageFactory.ID_VERIFIER_URL] = DeliveryConfigValue.fromString(e.idVerifierUrl);
+  if (e.catalogUrl !== undefined) config[RewardsStageFactory.CATALOG_URL] = DeliveryConfigValue.fromString(e.catalogUrl);
+  if (e.accountConcurrency !== undefined) config[RewardsStageFactory.ACCOUNT_CONCURRENCY] = DeliveryConfigValue.fromNumber(e.accountConcurrency);
+  return config;
+}
