@@ -73,6 +73,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/rds-signer',
     // Reads DynamoDB Local's table streams in the rewards latency benchmark (as Lambda's event source mapping does deployed).
     '@aws-sdk/client-dynamodb-streams',
+    // The rewards example's tracker adapter (positions → Location Service); the Lambda runtime ships it, tests mock it.
+    '@aws-sdk/client-location',
     '@smithy/node-http-handler',
     'aws-sdk-client-mock',
     'aws-sdk-client-mock-jest',
