@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { REWARDS_ENV } from './domain/settings';
+import { connectLocalTracker } from './storage/tracker-local';
 import { REWARDS_SYSTEM } from './system';
 import { startLocal, tokenIdentity, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
@@ -41,16 +42,21 @@ export const LOCAL_USERS: Record<string, LocalCaller> = {
 /**
  * Starts the rewards API on 127.0.0.1: DynamoDB Local (unless an endpoint is given) with the
  * system's tables, the routes answered by the real handlers in-process. The README's local run
- * (local.ts) and the tests start it through here. Workers (the stream forwarders, the catalog
- * import) are not run by the local API; the tests call them with stream batches.
+ * (local.ts) and the tests start it through here. Positions go to the stand-in tracker, which
+ * runs the location-events worker in-process (as EventBridge runs it deployed). The other workers
+ * (the stream forwarders, the catalog import) are not run by the local API; the tests call them
+ * with stream batches.
  */
 export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): Promise<LocalExample> {
   const { tables } = REWARDS_SYSTEM;
-  return startLocal({
+  const running = await startLocal({
     example: REWARDS_SYSTEM.example,
     routes: REWARDS_SYSTEM.routeList,
     stageName: REWARDS_SYSTEM.stageName,
-    tables: [tables.accounts, tables.transactions, tables.rules, tables.codes, tables.catalog],
+    tables: [
+      tables.accounts, tables.transactions, tables.rules, tables.codes, tables.catalog,
+      tables.locations, tables.sharing, tables.notifications,
+    ],
     environment: {
       // No Cognito and no identity provider run locally: signed-up users stay in this process, and
       // the ID verifier and the catalog registry read their fixture files.
@@ -58,6 +64,8 @@ export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): 
       [REWARDS_ENV.ID_VERIFIER_FIXTURES]: overrides.identities ?? path.join(__dirname, 'fixtures', 'identities.json'),
       [REWARDS_ENV.CATALOG_FIXTURES]: path.join(__dirname, 'fixtures', 'catalog.json'),
       [REWARDS_ENV.CODE_KEY]: overrides.codeKey ?? randomBytes(32).toString('hex'),
+      // No Location Service runs locally: positions go to the stand-in tracker (storage/tracker-local.ts).
+      [REWARDS_ENV.LOCAL_TRACKER]: 'in-process',
       ...REWARDS_SYSTEM.environment,
     },
     port: overrides.port,
@@ -67,4 +75,9 @@ export async function startRewardsLocal(overrides: RewardsLocalOverrides = {}): 
     webConfig: overrides.webConfig,
     log: overrides.log,
   });
+  // The stand-in tracker hands each position to the location-events worker, loaded (as the routes
+  // are) once the environment is set; POST /locations returns once it has run.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the system declaration names the worker's file
+  connectLocalTracker(require(`./handlers/${REWARDS_SYSTEM.workers.locationEvents.handlerName}`).handler);
+  return { ...running, stop: async () => { connectLocalTracker(undefined); await running.stop(); } };
 }

@@ -73,6 +73,8 @@ export class RewardsApiStack extends Stack {
   public readonly usersForwarder: TracedFunction;
   /** The scheduled import of the catalogs. */
   public readonly catalogImport: TracedFunction;
+  /** The tracker's position events → positions kept, proximity notifications left. */
+  public readonly locationEvents: TracedFunction;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     super(scope, id, props);
@@ -87,8 +89,15 @@ export class RewardsApiStack extends Stack {
       accessTokenValidity: Duration.hours(1),
     });
 
+    const key = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
     const table = (name: string, spec: RewardsTableSpec) => new DataTable(this, name, {
-      partitionKey: { name: spec.partitionKey, type: dynamodb.AttributeType.STRING },
+      partitionKey: key(spec.partitionKey),
+      sortKey: spec.sortKey === undefined ? undefined : key(spec.sortKey),
+      globalSecondaryIndexes: spec.globalSecondaryIndexes?.map((i) => ({
+        indexName: i.indexName,
+        partitionKey: key(i.partitionKey),
+        sortKey: i.sortKey === undefined ? undefined : key(i.sortKey),
+      })),
       stream: spec.stream === undefined ? undefined : dynamodb.StreamViewType[spec.stream],
       timeToLiveAttribute: spec.timeToLiveAttribute,
     });
@@ -98,6 +107,9 @@ export class RewardsApiStack extends Stack {
       rules: table('Rules', TABLES.rules),
       codes: table('Codes', TABLES.codes),
       catalog: table('Catalog', TABLES.catalog),
+      locations: table('Locations', TABLES.locations),
+      sharing: table('Sharing', TABLES.sharing),
+      notifications: table('Notifications', TABLES.notifications),
     };
     this.codeKey = new ConfigSecret(this, 'CodeKey', {
       envName: REWARDS_SYSTEM.codeKeyEnv,
@@ -141,6 +153,13 @@ export class RewardsApiStack extends Stack {
     catalog.grantReadItems(fn(ROUTES.signUp));
     this.grantCatalogUploads(fn(ROUTES.catalogUpload), props.catalogSite);
     this.userPool.grant(fn(ROUTES.signUp), 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminAddUserToGroup');
+    const { locations, sharing, notifications } = this.tables;
+    locations.grantWriteItems(fn(ROUTES.trackLocation));
+    sharing.grantReadItems(fn(ROUTES.trackLocation));
+    sharing.grantWriteItems(fn(ROUTES.shareLocation));
+    locations.grantWriteItems(fn(ROUTES.shareLocation));
+    sharing.grantReadItems(fn(ROUTES.readSharing));
+    notifications.grantReadItems(fn(ROUTES.readNotifications));
 
     const failuresSpec = REWARDS_SYSTEM.queues.workerFailures;
     this.workerFailures = new WorkQueue(this, 'WorkerFailures', {
@@ -181,6 +200,25 @@ export class RewardsApiStack extends Stack {
     });
     // EventBridge writes an undelivered import to the KMS-encrypted failures queue with this key.
     this.workerFailures.encryptionKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    this.locationEvents = new TracedFunction(this, 'LocationEvents', {
+      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.locationEvents.handlerName),
+      handler: 'index.handler',
+      serviceName: SERVICE,
+      description: 'The tracker\'s position events: keeps positions an hour, notifies civilians within 3 m of a sharing officer',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      accountConcurrency,
+      environment: {
+        [TABLES.locations.envName]: locations.tableName,
+        [TABLES.sharing.envName]: sharing.tableName,
+        [TABLES.notifications.envName]: notifications.tableName,
+      },
+      synchronousInvocationReason: 'Invoked asynchronously by the tracker\'s EventBridge rule with one device position each: a failed event is retried twice by Lambda and then dropped, on purpose: the device sends its next position a second later, and a position a minute old notifies nobody, so a re-driven event could restore nothing.',
+    });
+    locations.grantReadWriteItems(this.locationEvents.function);
+    sharing.grantReadItems(this.locationEvents.function);
+    notifications.grantWriteItems(this.locationEvents.function);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });

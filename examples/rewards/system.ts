@@ -19,6 +19,18 @@ export interface RewardsTableSpec {
   readonly stream?: StreamViewType;
   /** The attribute DynamoDB expires items by (epoch seconds). @default - none */
   readonly timeToLiveAttribute?: string;
+  /** The sort key (a string attribute). @default - none */
+  readonly sortKey?: string;
+  /** Global secondary indexes, every key a string, every attribute projected. @default - none */
+  readonly globalSecondaryIndexes?: readonly RewardsTableIndexSpec[];
+}
+
+/** A global secondary index of a rewards table. */
+export interface RewardsTableIndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: string;
+  /** @default - none */
+  readonly sortKey?: string;
 }
 
 /** A Kinesis stream of the system. */
@@ -53,6 +65,13 @@ const ROUTES = {
   signUp: { method: HttpMethod.POST, path: '/sign-ups', handlerName: 'post-sign-up', authorization: RouteAuthorization.NONE },
   /** A presigned upload URL for a file of the merchant's own catalog (the catalog site's bucket). */
   catalogUpload: { method: HttpMethod.POST, path: '/catalog-uploads', handlerName: 'post-catalog-upload', authorization: RouteAuthorization.COGNITO, requiredGroups: ['merchant'] },
+  /** A device's position (rate-limited: one per user per second), handed to the tracker. */
+  trackLocation: { method: HttpMethod.POST, path: '/locations', handlerName: 'post-location', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian', 'officer'] },
+  /** An officer starts, renews (15 minutes) or stops sharing their location. */
+  shareLocation: { method: HttpMethod.PUT, path: '/sharing', handlerName: 'put-sharing', authorization: RouteAuthorization.COGNITO, requiredGroups: ['officer'] },
+  readSharing: { method: HttpMethod.GET, path: '/sharing', handlerName: 'get-sharing', authorization: RouteAuthorization.COGNITO, requiredGroups: ['officer'] },
+  /** A civilian's proximity notifications (the web app polls every 2 s). */
+  readNotifications: { method: HttpMethod.GET, path: '/notifications', handlerName: 'get-notifications', authorization: RouteAuthorization.COGNITO, requiredGroups: ['civilian'] },
 } satisfies Record<string, ExampleRoute>;
 
 export const REWARDS_SYSTEM = {
@@ -74,6 +93,21 @@ export const REWARDS_SYSTEM = {
     codes: { envName: REWARDS_ENV.CODES_TABLE, partitionKey: REWARDS_TABLE_KEY, timeToLiveAttribute: 'expiresAt' } satisfies RewardsTableSpec,
     /** The charities and families in need the registry lists, imported on a schedule. */
     catalog: { envName: REWARDS_ENV.CATALOG_TABLE, partitionKey: REWARDS_TABLE_KEY } satisfies RewardsTableSpec,
+    /**
+     * Latest positions (by geohash cell in `byCell`), their history and the rate limit, every item
+     * expired an hour after its position. No stream: positions never reach the archive.
+     */
+    locations: {
+      envName: REWARDS_ENV.LOCATIONS_TABLE,
+      partitionKey: REWARDS_TABLE_KEY,
+      sortKey: 'sk',
+      timeToLiveAttribute: 'expiresAt',
+      globalSecondaryIndexes: [{ indexName: 'byCell', partitionKey: 'cellKey', sortKey: 'seenAt' }],
+    } satisfies RewardsTableSpec,
+    /** Officers' location sharing, expired by DynamoDB once it has (the code checks the expiry itself). */
+    sharing: { envName: REWARDS_ENV.SHARING_TABLE, partitionKey: REWARDS_TABLE_KEY, timeToLiveAttribute: 'expiresAt' } satisfies RewardsTableSpec,
+    /** Civilians' proximity notifications and their five-minute quiet windows, expired after an hour. */
+    notifications: { envName: REWARDS_ENV.NOTIFICATIONS_TABLE, partitionKey: REWARDS_TABLE_KEY, sortKey: 'sk', timeToLiveAttribute: 'expiresAt' } satisfies RewardsTableSpec,
   },
   streams: {
     transactions: { envName: REWARDS_ENV.TRANSACTIONS_STREAM, description: 'Every applied transaction (ids, kinds, points, rules version)' } satisfies RewardsStreamSpec,
@@ -90,6 +124,8 @@ export const REWARDS_SYSTEM = {
     usersForwarder: { handlerName: 'users-forwarder' } satisfies RewardsWorkerSpec,
     /** The scheduled import of the charities' and families' catalogs. */
     catalogImport: { handlerName: 'catalog-import' } satisfies RewardsWorkerSpec,
+    /** The tracker's position events (EventBridge) → positions kept, proximity notifications left. */
+    locationEvents: { handlerName: 'location-events' } satisfies RewardsWorkerSpec,
   },
   /** Hours between two catalog imports. */
   catalogImportHours: 6,

@@ -52,9 +52,9 @@ describe('RewardsApi stack', () => {
     api().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
   });
 
-  test('five tables kept on delete; the transactions and accounts tables stream new images to their forwarders; codes expire', () => {
+  test('eight tables kept on delete; the transactions and accounts tables stream new images to their forwarders; codes expire', () => {
     api().resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    api().resourceCountIs('AWS::DynamoDB::GlobalTable', 5);
+    api().resourceCountIs('AWS::DynamoDB::GlobalTable', 8);
     for (const t of Object.values(api().findResources('AWS::DynamoDB::GlobalTable'))) expect(t.DeletionPolicy).toBe('Retain');
     api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
     api().hasResourceProperties('AWS::DynamoDB::GlobalTable', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
@@ -63,6 +63,15 @@ describe('RewardsApi stack', () => {
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+
+  test('positions expire after an hour in a locations table without a stream (never archived), found by cell', () => {
+    const tables = Object.values(api().findResources('AWS::DynamoDB::GlobalTable')) as any[];
+    const locations = tables.filter((t) => t.Properties.GlobalSecondaryIndexes?.some((i: any) => i.IndexName === 'byCell'));
+    expect(locations).toHaveLength(1);
+    expect(locations[0].Properties.StreamSpecification).toBeUndefined();
+    expect(locations[0].Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(tables.filter((t) => t.Properties.StreamSpecification)).toHaveLength(2);
   });
 
   test('only the routes that sign or check encounter codes read the code key', () => {

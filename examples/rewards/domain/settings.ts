@@ -39,6 +39,16 @@ export const REWARDS_ENV = {
   CATALOG_FIXTURES: 'REWARDS_CATALOG_FIXTURES',
   /** The catalog site's bucket merchants upload their catalogs to (presigned PUT URLs). */
   CATALOG_BUCKET: 'REWARDS_CATALOG_BUCKET',
+  /** The locations table: latest positions, their history and the rate limit (TTL one hour, no stream). */
+  LOCATIONS_TABLE: 'REWARDS_LOCATIONS_TABLE',
+  /** Officers' location sharing (until when). */
+  SHARING_TABLE: 'REWARDS_SHARING_TABLE',
+  /** Civilians' proximity notifications. */
+  NOTIFICATIONS_TABLE: 'REWARDS_NOTIFICATIONS_TABLE',
+  /** The Location Service tracker positions are sent to. */
+  TRACKER_NAME: 'REWARDS_TRACKER_NAME',
+  /** Local runs and tests only: `in-process` sends positions to the local stand-in tracker (no Location Service runs locally). */
+  LOCAL_TRACKER: 'REWARDS_LOCAL_TRACKER',
 } as const;
 
 /** Partition key attribute of every rewards table (a string). */

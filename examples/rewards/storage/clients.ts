@@ -4,6 +4,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import * as z from 'zod';
 import { dynamoDbCatalogRepository } from './catalog-repository';
 import { dynamoDbLedgerRepository, openAccount } from './ledger-repository';
+import { dynamoDbNotificationStore, dynamoDbPositionStore, dynamoDbSharingStore, type TrackingTables } from './locations-repository';
 import { dynamoDbRulesRepository } from './rules-repository';
 import { cognitoUserDirectory, memoryUserDirectory } from './user-directory';
 import { CatalogEntry, fixtureCatalogProvider, type CatalogProvider } from '../domain/catalog';
@@ -11,6 +12,7 @@ import { Refusal } from '../domain/errors';
 import { fixtureVerifier, httpsVerifier, type IdVerifier } from '../domain/identity';
 import type { OnboardingStores, UserDirectory } from '../domain/onboarding';
 import { REWARDS_ENV } from '../domain/settings';
+import type { TrackingStores } from '../domain/tracking';
 import type { ScoringStores } from '../domain/transactions';
 
 /** A table name from the environment (set by the stack, or the local run). */
@@ -111,4 +113,17 @@ export function catalogProvider(): CatalogProvider | undefined {
   }
   const fixtures = process.env[REWARDS_ENV.CATALOG_FIXTURES];
   return fixtures ? fixtureCatalogProvider(fixtures) : undefined;
+}
+
+const trackingTables = (): TrackingTables => ({
+  client: dynamoDb(),
+  locationsTable: tableName(REWARDS_ENV.LOCATIONS_TABLE),
+  sharingTable: tableName(REWARDS_ENV.SHARING_TABLE),
+  notificationsTable: tableName(REWARDS_ENV.NOTIFICATIONS_TABLE),
+});
+
+/** The tracking stores, from the environment. */
+export function trackingStores(): TrackingStores {
+  const tables = trackingTables();
+  return { positions: dynamoDbPositionStore(tables), sharing: dynamoDbSharingStore(tables), notifications: dynamoDbNotificationStore(tables) };
 }
