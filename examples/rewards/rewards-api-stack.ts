@@ -15,6 +15,7 @@ import { TracedApi, TracedFunction } from '../../src/api';
 import { Compliance } from '../../src/compliance';
 import { ConfigSecret } from '../../src/config';
 import { DataTable } from '../../src/data';
+import { LocationTracking } from '../../src/location';
 import { WorkQueue } from '../../src/messaging';
 import type { SecureSite } from '../../src/site';
 import { handlerCode, tracedApiRoutes, type ExampleRoute } from '../shared/stack';
@@ -75,6 +76,8 @@ export class RewardsApiStack extends Stack {
   public readonly catalogImport: TracedFunction;
   /** The tracker's position events → positions kept, proximity notifications left. */
   public readonly locationEvents: TracedFunction;
+  /** The Location Service tracker positions are sent to; its position events go to `locationEvents`. */
+  public readonly tracking: LocationTracking;
 
   constructor(scope: Construct, id: string, props: RewardsApiStackProps) {
     super(scope, id, props);
@@ -118,6 +121,29 @@ export class RewardsApiStack extends Stack {
       noRotationReason: `Encounter codes live ${REWARDS_SYSTEM.codeMinutes} minutes and are checked only by this API: replacing the key (put a new random value) is the rotation, refusing at most the codes shown in the last ${REWARDS_SYSTEM.codeMinutes} minutes, whose civilians ask for a new one. A scheduled rotation function would add a moving part for no stored data to protect.`,
     });
 
+    this.locationEvents = new TracedFunction(this, 'LocationEvents', {
+      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.locationEvents.handlerName),
+      handler: 'index.handler',
+      serviceName: SERVICE,
+      description: 'The tracker\'s position events: keeps positions an hour, notifies civilians within 3 m of a sharing officer',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      accountConcurrency,
+      environment: {
+        [TABLES.locations.envName]: this.tables.locations.tableName,
+        [TABLES.sharing.envName]: this.tables.sharing.tableName,
+        [TABLES.notifications.envName]: this.tables.notifications.tableName,
+      },
+      synchronousInvocationReason: 'Invoked asynchronously by the tracker\'s EventBridge rule with one device position each: a failed event is retried twice by Lambda and then dropped, on purpose: the device sends its next position a second later, and a position a minute old notifies nobody, so a re-driven event could restore nothing.',
+    });
+    // The tracker's position events (to the default bus) go to the worker; a position over five
+    // minutes old notifies nobody, so EventBridge stops trying by then.
+    this.tracking = new LocationTracking(this, 'Tracking', {
+      consumer: this.locationEvents.function,
+      maxEventAge: Duration.minutes(5),
+      description: 'Rewards: positions of civilians and of officers while they share',
+    });
+
     const names = Object.keys(TABLES) as (keyof typeof TABLES)[];
     const tableEnv = Object.fromEntries(names.map((name) => [TABLES[name].envName, this.tables[name].tableName]));
     const codeRoutes: ExampleRoute[] = [ROUTES.transact, ROUTES.encounterCode];
@@ -135,7 +161,8 @@ export class RewardsApiStack extends Stack {
         ...r,
         config: codeRoutes.includes(r) ? [this.codeKey] : undefined,
         functionOptions: r === ROUTES.signUp ? { environment: signUpEnv }
-          : r === ROUTES.catalogUpload ? { environment: { [REWARDS_ENV.CATALOG_BUCKET]: props.catalogSite.bucket.bucketName } } : undefined,
+          : r === ROUTES.catalogUpload ? { environment: { [REWARDS_ENV.CATALOG_BUCKET]: props.catalogSite.bucket.bucketName } }
+            : r === ROUTES.trackLocation ? { environment: { [REWARDS_ENV.TRACKER_NAME]: this.tracking.trackerName } } : undefined,
       })), {
         memorySize: 1024,
         environment: { ...tableEnv, ...REWARDS_SYSTEM.environment },
@@ -160,6 +187,10 @@ export class RewardsApiStack extends Stack {
     locations.grantWriteItems(fn(ROUTES.shareLocation));
     sharing.grantReadItems(fn(ROUTES.readSharing));
     notifications.grantReadItems(fn(ROUTES.readNotifications));
+    this.tracking.grantUpdatePositions(fn(ROUTES.trackLocation));
+    locations.grantReadWriteItems(this.locationEvents.function);
+    sharing.grantReadItems(this.locationEvents.function);
+    notifications.grantWriteItems(this.locationEvents.function);
 
     const failuresSpec = REWARDS_SYSTEM.queues.workerFailures;
     this.workerFailures = new WorkQueue(this, 'WorkerFailures', {
@@ -200,25 +231,6 @@ export class RewardsApiStack extends Stack {
     });
     // EventBridge writes an undelivered import to the KMS-encrypted failures queue with this key.
     this.workerFailures.encryptionKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
-
-    this.locationEvents = new TracedFunction(this, 'LocationEvents', {
-      code: handlerCode(EXAMPLE, REWARDS_SYSTEM.workers.locationEvents.handlerName),
-      handler: 'index.handler',
-      serviceName: SERVICE,
-      description: 'The tracker\'s position events: keeps positions an hour, notifies civilians within 3 m of a sharing officer',
-      memorySize: 512,
-      timeout: Duration.seconds(30),
-      accountConcurrency,
-      environment: {
-        [TABLES.locations.envName]: locations.tableName,
-        [TABLES.sharing.envName]: sharing.tableName,
-        [TABLES.notifications.envName]: notifications.tableName,
-      },
-      synchronousInvocationReason: 'Invoked asynchronously by the tracker\'s EventBridge rule with one device position each: a failed event is retried twice by Lambda and then dropped, on purpose: the device sends its next position a second later, and a position a minute old notifies nobody, so a re-driven event could restore nothing.',
-    });
-    locations.grantReadWriteItems(this.locationEvents.function);
-    sharing.grantReadItems(this.locationEvents.function);
-    notifications.grantWriteItems(this.locationEvents.function);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The rewards API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'The users pool: one group per kind of user, and admin' });

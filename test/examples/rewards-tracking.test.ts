@@ -123,7 +123,7 @@ describe('the contract through the local run', () => {
     expect(await notifications(far)).toEqual([]);
   });
 
-  test('one notice per officer per 5 minutes; a second officer is a second notice; `since` leaves the older out', async () => {
+  test('one notice per officer per 5 minutes; a second officer is a second notice; `since` leaves older ones out', async () => {
     const [first, second] = [anOfficer(), anOfficer()];
     const civilian = aCivilian();
     const here = somewhere();
@@ -143,7 +143,10 @@ describe('the contract through the local run', () => {
     expect(both).toHaveLength(2);
     expect(both[0].id).not.toBe(notice.id);
     expect(both[0].at >= both[1].at).toBe(true);
-    expect(await notifications(civilian, notice.at)).toEqual([both[0]]);
+    // `since` is inclusive (the app passes the newest `at` it has seen and skips the ids it showed).
+    expect(await notifications(civilian, both[0].at)).toEqual([both[0]]);
+    expect(await notifications(civilian, new Date(Date.parse(both[0].at) + 1).toISOString())).toEqual([]);
+    expect(await notifications(civilian, notice.at)).toEqual(both);
   });
 
   test('expired sharing notifies nobody and reads as off; renewing moves the expiry on', async () => {

@@ -74,6 +74,23 @@ describe('RewardsApi stack', () => {
     expect(tables.filter((t) => t.Properties.StreamSpecification)).toHaveLength(2);
   });
 
+  test('the tracker\'s position events go to the location-events worker; only POST /locations sends positions, to this tracker', () => {
+    const post = `${REWARDS_SYSTEM.routes.trackLocation.method} ${REWARDS_SYSTEM.routes.trackLocation.path} of rewards`;
+    const functions = api().findResources('AWS::Lambda::Function');
+    const [postId] = Object.entries(functions).find(([, f]: [string, any]) => f.Properties.Description === post)!;
+    const [trackerId] = Object.keys(api().findResources('AWS::Location::Tracker'));
+    expect(functions[postId].Properties.Environment.Variables[REWARDS_ENV.TRACKER_NAME]).toEqual({ Ref: trackerId });
+    api().hasResourceProperties('AWS::Location::Tracker', { EventBridgeEnabled: true, PositionFiltering: 'AccuracyBased' });
+    api().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.geo'], 'detail-type': ['Location Device Position Event'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LocationEventsFunction'), 'Arn'] } })],
+    });
+    const policies = [...Object.values(api().findResources('AWS::IAM::Policy')), ...Object.values(api().findResources('AWS::IAM::ManagedPolicy'))] as any[];
+    const senders = policies.filter((p) => p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('geo:BatchUpdateDevicePosition')));
+    expect(senders).toHaveLength(1);
+    expect(senders[0].Properties.Roles).toEqual([{ Ref: functions[postId].Properties.Role['Fn::GetAtt'][0] }]);
+  });
+
   test('only the routes that sign or check encounter codes read the code key', () => {
     const readers = Object.values(api().findResources('AWS::Lambda::Function'))
       .filter((f: any) => f.Properties.Environment?.Variables?.[REWARDS_SYSTEM.codeKeyEnv])

@@ -67,7 +67,11 @@ export interface NotificationStore {
    * conditional transaction). Answers whether it was left.
    */
   notify(notice: DueNotice, notification: Notification, at: Date): Promise<boolean>;
-  /** The civilian's notifications, newest first, later than `since` when given (at most `limit`). */
+  /**
+   * The civilian's notifications, newest first, at `since` or later when given (at most `limit`):
+   * inclusive, so a poll that passes the newest `at` it saw misses none left in the same
+   * millisecond (the app skips the ids it has shown).
+   */
   list(civilianId: string, since: Date | undefined, now: Date, limit: number): Promise<Notification[]>;
 }
 

@@ -11,7 +11,7 @@ const NotificationsQuery = z.object({
 
 /**
  * `GET /notifications[?since=<ISO>]` (civilians): the caller's proximity notifications, newest
- * first (later than `since` when given). The web app polls it every 2 s.
+ * first (at `since` or later when given: the app skips ids it has shown). The web app polls it every 2 s.
  */
 export const handler = rewardsApi({
   body: NoBody,

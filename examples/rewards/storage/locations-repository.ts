@@ -175,7 +175,7 @@ export function dynamoDbNotificationStore(tables: TrackingTables): NotificationS
       const out = await client.send(new QueryCommand({
         TableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': civilianId, ':from': since ? `n#${since.toISOString()}~` : 'n#', ':to': 'n#~' },
+        ExpressionAttributeValues: { ':pk': civilianId, ':from': since ? `n#${since.toISOString()}` : 'n#', ':to': 'n#~' },
         ScanIndexForward: false,
         Limit: limit,
       }));
