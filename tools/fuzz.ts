@@ -96,7 +96,7 @@ async function fuzzCounter(): Promise<FuzzReport[]> {
   }
 }
 
-/** The rewards write routes (PUT /rules and every POST): each refusal must leave every table as it was. */
+/** The rewards write routes (PUT /rules, PUT /sharing and every POST): each refusal must leave every table as it was. */
 async function fuzzRewards(): Promise<FuzzReport[]> {
   const local = await startRewardsLocal({ dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT, log: false });
   const { routes, tables } = REWARDS_SYSTEM;
@@ -129,6 +129,8 @@ async function fuzzRewards(): Promise<FuzzReport[]> {
       },
       { route: routes.encounterCode, as: civilian, valid: {} },
       { route: routes.catalogUpload, as: merchant, valid: { path: 'tea/green.json', contentType: 'application/json' } },
+      { route: routes.trackLocation, as: civilian, valid: { latitude: 51.5007, longitude: -0.1246, accuracy: 5 } },
+      { route: routes.shareLocation, as: { 'sub': 'off-fuzz', 'cognito:groups': 'officer' }, valid: { sharing: true } },
     ];
     const reports: FuzzReport[] = [];
     for (const c of cases) {
