@@ -338,7 +338,7 @@ describe('rewards journey (headless Chromium, local run)', () => {
     await axe(page, 'civilian-spend');
 
     // Too few points: refused on the page, nothing applied.
-    await page.getByLabel('Points', { exact: true }).fill('100000');
+    await page.getByLabel('Points', { exact: true }).fill('900');
     await page.getByRole('button', { name: 'Donate' }).click();
     await eventually(async () => (await page.locator('#donate-error').textContent()) === 'You do not have enough points for that.', 'the refusal');
     expect((await api(civilian.token, 'GET', '/balance')).balance).toBe(end);
