@@ -135,6 +135,12 @@ describe('RewardsCatalogs stack', () => {
     for (const b of buckets) expect(b.DeletionPolicy).toBe('Retain');
     expect(catalogs.toJSON()).toMatchSnapshot();
   });
+
+  test('a browser may send the merchant page\'s presigned PUT (the one signed header) to the bucket, nothing else cross-origin', () => {
+    const withCors = Object.values(templates.RewardsCatalogs.findResources('AWS::S3::Bucket')).filter((b: any) => b.Properties.CorsConfiguration);
+    expect(withCors).toHaveLength(1);
+    expect(withCors[0].Properties.CorsConfiguration.CorsRules).toEqual([{ AllowedMethods: ['PUT'], AllowedOrigins: ['*'], AllowedHeaders: ['content-type'], MaxAge: 600 }]);
+  });
 });
 
 describe('RewardsAnalytics stack', () => {
