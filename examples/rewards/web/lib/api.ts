@@ -1,8 +1,7 @@
+import type { FieldIssue } from '../../../shared/web/dom';
+
 /** One field's problem, as the API lists them in a 400 answer (`details`). */
-export interface FieldIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { FieldIssue };
 
 export class ApiError extends Error {
   constructor(
