@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import * as QRCode from 'qrcode';
 import { PassLocal, startPassLocal } from '../../examples/pass/local-options';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages } from '../support/browser';
 
 /**
  * The movement pass journey in headless Chromium against the local run (the stack's route table,
@@ -19,49 +20,16 @@ import { PassLocal, startPassLocal } from '../../examples/pass/local-options';
 jest.setTimeout(180_000);
 
 const OUTPUT = path.resolve(__dirname, '..', '..', 'test-output', 'pass');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let local: PassLocal;
 let browser: Browser;
-/** What broke the Content-Security-Policy or threw in the pages of the running test. */
-let problems: string[] = [];
-const axeResults: Record<string, string[]> = {};
+const pages = new JourneyPages(OUTPUT);
+const { watch, shot, axe } = pages;
 
 async function context(viewport = { width: 1000, height: 1000 }): Promise<BrowserContext> {
   const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   ctx.setDefaultTimeout(10_000);
   return ctx;
-}
-
-function watch(page: Page, name: string): Page {
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${name}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${name}: ${String(e)}`));
-  return page;
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage });
-}
-
-/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays as it is). */
-async function axe(page: Page, name: string): Promise<void> {
-  const violations = await page.evaluate(`${AXE_SOURCE};
-    axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })))`) as
-    { id: string; impact: string; nodes: number; help: string }[];
-  axeResults[name] = violations.map((v) => `${v.impact} ${v.id} (${v.nodes}): ${v.help}`);
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
-
-async function eventually(fn: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 /** A `datetime-local` value (local time) for a moment. */
@@ -98,18 +66,18 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  problems = [];
+  pages.problems = [];
 });
 
 afterEach(() => {
   // No page of this test broke the Content-Security-Policy or threw.
-  expect(problems).toEqual([]);
+  expect(pages.problems).toEqual([]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await local?.stop();
-  if (Object.keys(axeResults).length) fs.writeFileSync(path.join(OUTPUT, 'axe.json'), JSON.stringify(axeResults, null, 2));
+  pages.writeAxeResults();
 });
 
 /** A citizen made for one test: signed up on the local run (a unique e-mail address), not yet registered. */

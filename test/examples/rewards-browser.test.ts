@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import * as QRCode from 'qrcode';
 import { RewardsWorld, startRewardsWorld, type WorldPersona } from '../../examples/rewards/local-world';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages } from '../support/browser';
 
 /**
  * The rewards journey in headless Chromium against the one-command local run (local-world.ts: the
@@ -21,10 +22,6 @@ import { RewardsWorld, startRewardsWorld, type WorldPersona } from '../../exampl
 jest.setTimeout(180_000);
 
 const OUTPUT = path.resolve(__dirname, '..', '..', 'test-output', 'rewards');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 /** Where the officer stands (a square in a city), and a metre of latitude in degrees there. */
 const HERE = { latitude: 51.5079, longitude: -0.1281 };
@@ -32,8 +29,8 @@ const METRE = 1 / 111_195;
 
 let world: RewardsWorld;
 let browser: Browser;
-let problems: string[] = [];
-const axeResults: Record<string, string[]> = {};
+const pages = new JourneyPages(OUTPUT);
+const { watch, shot, axe } = pages;
 const contexts: BrowserContext[] = [];
 
 async function context(options: { geolocation?: { latitude: number; longitude: number } } = {}, on: Browser = browser): Promise<BrowserContext> {
@@ -46,34 +43,6 @@ async function context(options: { geolocation?: { latitude: number; longitude: n
   ctx.setDefaultTimeout(10_000);
   contexts.push(ctx);
   return ctx;
-}
-
-function watch(page: Page, name: string): Page {
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`${name}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${name}: ${String(e)}`));
-  return page;
-}
-
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage });
-}
-
-/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays as it is). */
-async function axe(page: Page, name: string): Promise<void> {
-  const violations = await page.evaluate(`${AXE_SOURCE};
-    axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })))`) as
-    { id: string; impact: string; nodes: number; help: string }[];
-  axeResults[name] = violations.map((v) => `${v.impact} ${v.id} (${v.nodes}): ${v.help}`);
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
-}
-
-async function eventually(fn: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 /** One API call as `token` (undefined: the public sign-up). */
@@ -165,19 +134,19 @@ beforeAll(async () => {
 }, 120_000);
 
 beforeEach(() => {
-  problems = [];
+  pages.problems = [];
 });
 
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
   // No page of this test broke the Content-Security-Policy or threw.
-  expect(problems).toEqual([]);
+  expect(pages.problems).toEqual([]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await world?.stop();
-  if (Object.keys(axeResults).length) fs.writeFileSync(path.join(OUTPUT, 'axe.json'), JSON.stringify(axeResults, null, 2));
+  pages.writeAxeResults();
 });
 
 describe('rewards journey (headless Chromium, local run)', () => {
