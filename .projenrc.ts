@@ -70,6 +70,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-s3',
     // Presigned S3 PUT URLs for merchants' catalog uploads (rewards example).
     '@aws-sdk/s3-request-presigner',
+    // Presigned S3 POSTs (content-type allow list and size cap in the signed policy): the images example's uploads.
+    '@aws-sdk/s3-presigned-post',
+    // The images example's compositor; its linux-arm64 build ships to Lambda as a layer built by examples:build.
+    'sharp@0.35.5',
     '@aws-sdk/rds-signer',
     // Reads DynamoDB Local's table streams in the rewards latency benchmark (as Lambda's event source mapping does deployed).
     '@aws-sdk/client-dynamodb-streams',
