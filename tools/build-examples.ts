@@ -6,6 +6,8 @@
  *   examples/<system>/web/*.ts            ->  build/examples/<system>/web/*.js (browser entry points, bundled;
  *                                            .ts files in subfolders are modules they import)
  *   examples/<system>/web/** (other files) ->  copied as they are
+ *   examples/<system>/frontend/            ->  build/examples/<system>/frontend/ (a container's build context: server.js,
+ *                                            health-check.js, static/, Dockerfile)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -58,9 +60,43 @@ export function buildHandlers(example: string): string[] {
 }
 
 export function buildWeb(example: string): string[] {
-  const src = path.join(ROOT, 'examples', example, 'web');
+  return buildBrowserFolder(path.join(ROOT, 'examples', example, 'web'), path.join(OUT, example, 'web'));
+}
+
+/**
+ * An example's container front end (`examples/<system>/frontend/server.ts`), as the folder its
+ * Dockerfile is built from: server.ts and health-check.ts bundled for Node.js, static/ built like
+ * a web folder, the Dockerfile and .dockerignore copied.
+ */
+export function buildFrontend(example: string): string[] {
+  const src = path.join(ROOT, 'examples', example, 'frontend');
+  if (!fs.existsSync(path.join(src, 'server.ts'))) return [];
+  const out = path.join(OUT, example, 'frontend');
+  fs.rmSync(out, { recursive: true, force: true });
+  const written = ['server', 'health-check'].map((name) => {
+    const outfile = path.join(out, `${name}.js`);
+    buildSync({
+      entryPoints: [path.join(src, `${name}.ts`)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: HANDLER_TARGET,
+      format: 'cjs',
+      legalComments: 'none',
+      logLevel: 'warning',
+      absWorkingDir: ROOT,
+    });
+    return path.relative(ROOT, outfile);
+  });
+  for (const f of ['Dockerfile', '.dockerignore']) {
+    fs.copyFileSync(path.join(src, f), path.join(out, f));
+    written.push(path.relative(ROOT, path.join(out, f)));
+  }
+  return [...written, ...buildBrowserFolder(path.join(src, 'static'), path.join(out, 'static'))];
+}
+
+function buildBrowserFolder(src: string, out: string): string[] {
   if (!fs.existsSync(src)) return [];
-  const out = path.join(OUT, example, 'web');
   fs.rmSync(out, { recursive: true, force: true });
   const written: string[] = [];
   const walk = (dir: string) => {
@@ -103,7 +139,7 @@ if (require.main === module) {
   }
   for (const example of examples) {
     const start = Date.now();
-    const files = [...buildHandlers(example), ...buildWeb(example)];
+    const files = [...buildHandlers(example), ...buildWeb(example), ...buildFrontend(example)];
     console.log(`examples:build: ${example}: ${files.length} file(s) in ${Date.now() - start} ms`);
   }
 }
