@@ -5,13 +5,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledgeMethod, acknowledgePreflight, acknowledgeStage, scopeInvokePermissions } from './private/acknowledgements';
 import { validateTracedApiProps } from './private/api-validation';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY } from './private/function-defaults';
 import { ACCESS_LOG_FORMAT, addGatewayResponses } from './private/gateway-responses';
 import { groupAuthorizerFunction } from './private/group-authorizer';
+import { endpointConfiguration, executeApiEndpoint, privateApiPolicy } from './private/private-endpoint';
 import { authorizationOptions, concreteFunction, routeKey, routeThrottles } from './private/routes';
+import { usagePlans } from './private/usage-plans';
 import { ApiThrottle, HttpMethod, RouteAuthorization, TracedApiRoute, TracedApiUsagePlan } from './traced-api-route';
 import { TracedFunction } from './traced-function';
 import { IConfigEntry } from '../config/config-entry';
@@ -100,6 +103,22 @@ export interface TracedApiProps {
    */
   readonly wafEnabled?: boolean;
   /**
+   * How the API is reached: `REGIONAL`, a public regional endpoint, or `PRIVATE`, only from inside
+   * a VPC through an interface VPC endpoint for execute-api (`vpcEndpoint`, or one created in
+   * `vpc`), with a resource policy that allows `execute-api:Invoke` through that endpoint only.
+   *
+   * @default apigateway.EndpointType.REGIONAL
+   */
+  readonly endpointType?: apigateway.EndpointType;
+  /**
+   * With `PRIVATE`: the interface VPC endpoint for execute-api callers come through (one endpoint
+   * can serve every private API of its VPC). Private DNS on the endpoint lets callers in the VPC
+   * use the API's ordinary URL.
+   *
+   * @default - with `PRIVATE`, an endpoint created in `vpc` (in `vpcSubnets`), HTTPS from the VPC's range, private DNS on
+   */
+  readonly vpcEndpoint?: ec2.IInterfaceVpcEndpoint;
+  /**
    * A usage plan with API keys, for routes with `apiKeyRequired`.
    *
    * @default - no usage plan
@@ -112,7 +131,8 @@ export interface TracedApiProps {
    */
   readonly config?: IConfigEntry[];
   /**
-   * Run the created functions in this VPC.
+   * Run the created functions in this VPC; with `endpointType` PRIVATE and no `vpcEndpoint`, the
+   * execute-api endpoint is created in it too.
    *
    * @default - not in a VPC
    */
@@ -140,7 +160,8 @@ const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000 };
  * X-Ray on the stage and every function, JSON access logs to an encrypted log group with retention,
  * stage and per-route throttling, JSON-schema request validation before Lambda runs, JSON gateway
  * errors (with CORS headers when CORS is on), IAM / Cognito / explicit-none authorization per route,
- * a regional WAF WebACL, and functions with the `TracedFunction` defaults.
+ * a regional WAF WebACL, and functions with the `TracedFunction` defaults. Optionally PRIVATE (reached
+ * only through an interface VPC endpoint), with usage plans and API keys per named consumer.
  *
  * @exampleMetadata fixture=construct
  * @example
@@ -189,8 +210,16 @@ export class TracedApi extends Construct {
   public readonly webAcl?: RegionalWebAcl;
   /** The usage plan, when `usagePlan` is set. */
   public readonly usagePlan?: apigateway.UsagePlan;
-  /** The API keys of the usage plan, by name. */
+  /** The API keys of the usage plans, by name (`apiKeyNames` and consumer names). */
   public readonly apiKeys: { [name: string]: apigateway.IApiKey };
+  /** The secret holding each consumer's API key value, by consumer name. */
+  public readonly apiKeySecrets: { [name: string]: secretsmanager.ISecret };
+  /** The usage plan of each consumer with its own quota or throttle, by consumer name. */
+  public readonly consumerUsagePlans: { [name: string]: apigateway.UsagePlan };
+  /** How the API is reached (REGIONAL or PRIVATE). */
+  public readonly endpointType: apigateway.EndpointType;
+  /** The interface VPC endpoint a PRIVATE API is reached through. */
+  public readonly vpcEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: TracedApiProps) {
     super(scope, id);
@@ -203,8 +232,13 @@ export class TracedApi extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const wafEnabled = props.wafEnabled ?? true;
     const accountConcurrency = props.accountConcurrency ?? LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY;
+    const endpointType = props.endpointType ?? apigateway.EndpointType.REGIONAL;
 
-    validateTracedApiProps(this, props, { stageName, defaultAuthorization, throttle, wafEnabled, accountConcurrency });
+    validateTracedApiProps(this, props, { stageName, defaultAuthorization, throttle, wafEnabled, accountConcurrency, endpointType });
+    this.endpointType = endpointType;
+    if (endpointType === apigateway.EndpointType.PRIVATE) {
+      this.vpcEndpoint = executeApiEndpoint(this, props.vpc, props.vpcSubnets, props.vpcEndpoint);
+    }
 
     this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the logs and function environments of ${this.node.path}`, forLogs: true });
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
@@ -216,7 +250,8 @@ export class TracedApi extends Construct {
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: serviceName,
       description: `${serviceName} (${this.node.path})`,
-      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      endpointConfiguration: endpointConfiguration(endpointType, this.vpcEndpoint),
+      policy: this.vpcEndpoint ? privateApiPolicy(this.vpcEndpoint) : undefined,
       // The account-wide API Gateway role is a region singleton; an API must not create or own it.
       cloudWatchRole: false,
       defaultCorsPreflightOptions: props.cors,
@@ -296,20 +331,14 @@ export class TracedApi extends Construct {
     if (props.cors) acknowledgePreflight(this.api);
 
     this.apiKeys = {};
+    this.apiKeySecrets = {};
+    this.consumerUsagePlans = {};
     if (props.usagePlan) {
-      this.usagePlan = this.api.addUsagePlan('UsagePlan', {
-        name: `${serviceName}-${stageName}`,
-        quota: props.usagePlan.quota,
-        throttle: props.usagePlan.throttle
-          ? { rateLimit: props.usagePlan.throttle.rateLimit, burstLimit: props.usagePlan.throttle.burstLimit }
-          : undefined,
-        apiStages: [{ api: this.api, stage: this.stage }],
-      });
-      for (const name of props.usagePlan.apiKeyNames) {
-        const apiKey = this.api.addApiKey(`ApiKey${name.replace(/[^A-Za-z0-9]/g, '')}`, { apiKeyName: name });
-        this.usagePlan.addApiKey(apiKey);
-        this.apiKeys[name] = apiKey;
-      }
+      const plans = usagePlans(this, this.api, this.stage, props.usagePlan, { serviceName, stageName, encryptionKey: this.encryptionKey });
+      this.usagePlan = plans.plan;
+      this.apiKeys = plans.apiKeys;
+      this.apiKeySecrets = plans.apiKeySecrets;
+      this.consumerUsagePlans = plans.consumerPlans;
     }
 
     if (wafEnabled) {

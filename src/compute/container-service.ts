@@ -1,4 +1,5 @@
-import { Aws, CfnCondition, CfnMapping, Duration, Fn, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnMapping, Duration, Fn, RemovalPolicy, Size, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -24,6 +25,29 @@ export enum ServiceExposure {
   INTERNET_FACING = 'internet-facing',
   /** An internal load balancer in the private subnets, reachable from inside the VPC only. */
   INTERNAL = 'internal',
+}
+
+/**
+ * Working hours of a `ContainerService`: outside them it scales to zero tasks (a lower environment
+ * that costs little when idle), at their start back to `minCapacity`..`maxCapacity`.
+ */
+export interface ContainerServiceSchedule {
+  /** The hour (0-23, in `timeZone`) the working hours start: the tasks come back. */
+  readonly startHour: number;
+  /** The hour (0-23, in `timeZone`) they end: the service scales to zero. */
+  readonly stopHour: number;
+  /**
+   * The days with working hours, as a cron day-of-week field (`MON-FRI`, `MON,WED,FRI`).
+   *
+   * @default 'MON-FRI'
+   */
+  readonly weekDays?: string;
+  /**
+   * The IANA time zone of the hours, e.g. `Europe/Paris` (scheduled actions follow its daylight saving time).
+   *
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
 }
 
 /** Service discovery (AWS Cloud Map) for calls from other services in the VPC. */
@@ -153,6 +177,15 @@ export interface ContainerServiceProps {
    * @default 10
    */
   readonly maxCapacity?: number;
+
+  /**
+   * Working hours: zero tasks outside them (scheduled scaling), `minCapacity`..`maxCapacity`
+   * within. The load balancer answers 503 while no task runs. A deployment outside working hours
+   * starts `minCapacity` tasks until the next stop.
+   *
+   * @default - always on
+   */
+  readonly schedule?: ContainerServiceSchedule;
 
   /**
    * Average CPU utilisation (percent, 10 to 90) that autoscaling keeps the tasks at.
@@ -533,6 +566,18 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: targetCpu });
     this.scaling.scaleOnRequestCount('Requests', { requestsPerTarget, targetGroup: this.targetGroup });
+    if (props.schedule) this.scheduleWorkingHours(props.schedule, minCapacity, maxCapacity);
+  }
+
+  private scheduleWorkingHours(schedule: ContainerServiceSchedule, minCapacity: number, maxCapacity: number): void {
+    const weekDay = schedule.weekDays ?? 'MON-FRI';
+    const timeZone = TimeZone.of(schedule.timeZone ?? 'UTC');
+    this.scaling.scaleOnSchedule('WorkingHoursStart', {
+      schedule: appscaling.Schedule.cron({ minute: '0', hour: String(schedule.startHour), weekDay }), timeZone, minCapacity, maxCapacity,
+    });
+    this.scaling.scaleOnSchedule('WorkingHoursStop', {
+      schedule: appscaling.Schedule.cron({ minute: '0', hour: String(schedule.stopHour), weekDay }), timeZone, minCapacity: 0, maxCapacity: 0,
+    });
   }
 
   /** Set an environment variable of the container (e.g. from `cache.clientEnvironment()`); not for secrets. */
@@ -638,6 +683,7 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     if (known(r.minCapacity) && known(r.maxCapacity) && r.maxCapacity < r.minCapacity) {
       v.fail('maxCapacity', r.maxCapacity, `at least minCapacity (${r.minCapacity})`, 'is below minCapacity');
     }
+    if (props.schedule) validateSchedule(v, props.schedule);
     v.range('targetCpuUtilization', r.targetCpu, 10, 90, 'percent');
     v.integer('requestsPerTarget', r.requestsPerTarget, 1, 1_000_000, 'requests per task per minute');
     v.duration('healthCheckGracePeriod', r.gracePeriod, { max: Duration.seconds(3600) });
@@ -750,4 +796,18 @@ class ElbLogDeliveryPrincipal extends iam.PrincipalBase {
   public dedupeString(): string | undefined {
     return undefined;
   }
+}
+
+const WEEK_DAY = '(MON|TUE|WED|THU|FRI|SAT|SUN)';
+const WEEK_DAYS = new RegExp(`^${WEEK_DAY}(-${WEEK_DAY})?(,${WEEK_DAY}(-${WEEK_DAY})?)*$`);
+const TIME_ZONE = /^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/;
+
+function validateSchedule(v: Validation, schedule: ContainerServiceSchedule): void {
+  v.integer('schedule.startHour', schedule.startHour, 0, 23, '(hour of the day)');
+  v.integer('schedule.stopHour', schedule.stopHour, 0, 23, '(hour of the day)');
+  if (known(schedule.startHour) && schedule.startHour === schedule.stopHour) {
+    v.fail('schedule.stopHour', schedule.stopHour, 'an hour other than startHour', 'equals startHour (the service would never run)');
+  }
+  if (schedule.weekDays !== undefined) v.matches('schedule.weekDays', schedule.weekDays, WEEK_DAYS, "cron days of the week such as 'MON-FRI' or 'MON,WED,FRI'");
+  if (schedule.timeZone !== undefined) v.matches('schedule.timeZone', schedule.timeZone, TIME_ZONE, "an IANA time zone such as 'Europe/Paris', or 'UTC'");
 }

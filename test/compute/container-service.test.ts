@@ -130,6 +130,17 @@ describe('ContainerService defaults', () => {
     });
   });
 
+  test('working hours: zero tasks outside them, the usual range from their start, in the given time zone', () => {
+    const { template } = build({ schedule: { startHour: 7, stopHour: 20, timeZone: 'Europe/Paris' }, minCapacity: 1, maxCapacity: 3 });
+    const [target] = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')) as any[];
+    expect(target.Properties.ScheduledActions).toEqual([
+      { ScheduledActionName: 'WorkingHoursStart', Schedule: 'cron(0 7 ? * MON-FRI *)', Timezone: 'Europe/Paris', ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 3 } },
+      { ScheduledActionName: 'WorkingHoursStop', Schedule: 'cron(0 20 ? * MON-FRI *)', Timezone: 'Europe/Paris', ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } },
+    ]);
+    const always = Object.values(build().template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')) as any[];
+    expect(always[0].Properties.ScheduledActions).toBeUndefined();
+  });
+
   test('an internet-facing load balancer in the public subnets: invalid headers dropped, deletion protection, access logs, WAF', () => {
     const { template } = build();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -334,6 +345,11 @@ describe('ContainerService options', () => {
       ['waf.rateLimit', { waf: { rateLimit: 1 } }],
       ['serviceDiscovery.name', { serviceDiscovery: { name: 'Orders_Service' } }],
       ['vpc', {}, { publicSubnets: false }],
+      ['schedule.startHour', { schedule: { startHour: 24, stopHour: 20 } }],
+      ['schedule.stopHour', { schedule: { startHour: 7, stopHour: 7.5 } }],
+      ['schedule.stopHour', { schedule: { startHour: 7, stopHour: 7 } }],
+      ['schedule.weekDays', { schedule: { startHour: 7, stopHour: 20, weekDays: 'weekdays' } }],
+      ['schedule.timeZone', { schedule: { startHour: 7, stopHour: 20, timeZone: 'CET+1' } }],
     ])('%s: %j', (prop, props, options = {}) => { // a default keeps the arity at 2: jest would wait for a done callback
       let error: unknown;
       try {

@@ -21,7 +21,11 @@ export interface ResolvedApiProps {
   readonly throttle: ApiThrottle;
   readonly wafEnabled: boolean;
   readonly accountConcurrency: number;
+  readonly endpointType: apigateway.EndpointType;
 }
+
+const ENDPOINT_TYPES = [apigateway.EndpointType.REGIONAL, apigateway.EndpointType.PRIVATE];
+const CONSUMER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 
 /** Every problem of a `TracedApi`'s props, thrown as one error. */
 export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps, resolved: ResolvedApiProps): void {
@@ -38,15 +42,27 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
   const acc = resolved.accountConcurrency;
   v.check('accountConcurrency', acc, Number.isInteger(acc) && acc >= 100, "the account's Lambda concurrency quota (at least 100)");
   validateCors(v, props.cors);
+  validateEndpoint(v, props, resolved.endpointType);
   if (props.usagePlan) {
     const plan = props.usagePlan;
-    v.nonEmpty('usagePlan.apiKeyNames', plan.apiKeyNames, 'at least one API key name');
+    if (plan.apiKeyNames !== undefined) {
+      v.nonEmpty('usagePlan.apiKeyNames', plan.apiKeyNames, 'at least one API key name');
+    } else if (plan.consumers === undefined) {
+      v.fail('usagePlan', described('without apiKeyNames or consumers'), 'at least one of apiKeyNames and consumers (the keys the plan meters)');
+    }
+    if (plan.consumers !== undefined) v.nonEmpty('usagePlan.consumers', plan.consumers, 'at least one consumer, or leave consumers out');
     if (plan.throttle) validateThrottle(v, 'usagePlan.throttle', plan.throttle);
-    const keys = plan.apiKeyNames.map((n) => n.replace(/[^A-Za-z0-9]/g, ''));
+    const names = [...plan.apiKeyNames ?? [], ...(plan.consumers ?? []).map((c) => c.name)];
+    const keys = names.map((n) => n.replace(/[^A-Za-z0-9]/g, ''));
     if (new Set(keys).size !== keys.length) {
-      v.fail('usagePlan.apiKeyNames', plan.apiKeyNames, 'distinct names (ignoring punctuation)', 'repeat a name');
+      v.fail('usagePlan.apiKeyNames', names, 'distinct names across apiKeyNames and consumers (ignoring punctuation)', 'repeat a name');
     }
     if (plan.quota?.limit !== undefined) v.integer('usagePlan.quota.limit', plan.quota.limit, 1, Number.MAX_SAFE_INTEGER, 'requests');
+    (plan.consumers ?? []).forEach((c, i) => {
+      v.matches(`usagePlan.consumers[${i}].name`, c.name, CONSUMER_NAME, '1-64 of A-Z a-z 0-9 - (it becomes part of the key name)');
+      if (c.throttle) validateThrottle(v, `usagePlan.consumers[${i}].throttle`, c.throttle);
+      if (c.quota?.limit !== undefined) v.integer(`usagePlan.consumers[${i}].quota.limit`, c.quota.limit, 1, Number.MAX_SAFE_INTEGER, 'requests');
+    });
     if ((props.routes ?? []).length > 0 && !props.routes.some((r) => r.apiKeyRequired)) {
       v.fail('usagePlan', described('given'), 'apiKeyRequired on the routes the plan meters, or leave usagePlan out',
         'but no route sets apiKeyRequired (its quota and throttle would never apply)');
@@ -125,6 +141,17 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
     }
   });
   v.throwIfInvalid();
+}
+
+function validateEndpoint(v: Validation, props: TracedApiProps, type: apigateway.EndpointType): void {
+  if (!v.oneOf('endpointType', type, ENDPOINT_TYPES,
+    'is EDGE: an edge-optimized API sits behind a CloudFront distribution of API Gateway\'s own, where this API\'s WAF cannot be put (front it with SecureSite instead)')) return;
+  if (type === apigateway.EndpointType.PRIVATE && !props.vpc && !props.vpcEndpoint) {
+    v.fail('endpointType', type, 'PRIVATE together with vpcEndpoint (an interface endpoint for execute-api) or vpc (to create one in)', 'without vpc or vpcEndpoint (nobody could reach the API)');
+  }
+  if (type !== apigateway.EndpointType.PRIVATE && props.vpcEndpoint) {
+    v.fail('vpcEndpoint', described('given'), 'vpcEndpoint with endpointType PRIVATE only', `with endpointType ${type} (a public API is not reached through a VPC endpoint)`);
+  }
 }
 
 function validateCors(v: Validation, cors: apigateway.CorsOptions | undefined): void {
