@@ -9,13 +9,14 @@ import { ComplianceReport } from '../../src';
 import { ControlTowerChecks } from '../../src/compliance/private/control-tower-checks';
 
 /** The Control Tower findings of a small mixed stack, checked by `plugin`. */
-function findingsWith(plugin: IPolicyValidationPlugin): string[] {
+function findingsWith(plugin: IPolicyValidationPlugin, stacks = 1): string[] {
   const app = new App({ context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
   const stack = new Stack(app, 'Mixed');
+  const other = stacks === 1 ? stack : new Stack(app, 'Other');
   new s3.Bucket(stack, 'Bucket');
   new sqs.Queue(stack, 'Queue');
-  new dynamodb.TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
-  new lambda.Function(stack, 'Fn', {
+  new dynamodb.TableV2(other, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  new lambda.Function(other, 'Fn', {
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => 1;'),
@@ -72,5 +73,12 @@ describe('ControlTowerChecks', () => {
     const findings = findingsWith(filtered);
     expect(findings.length).toBeGreaterThan(5);
     expect(findings).toEqual(findingsWith(full));
+  });
+
+  test('checks each template with its own rule files, and finds what one run with every rule file over every template finds', () => {
+    const findings = findingsWith(new ControlTowerChecks(), 2);
+    expect(findings.some((f) => f.endsWith(' Mixed/Bucket/Resource'))).toBe(true);
+    expect(findings.some((f) => f.includes(' Other/'))).toBe(true);
+    expect(findings).toEqual(findingsWith(new CfnGuardValidator({ controlTowerRulesEnabled: true }), 2));
   });
 });

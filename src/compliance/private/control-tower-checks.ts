@@ -20,8 +20,8 @@ const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
 /**
  * AWS Control Tower's proactive controls, run by cfn-guard (@cdklabs/cdk-validator-cfnguard), given
- * only the rule files that can apply: those naming a resource type present in the templates (and
- * any that name none). cfn-guard parses and evaluates every rule file it is given against every
+ * each template on its own with only the rule files that can apply to it: those naming a resource
+ * type present in that template (and any that name none). cfn-guard parses and evaluates every rule file it is given against every
  * template, so the ~240 bundled files cost seconds per template while a template of twenty resource
  * types meets a few dozen of them. The findings are the same; the plugin name, and with it the
  * acknowledgement namespace `cdk-validator-cfnguard::`, is unchanged.
@@ -49,12 +49,31 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
       .map(([file]) => file);
   }
 
+  /**
+   * Each template is checked on its own, with the rule files that can apply to it: cfn-guard evaluates
+   * every rule file it is given against every template it is given (a rule naming types a template
+   * lacks is skipped there, but only after the template has been walked for it), so one run with the
+   * union of rules costs the sum over templates of (all the app's rules x template size), and a run
+   * per template the sum of (its own rules x its size). cfn-guard also evaluates each data file on
+   * its own, so the findings are the same; they are merged back into one violation per rule.
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const rules = this.rulesFor(resourceTypesIn(context.templatePaths));
-    if (rules.length === 0) return { success: true, violations: [] };
     const Validator = validatorClass();
-    const report = new Validator({ controlTowerRulesEnabled: false, rules }).validate(context);
-    return { ...report, violations: report.violations.map(withoutLookupTraces) };
+    const byRule = new Map<string, PolicyViolation>();
+    let success = true;
+    for (const template of context.templatePaths) {
+      const rules = this.rulesFor(resourceTypesIn([template]));
+      if (rules.length === 0) continue;
+      const report = new Validator({ controlTowerRulesEnabled: false, rules }).validate({ ...context, templatePaths: [template] });
+      success = success && report.success;
+      for (const violation of report.violations.map(withoutLookupTraces)) {
+        const seen = byRule.get(violation.ruleName);
+        byRule.set(violation.ruleName, seen
+          ? { ...seen, violatingResources: [...seen.violatingResources, ...violation.violatingResources] }
+          : violation);
+      }
+    }
+    return { success: success && byRule.size === 0, violations: [...byRule.values()] };
   }
 }
 
