@@ -37,8 +37,9 @@ export const HANDLER_BUILD_OPTIONS = {
   platform: 'node',
   target: HANDLER_TARGET,
   format: 'cjs',
-  // The Lambda Node.js runtime ships AWS SDK v3.
-  external: ['@aws-sdk/*'],
+  // The Lambda Node.js runtime ships AWS SDK v3. sharp (native) comes from the images example's
+  // layer, built for linux-arm64 by tools/build-sharp-layer.ts.
+  external: ['@aws-sdk/*', 'sharp'],
   legalComments: 'none',
   absWorkingDir: ROOT,
 } as const satisfies BuildOptions;

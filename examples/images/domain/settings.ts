@@ -19,10 +19,10 @@ export const IMAGES_ENV = {
   /** An S3 endpoint (s3rver in tests and the local run); unset in Lambda. */
   S3_ENDPOINT: 'S3_ENDPOINT',
   /**
-   * The S3 endpoint a browser posts uploads to, when it differs from `S3_ENDPOINT` (the local run
-   * behind one origin); unset in Lambda.
+   * Local runs and tests only: a prefix for every Redis key, so runs sharing one redis-server
+   * never see each other's compositions; unset on AWS (each environment has its own cache).
    */
-  S3_PUBLIC_ENDPOINT: 'S3_PUBLIC_ENDPOINT',
+  CACHE_PREFIX: 'IMAGES_CACHE_PREFIX',
 } as const;
 
 /** The Redis keys of the system (RedisCache; the kit's client reads REDIS_HOST, REDIS_PORT, REDIS_TLS, REDIS_SECRET_ARN). */

@@ -9,6 +9,8 @@ interface LocalMessage {
   readonly messageId: string;
   readonly body: string;
   readonly sentAt: number;
+  /** FIFO queues: the message group, delivered in order, one receive in flight at a time. */
+  readonly groupId?: string;
   receiveCount: number;
   receiptHandle?: string;
   visibleAt: number;
@@ -22,11 +24,27 @@ export interface LocalQueueOptions {
   readonly deadLetterQueue?: string;
   /** @default 30 */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * A FIFO queue, as SQS keeps one: SendMessage needs a MessageGroupId and a MessageDeduplicationId
+   * (or `contentBasedDeduplication`); a message whose deduplication id was sent in the last five
+   * minutes is accepted and not enqueued again; a group's messages are received in order, and none
+   * while one of them is in flight.
+   *
+   * @default false
+   */
+  readonly fifo?: boolean;
+  /** FIFO only: the deduplication id is the SHA-256 of the body when none is given. @default false */
+  readonly contentBasedDeduplication?: boolean;
 }
+
+/** How long SQS remembers a FIFO queue's deduplication ids. */
+const DEDUPLICATION_WINDOW_MS = 5 * 60_000;
 
 interface Queue extends LocalQueueOptions {
   readonly name: string;
   readonly messages: LocalMessage[];
+  /** FIFO: deduplication id → the message id it was first sent as, and until when it is remembered. */
+  readonly sent: Map<string, { messageId: string; until: number }>;
 }
 
 /** An SQS-shaped batch handler (the rules worker). */
@@ -94,7 +112,7 @@ export class LocalAws {
 
   /** Create a queue; answers its URL. */
   public createQueue(name: string, options: LocalQueueOptions = {}): string {
-    this.queues.set(name, { name, messages: [], ...options });
+    this.queues.set(name, { name, messages: [], sent: new Map(), ...options });
     return this.queueUrl(name);
   }
 
@@ -193,13 +211,32 @@ export class LocalAws {
   }
 
   private receive(queue: Queue, max: number, now: number): LocalMessage[] {
-    const batch = queue.messages.filter((m) => m.visibleAt <= now).slice(0, max);
+    // A FIFO group is blocked behind its first message that is not visible (in flight).
+    const blocked = new Set<string>();
+    const batch: LocalMessage[] = [];
+    for (const m of queue.messages) {
+      if (batch.length >= max) break;
+      if (m.groupId !== undefined && blocked.has(m.groupId)) continue;
+      if (m.visibleAt <= now) batch.push(m);
+      else if (m.groupId !== undefined) blocked.add(m.groupId);
+    }
     for (const m of batch) {
       m.receiveCount++;
       m.receiptHandle = randomUUID();
       m.visibleAt = now + (queue.visibilityTimeoutSeconds ?? 30) * 1000;
     }
     return batch;
+  }
+
+  /** A FIFO send's group and deduplication id, and the message it duplicates if it was sent in the last five minutes. */
+  private fifoSend(queue: Queue, input: Record<string, unknown>, body: string, now: number) {
+    const invalid = (message: string) => Object.assign(new Error(message), { code: 'com.amazonaws.sqs#InvalidParameterValue' });
+    if (typeof input.MessageGroupId !== 'string' || input.MessageGroupId === '') throw invalid('The request must contain the parameter MessageGroupId.');
+    const deduplicationId = typeof input.MessageDeduplicationId === 'string' ? input.MessageDeduplicationId
+      : queue.contentBasedDeduplication ? createHash('sha256').update(body, 'utf8').digest('hex') : undefined;
+    if (!deduplicationId) throw invalid('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    for (const [id, entry] of queue.sent) if (entry.until <= now) queue.sent.delete(id);
+    return { groupId: input.MessageGroupId, deduplicationId, duplicateOf: queue.sent.get(deduplicationId)?.messageId };
   }
 
   private dispatch(target: string, input: Record<string, unknown>): unknown {
@@ -229,8 +266,11 @@ export class LocalAws {
         const body = String(input.MessageBody ?? '');
         const now = Date.now();
         const visibleAt = now + Number(input.DelaySeconds ?? 0) * 1000;
-        const message: LocalMessage = { messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt };
+        const fifo = queue.fifo ? this.fifoSend(queue, input, body, now) : undefined;
+        if (fifo?.duplicateOf) return { MessageId: fifo.duplicateOf, MD5OfMessageBody: md5(body) };
+        const message: LocalMessage = { messageId: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt, groupId: fifo?.groupId };
         queue.messages.push(message);
+        if (fifo) queue.sent.set(fifo.deduplicationId, { messageId: message.messageId, until: now + DEDUPLICATION_WINDOW_MS });
         return { MessageId: message.messageId, MD5OfMessageBody: md5(body) };
       }
       case 'AmazonSQS.ReceiveMessage': {
