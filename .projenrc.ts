@@ -318,6 +318,8 @@ const examplesBuild = project.addTask('examples:build', {
 });
 examplesBuild.spawn(kitBuild);
 examplesBuild.exec('ts-node --swc tools/build-examples.ts');
+// The images example's sharp layer (linux-arm64), installed once per version into .cache/ (needs the npm registry then).
+examplesBuild.exec('ts-node --swc tools/build-sharp-layer.ts');
 
 // Main job: synthesize every example with the compliance packs and write the reviewer report.
 const synthExamples = project.addTask('synth:examples', {
