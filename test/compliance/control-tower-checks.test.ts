@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, CfnResource, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -6,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ComplianceReport } from '../../src';
-import { ControlTowerChecks } from '../../src/compliance/private/control-tower-checks';
+import { ControlTowerChecks, GUARD_CACHE_VARIABLE } from '../../src/compliance/private/control-tower-checks';
 
 /** The Control Tower findings of a small mixed stack, checked by `plugin`. */
 function findingsWith(plugin: IPolicyValidationPlugin, stacks = 1): string[] {
@@ -80,5 +83,27 @@ describe('ControlTowerChecks', () => {
     expect(findings.some((f) => f.endsWith(' Mixed/Bucket/Resource'))).toBe(true);
     expect(findings.some((f) => f.includes(' Other/'))).toBe(true);
     expect(findings).toEqual(findingsWith(new CfnGuardValidator({ controlTowerRulesEnabled: true }), 2));
+  });
+
+  test('with a cache directory, an identical template reuses the findings cfn-guard gave it; another template is checked anew', () => {
+    const previous = process.env[GUARD_CACHE_VARIABLE];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-cache-'));
+    process.env[GUARD_CACHE_VARIABLE] = dir;
+    try {
+      const first = findingsWith(new ControlTowerChecks(), 2);
+      const entries = fs.readdirSync(dir).sort();
+      expect(entries).toHaveLength(2);
+      expect(findingsWith(new ControlTowerChecks(), 2)).toEqual(first);
+      expect(fs.readdirSync(dir).sort()).toEqual(entries);
+      // The entry is what the next run reads: emptied, the findings of those templates go with it.
+      for (const entry of entries) fs.writeFileSync(path.join(dir, entry), JSON.stringify({ success: true, violations: [] }));
+      expect(findingsWith(new ControlTowerChecks(), 2)).toEqual([]);
+      expect(findingsWith(new ControlTowerChecks(), 1)).toEqual(first.map((f) => f.replace(' Other/', ' Mixed/')).sort());
+      expect(fs.readdirSync(dir)).toHaveLength(3);
+    } finally {
+      if (previous === undefined) delete process.env[GUARD_CACHE_VARIABLE];
+      else process.env[GUARD_CACHE_VARIABLE] = previous;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { CfnGuardValidator, CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
@@ -19,6 +21,23 @@ export function controlTowerRulesDirectory(): string {
 const RESOURCE_TYPE = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
 
 /**
+ * The environment variable naming a directory where the Control Tower pack keeps what cfn-guard
+ * found in each template, keyed by the SHA-256 of the validator's version, the rule files' content
+ * and the template's bytes, and reuses it for an identical template (a test run synthesizing the
+ * same stack in several files, or a repeated `cdk synth`). cfn-guard's result is a function of
+ * exactly those inputs, so a reused result is the result a new run would give. Unset: no cache.
+ */
+export const GUARD_CACHE_VARIABLE = 'RAMPART_CFN_GUARD_CACHE';
+
+/** The stand-in for a template's path in a cached result. */
+const TEMPLATE_PLACEHOLDER = '<template>';
+
+interface GuardResult {
+  readonly success: boolean;
+  readonly violations: PolicyViolation[];
+}
+
+/**
  * AWS Control Tower's proactive controls, run by cfn-guard (@cdklabs/cdk-validator-cfnguard), given
  * each template on its own with only the rule files that can apply to it: those naming a resource
  * type present in that template (and any that name none). cfn-guard parses and evaluates every rule file it is given against every
@@ -31,6 +50,7 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
   public readonly version?: string;
   public readonly ruleIds?: string[];
   private readonly ruleFiles: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly ruleHashes: ReadonlyMap<string, string>;
 
   constructor() {
     const Validator = validatorClass();
@@ -39,7 +59,9 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
     this.version = all.version;
     this.ruleIds = all.ruleIds;
     const rulesDir = controlTowerRulesDirectory();
-    this.ruleFiles = new Map(guardFiles(rulesDir).map((f) => [f, new Set(fs.readFileSync(f, 'utf-8').match(RESOURCE_TYPE) ?? [])]));
+    const texts = guardFiles(rulesDir).map((f) => [f, fs.readFileSync(f, 'utf-8')] as const);
+    this.ruleFiles = new Map(texts.map(([f, text]) => [f, new Set(text.match(RESOURCE_TYPE) ?? [])]));
+    this.ruleHashes = new Map(texts.map(([f, text]) => [f, sha256(text)]));
   }
 
   /** The rule files that can apply to templates holding these resource types. */
@@ -64,7 +86,10 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
     for (const template of context.templatePaths) {
       const rules = this.rulesFor(resourceTypesIn([template]));
       if (rules.length === 0) continue;
-      const report = new Validator({ controlTowerRulesEnabled: false, rules }).validate({ ...context, templatePaths: [template] });
+      const report = this.cached(rules, template, () => {
+        const result = new Validator({ controlTowerRulesEnabled: false, rules }).validate({ ...context, templatePaths: [template] });
+        return { success: result.success, violations: result.violations };
+      });
       success = success && report.success;
       for (const violation of report.violations.map(withoutLookupTraces)) {
         const seen = byRule.get(violation.ruleName);
@@ -75,6 +100,30 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
     }
     return { success: success && byRule.size === 0, violations: [...byRule.values()] };
   }
+
+  /** `run()`'s result for this template and these rules, from the cache directory when one is set and holds it. */
+  private cached(rules: string[], template: string, run: () => GuardResult): GuardResult {
+    const dir = process.env[GUARD_CACHE_VARIABLE];
+    if (!dir) return run();
+    const key = sha256([this.version ?? '', ...rules.map((r) => this.ruleHashes.get(r) ?? sha256(fs.readFileSync(r, 'utf-8'))), sha256(fs.readFileSync(template))].join('\n'));
+    const file = path.join(dir, `${key}.json`);
+    // One template per run: every violating resource sits in it, whatever path cfn-guard printed.
+    const relocate = (result: GuardResult, to: string): GuardResult => ({
+      success: result.success,
+      violations: result.violations.map((v) => ({ ...v, violatingResources: v.violatingResources.map((r) => ({ ...r, templatePath: to })) })),
+    });
+    if (fs.existsSync(file)) return relocate(JSON.parse(fs.readFileSync(file, 'utf-8')) as GuardResult, template);
+    const result = run();
+    fs.mkdirSync(dir, { recursive: true });
+    const partial = path.join(dir, `.${key}.${process.pid}.${os.hostname()}`);
+    fs.writeFileSync(partial, JSON.stringify(relocate(result, TEMPLATE_PLACEHOLDER)));
+    fs.renameSync(partial, file);
+    return result;
+  }
+}
+
+function sha256(data: string | Buffer): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /**
