@@ -57,10 +57,15 @@ export type CompositionAnswer =
  * The cache is asked first: when it is down the request is refused and nothing is sent.
  */
 export async function requestComposition(stores: RequestStores, request: CompositionRequest): Promise<CompositionAnswer> {
-  const [cat, hat] = await Promise.all([
+  // Both are read at once, and a refusal names the first field that is wrong (catId before hatId),
+  // whichever read answers first.
+  const [catRead, hatRead] = await Promise.allSettled([
     readyImage(stores.images, 'catId', request.catId, 'cat'),
     readyImage(stores.images, 'hatId', request.hatId, 'hat'),
   ]);
+  if (catRead.status === 'rejected') throw catRead.reason;
+  if (hatRead.status === 'rejected') throw hatRead.reason;
+  const [cat, hat] = [catRead.value, hatRead.value];
   const placement = normalisePlacement(request.placement);
   const key = compositionKey(cat.version, hat.version, placement);
   const state = await stores.cache.get(key);
