@@ -11,7 +11,7 @@ import { html, type Html } from './html';
 export const PLACEMENT_FIELDS = [
   { name: 'x', label: 'Across the cat', unit: '%', min: 0, max: 100, step: 1, value: 50, hint: '0 is the left edge, 100 the right' },
   { name: 'y', label: 'Down the cat', unit: '%', min: 0, max: 100, step: 1, value: 15, hint: '0 is the top, 100 the bottom' },
-  { name: 'scale', label: 'Hat width', unit: '% of the cat', min: 5, max: 100, step: 1, value: 40, hint: 'how wide the hat is' },
+  { name: 'scale', label: 'Hat width', unit: '% of the cat', min: 5, max: 200, step: 1, value: 40, hint: 'how wide the hat is' },
   { name: 'rotation', label: 'Tilt', unit: 'degrees', min: -180, max: 180, step: 1, value: 0, hint: 'negative tilts left' },
 ] as const;
 

@@ -126,7 +126,8 @@ export function requestHandler(config: FrontendConfig): http.RequestListener {
     res.writeHead(status, { ...headers, 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...extra });
     res.end(body);
   };
-  const page = (res: http.ServerResponse, status: number, body: string) => send(res, status, 'text/html; charset=utf-8', body);
+  const page = (res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}) =>
+    send(res, status, 'text/html; charset=utf-8', body, extra);
   const json = (res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) =>
     send(res, status, 'application/json', JSON.stringify(body), extra);
 
@@ -145,10 +146,11 @@ export function requestHandler(config: FrontendConfig): http.RequestListener {
     return { model: { cats: list(cats), hats: list(hats) }, failed: bad ? failure(bad.status === 200 ? { ...bad, status: 502 } : bad) : undefined };
   }
 
-  async function showGallery(res: http.ServerResponse, status: number, extra: Partial<GalleryModel> = {}) {
+  async function showGallery(res: http.ServerResponse, status: number, extra: Partial<GalleryModel> & { retryAfter?: string } = {}) {
     const { model, failed } = await gallery();
     const notice = failed?.notice ?? extra.notice;
-    page(res, failed && status < 400 ? failed.status : status, galleryPage({ ...model, notice, chosen: extra.chosen }));
+    const retryAfter = extra.retryAfter ?? failed?.retryAfter;
+    page(res, failed && status < 400 ? failed.status : status, galleryPage({ ...model, notice, chosen: extra.chosen }), retryAfter ? { 'retry-after': retryAfter } : {});
   }
 
   /** The proxy the page's script calls: the same body to the API with the key, its answer back (failures as `{ message, issues }`). */
@@ -186,7 +188,7 @@ export function requestHandler(config: FrontendConfig): http.RequestListener {
       return page(res, answer.status, compositionPage(answer.body, answered));
     }
     const f = failure(answer.status < 300 ? { ...answer, status: 502 } : answer);
-    return showGallery(res, f.status, { chosen, notice: f.notice });
+    return showGallery(res, f.status, { chosen, notice: f.notice, retryAfter: f.retryAfter });
   }
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

@@ -93,6 +93,8 @@ function awaitComposition(section: HTMLElement): void {
       state.textContent = `Composed: this combination was new, so it was queued and composed (${((Date.now() - started) / 1000).toFixed(1)} s).`;
       section.append(el('figure', {}, el('img', { src: answer.body.url, alt: section.dataset.alt ?? 'The composed picture' })));
       document.title = document.title.replace(/^[^·]*/, 'Your cat in a hat ');
+      const heading = document.querySelector('h1');
+      if (heading) heading.textContent = 'Your cat in a hat';
       return;
     }
     if (answer.ok && answer.body.status === 'failed') {
