@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Compliance, RuleFamily } from '../../compliance';
-import { ApiThrottle, TracedApiConsumer, TracedApiUsagePlan } from '../traced-api-route';
+import { ApiThrottle, TracedApiUsagePlan } from '../traced-api-route';
 
 /** What `usagePlans` made: the shared plan, each consumer's own plan, the keys and the consumers' secrets, by name. */
 export interface UsagePlans {
@@ -28,7 +28,6 @@ export function usagePlans(
   scope: Construct, api: apigateway.RestApi, stage: apigateway.Stage, settings: TracedApiUsagePlan,
   names: { serviceName: string; stageName: string; encryptionKey: kms.IKey },
 ): UsagePlans {
-  const throttle = (t: ApiThrottle | undefined) => (t ? { rateLimit: t.rateLimit, burstLimit: t.burstLimit } : undefined);
   const apiStages = [{ api, stage }];
   const planName = `${names.serviceName}-${names.stageName}`;
   const plan = api.addUsagePlan('UsagePlan', { name: planName, quota: settings.quota, throttle: throttle(settings.throttle), apiStages });
@@ -54,19 +53,21 @@ export function usagePlans(
       apiKeyName: `${planName}-${consumer.name}`,
       value: secret.secretValue.unsafeUnwrap(),
     });
-    ownPlan(scope, plan, consumer, apiStages, `${planName}-${consumer.name}`, throttle, consumerPlans).addApiKey(apiKey);
+    if (consumer.quota || consumer.throttle) {
+      const own = new apigateway.UsagePlan(scope, `UsagePlan${id}`, {
+        name: `${planName}-${consumer.name}`, quota: consumer.quota, throttle: throttle(consumer.throttle), apiStages,
+      });
+      own.addApiKey(apiKey);
+      consumerPlans[consumer.name] = own;
+    } else {
+      plan.addApiKey(apiKey);
+    }
     apiKeys[consumer.name] = apiKey;
     apiKeySecrets[consumer.name] = secret;
   }
   return { plan, consumerPlans, apiKeys, apiKeySecrets };
 }
 
-function ownPlan(
-  scope: Construct, shared: apigateway.UsagePlan, consumer: TracedApiConsumer, apiStages: apigateway.UsagePlanPerApiStage[], name: string,
-  throttle: (t: ApiThrottle | undefined) => apigateway.ThrottleSettings | undefined, plans: { [name: string]: apigateway.UsagePlan },
-): apigateway.UsagePlan {
-  if (!consumer.quota && !consumer.throttle) return shared;
-  const plan = new apigateway.UsagePlan(scope, `UsagePlan${keyId(consumer.name)}`, { name, quota: consumer.quota, throttle: throttle(consumer.throttle), apiStages });
-  plans[consumer.name] = plan;
-  return plan;
+function throttle(t: ApiThrottle | undefined): apigateway.ThrottleSettings | undefined {
+  return t ? { rateLimit: t.rateLimit, burstLimit: t.burstLimit } : undefined;
 }
