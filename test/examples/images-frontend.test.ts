@@ -80,7 +80,8 @@ beforeAll(async () => {
   world = await startImagesWorld({ useRunningEngines: true, log: false });
   link = await FaultProxy.start(new URL(world.apiUrl).origin);
   frontend = await startLocalGallery({ ...world, apiUrl: `${link.endpoint}${new URL(world.apiUrl).pathname}` });
-  const solid = (width: number, height: number, r: number) => sharp({ create: { width, height, channels: 4, background: { r, g: 90, b: 40, alpha: 1 } } }).png().toBuffer();
+  const solid = (width: number, height: number, r: number) =>
+    sharp({ create: { width, height, channels: 4, background: { r, g: 90, b: 40, alpha: 1 } } }).png().toBuffer();
   cat = await uploaded('cat', await solid(64, 48, 220));
   hat = await uploaded('hat', await solid(32, 32, 30));
 }, 120_000);
