@@ -3,25 +3,13 @@
  * both ways, a deadline on every call. The key stays on the server; browsers never see it.
  */
 
-export type ImageKind = 'cat' | 'hat';
-export const IMAGE_KINDS: readonly ImageKind[] = ['cat', 'hat'];
+import type { GalleryImage, Placement } from '../domain/model';
+import type { ImageKind } from '../domain/settings';
 
-/** A ready image of the gallery (`GET /images`). */
-export interface GalleryImage {
-  readonly imageId: string;
-  readonly kind: ImageKind;
-  readonly width: number;
-  readonly height: number;
-  readonly url: string;
-}
-
-/** Where a hat sits on the cat (`POST /compositions`). */
-export interface Placement {
-  readonly x: number;
-  readonly y: number;
-  readonly scale: number;
-  readonly rotation: number;
-}
+// The API's own types: settings.ts imports nothing and model.ts is read for its types only, so the
+// server bundle takes no zod.
+export { IMAGE_KINDS } from '../domain/settings';
+export type { GalleryImage, ImageKind, Placement };
 
 /** A composition's state (`POST /compositions`, `GET /compositions/{key}`). */
 export interface Composition {
