@@ -5,11 +5,10 @@ import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, GetObje
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { IMAGES_ENV } from './domain/settings';
 import { IMAGES_SYSTEM } from './system';
-import type { StartedEngine } from '../../tools/engines';
 import { engine as dynamoDbLocal } from '../../tools/engines/dynamodb-local';
 import { engine as redisEngine } from '../../tools/engines/redis';
 import { engine as s3rverEngine } from '../../tools/engines/s3rver';
-import { LocalAws, startLocal, type LocalExample } from '../shared/local-run';
+import { LocalAws, LocalCleanups, localEngines, setLocalProcessEnvironment, startLocal, type LocalExample } from '../shared/local-run';
 
 /**
  * The compositor on 127.0.0.1: DynamoDB Local (the images table), redis-server (the composition
@@ -114,32 +113,12 @@ function listen(server: http.Server, port: number): Promise<string> {
 /** Start the compositor locally. */
 export async function startImagesWorld(options: ImagesWorldOptions = {}): Promise<ImagesWorld> {
   const log = options.log ?? true;
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try { await fn(); } catch (e) { console.error('[images] cleanup:', e); }
-    }
-  };
+  const cleanups = new LocalCleanups('images');
   try {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'true' })) process.env[k] ??= v;
-    process.env.POWERTOOLS_LOG_LEVEL ??= log ? 'WARN' : 'SILENT';
-    process.env.POWERTOOLS_SERVICE_NAME ??= 'images';
-    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'images';
+    setLocalProcessEnvironment({ log, service: 'images' });
 
     // The engines: the environment's (tests), or started here (and stopped on stop).
-    const engines: StartedEngine[] = [];
-    if (!options.useRunningEngines) {
-      const started = await Promise.allSettled([dynamoDbLocal.start(), redisEngine.start(), s3rverEngine.start()]);
-      for (const s of started) if (s.status === 'fulfilled') engines.push(s.value);
-      cleanups.push(async () => { for (const e of engines.reverse()) await e.stop(); });
-      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw new Error(`A local engine did not start (bash tools/setup.sh installs them): ${failed.reason?.message ?? failed.reason}`);
-    }
-    const env = (name: string) => {
-      const value = engines.find((e) => e.env[name] !== undefined)?.env[name] ?? process.env[name];
-      if (!value) throw new Error(`${name} is not set: start the engines (or leave useRunningEngines off)`);
-      return value;
-    };
+    const env = await localEngines([dynamoDbLocal, redisEngine, s3rverEngine], options.useRunningEngines ?? false, cleanups);
     const s3Endpoint = env('S3_ENDPOINT');
     const suffix = `${process.pid}-${randomBytes(3).toString('hex')}`;
     const cachePrefix = `images-${suffix}:`;
@@ -265,7 +244,6 @@ export async function startImagesWorld(options: ImagesWorldOptions = {}): Promis
       ].join('\n'));
     }
 
-    let stopping: Promise<void> | undefined;
     return {
       apiUrl: local.apiUrl,
       apiKey: local.apiKey,
@@ -277,10 +255,10 @@ export async function startImagesWorld(options: ImagesWorldOptions = {}): Promis
       local,
       deliver,
       settle,
-      stop: () => (stopping ??= cleanup()),
+      stop: () => cleanups.stop(),
     };
   } catch (error) {
-    await cleanup();
+    await cleanups.run();
     throw error;
   }
 }

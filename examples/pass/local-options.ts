@@ -5,7 +5,7 @@ import type { StubDocument } from './domain/identity';
 import { NOTHING_PUBLISHED } from './domain/key-set';
 import { DEFAULT_RULES, GROUPS, PASS_ENV } from './domain/settings';
 import { PASS_SYSTEM } from './system';
-import { LocalAws, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
+import { LocalAws, LocalCleanups, setLocalProcessEnvironment, startLocal, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 
 /**
  * The movement pass on 127.0.0.1 without AWS, as the system declares it (system.ts): DynamoDB
@@ -197,14 +197,9 @@ const workerContext = (name: string): Context => lambdaContext({ functionName: `
 /** Start the whole pass system locally. */
 export async function startPassLocal(options: PassLocalOptions = {}): Promise<PassLocal> {
   const log = options.log ?? true;
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try { await fn(); } catch (e) { console.error('[pass] cleanup:', e); }
-    }
-  };
+  const cleanups = new LocalCleanups('pass');
   try {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'true' })) process.env[k] ??= v;
+    setLocalProcessEnvironment({ log });
     const aws = await LocalAws.start();
     cleanups.push(() => aws.stop());
     const approvals = PASS_SYSTEM.queues.approvals;
@@ -218,7 +213,6 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     aws.secrets.set(SIGNING_SECRET, JSON.stringify(privateKey.export({ format: 'jwk' })));
     aws.parameters.set(PUBLIC_KEYS_PARAM, JSON.stringify(NOTHING_PUBLISHED));
-    process.env.POWERTOOLS_LOG_LEVEL ??= log ? 'WARN' : 'SILENT';
 
     // startLocal creates the table and sets this environment before it loads the handlers (they
     // read their configuration when they load, as in Lambda).
@@ -314,7 +308,6 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
       ].join('\n'));
     }
 
-    let stopping: Promise<void> | undefined;
     return {
       ...local,
       personas: LOCAL_PERSONAS,
@@ -324,10 +317,10 @@ export async function startPassLocal(options: PassLocalOptions = {}): Promise<Pa
         const register = JSON.parse(process.env[PASS_ENV.IDENTITY_STUB_REGISTER] ?? '[]') as StubDocument[];
         process.env[PASS_ENV.IDENTITY_STUB_REGISTER] = JSON.stringify([...register, doc]);
       },
-      stop: () => (stopping ??= cleanup()),
+      stop: () => cleanups.stop(),
     };
   } catch (error) {
-    await cleanup();
+    await cleanups.run();
     throw error;
   }
 }

@@ -14,11 +14,10 @@ import { REWARDS_ENV } from './domain/settings';
 import { LOCAL_USERS, startRewardsLocal } from './local-options';
 import { REWARDS_SYSTEM } from './system';
 import { MIGRATIONS_DIR } from './users-domain/users-domain';
-import type { StartedEngine } from '../../tools/engines';
 import { engine as dynamoDbLocal } from '../../tools/engines/dynamodb-local';
 import { engine as kinesalite } from '../../tools/engines/kinesalite';
 import { engine as postgres } from '../../tools/engines/postgres';
-import { LOCAL_SECURITY_HEADERS, serveStatic, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
+import { LOCAL_SECURITY_HEADERS, LocalCleanups, localEngines, serveStatic, setLocalProcessEnvironment, type LocalCaller, type LocalExample, type LocalIdentity } from '../shared/local-run';
 import { REPO_ROOT } from '../shared/stack';
 
 /**
@@ -223,33 +222,12 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, target: st
 /** Start the platform with its demo world. */
 export async function startRewardsWorld(options: RewardsWorldOptions = {}): Promise<RewardsWorld> {
   const log = options.log ?? true;
-  const cleanups: (() => Promise<void>)[] = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) {
-      try { await fn(); } catch (e) { console.error('[rewards] cleanup:', e); }
-    }
-  };
+  const cleanups = new LocalCleanups('rewards');
   try {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1', POWERTOOLS_DEV: 'true' })) process.env[k] ??= v;
-    process.env.POWERTOOLS_LOG_LEVEL ??= log ? 'WARN' : 'SILENT';
-    process.env.POWERTOOLS_SERVICE_NAME ??= 'rewards';
-    process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'rewards';
+    setLocalProcessEnvironment({ log, service: 'rewards' });
 
     // The engines: the environment's (tests), or started here (and stopped on stop).
-    const engines: StartedEngine[] = [];
-    if (!options.useRunningEngines) {
-      const started = await Promise.allSettled([dynamoDbLocal.start(), kinesalite.start(), postgres.start()]);
-      for (const s of started) if (s.status === 'fulfilled') engines.push(s.value);
-      cleanups.push(async () => { for (const e of engines.reverse()) await e.stop(); });
-      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw new Error(`A local engine did not start (bash tools/setup.sh installs them): ${failed.reason?.message ?? failed.reason}`);
-    }
-    const env = (name: string) => {
-      const fromEngine = engines.find((e) => e.env[name] !== undefined)?.env[name];
-      const value = fromEngine ?? process.env[name];
-      if (!value) throw new Error(`${name} is not set: start the engines (or leave useRunningEngines off)`);
-      return value;
-    };
+    const env = await localEngines([dynamoDbLocal, kinesalite, postgres], options.useRunningEngines ?? false, cleanups);
     const dynamoDbEndpoint = env('DYNAMODB_ENDPOINT');
     const kinesisEndpoint = env('KINESIS_ENDPOINT');
     const pg = { host: env('POSTGRES_HOST'), port: Number(env('POSTGRES_PORT')), user: env('POSTGRES_USER'), password: env('POSTGRES_PASSWORD') };
@@ -437,7 +415,6 @@ export async function startRewardsWorld(options: RewardsWorldOptions = {}): Prom
       ].join('\n'));
     }
 
-    let stopping: Promise<void> | undefined;
     return {
       ...local,
       url,
@@ -451,10 +428,10 @@ export async function startRewardsWorld(options: RewardsWorldOptions = {}): Prom
       },
       tokenOf: (userId) => `${LOCAL_USER_TOKEN_PREFIX}${userId}`,
       settle,
-      stop: () => (stopping ??= cleanup()),
+      stop: () => cleanups.stop(),
     };
   } catch (error) {
-    await cleanup();
+    await cleanups.run();
     throw error;
   }
 }
