@@ -1,9 +1,9 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { CfnGuardValidator, CfnGuardValidatorProps } from '@cdklabs/cdk-validator-cfnguard';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { sha256Of } from './gated-pack';
 import { loadPeer } from './packs';
 
 const VALIDATOR_PACKAGE = '@cdklabs/cdk-validator-cfnguard';
@@ -105,7 +105,7 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
   private cached(rules: string[], template: string, run: () => GuardResult): GuardResult {
     const dir = process.env[GUARD_CACHE_VARIABLE];
     if (!dir) return run();
-    const key = sha256([this.version ?? '', ...rules.map((r) => this.ruleHashes.get(r) ?? sha256(fs.readFileSync(r, 'utf-8'))), sha256(fs.readFileSync(template))].join('\n'));
+    const key = sha256([this.version ?? '', ...rules.map((r) => this.ruleHashes.get(r)!), sha256Of(template)].join('\n'));
     const file = path.join(dir, `${key}.json`);
     // One template per run: every violating resource sits in it, whatever path cfn-guard printed.
     const relocate = (result: GuardResult, to: string): GuardResult => ({
@@ -115,14 +115,14 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
     if (fs.existsSync(file)) return relocate(JSON.parse(fs.readFileSync(file, 'utf-8')) as GuardResult, template);
     const result = run();
     fs.mkdirSync(dir, { recursive: true });
-    const partial = path.join(dir, `.${key}.${process.pid}.${os.hostname()}`);
+    const partial = path.join(dir, `.${key}.${process.pid}`);
     fs.writeFileSync(partial, JSON.stringify(relocate(result, TEMPLATE_PLACEHOLDER)));
     fs.renameSync(partial, file);
     return result;
   }
 }
 
-function sha256(data: string | Buffer): string {
+function sha256(data: string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
