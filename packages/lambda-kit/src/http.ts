@@ -6,27 +6,31 @@ import { ForbiddenError, HttpError, BadRequestError, RETRY_AFTER_SECONDS, Servic
 import { cognitoGroups } from './groups';
 import { logger, metrics } from './observability';
 
-/** What a route's domain code receives: the validated body and path parameters, and the raw event. */
-export interface RouteInput<B, P> {
+/** What a route's domain code receives: the validated body, path parameters and query string, and the raw event. */
+export interface RouteInput<B, P, Q = undefined> {
   readonly body: B;
   readonly params: P;
+  /** The validated query string (one value per name); undefined when the route has no `query` schema. */
+  readonly query: Q;
   readonly event: APIGatewayProxyEvent;
   readonly requestId: string;
 }
 
-export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R> {
+export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R, QS extends ZodType = ZodType> {
   /** zod schema of the JSON body; omit for routes without a body. */
   readonly body?: BS;
   /** zod schema of the path parameters. */
   readonly params?: PS;
-  /** Status of a successful answer. Default 200. */
-  readonly successStatus?: number;
+  /** zod schema of the query string (one value per name); omit for routes that read none. */
+  readonly query?: QS;
+  /** Status of a successful answer, or how to choose it from the answer (e.g. 200 or 202). Default 200. */
+  readonly successStatus?: number | ((result: R) => number);
   /**
    * Idempotency for POSTs carrying an `Idempotency-Key` header: they run once per key and caller;
    * a repeat gets the first answer back. Use `dynamoDbIdempotency(tableName)` from `./idempotency`.
    */
   readonly idempotency?: Idempotency;
-  handle(input: RouteInput<output<BS>, output<PS>>): Promise<R>;
+  handle(input: RouteInput<output<BS>, output<PS>, output<QS>>): Promise<R>;
 }
 
 /** One idempotent call: `key` identifies it (route, caller, Idempotency-Key), `body` must match on a repeat. */
@@ -126,15 +130,19 @@ function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult
  * route has `idempotency`), and maps typed errors to JSON 4xx answers and anything else to a
  * 500 without details. Every answer carries the request id.
  */
-export function httpHandler<BS extends ZodType, PS extends ZodType, R>(route: RouteDefinition<BS, PS, R>): ApiHandler {
+export function httpHandler<BS extends ZodType, PS extends ZodType, R, QS extends ZodType = ZodType>(
+  route: RouteDefinition<BS, PS, R, QS>,
+): ApiHandler {
   const successStatus = route.successStatus ?? 200;
+  const statusOf = typeof successStatus === 'number' ? () => successStatus : successStatus;
 
   const run = async (event: APIGatewayProxyEvent, requestId: string): Promise<APIGatewayProxyResult> => {
     const params = route.params ? parseWith(route.params, event.pathParameters ?? {}, 'path parameters') : undefined;
+    const query = route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
     const rawBody = parseBody(event);
     const body = route.body ? parseWith(route.body, rawBody, 'body') : undefined;
-    const result = await route.handle({ body: body as output<BS>, params: params as output<PS>, event, requestId });
-    return json(successStatus, result ?? {});
+    const result = await route.handle({ body: body as output<BS>, params: params as output<PS>, query: query as output<QS>, event, requestId });
+    return json(statusOf(result), result ?? {});
   };
 
   const idempotentRun = route.idempotency?.wrap((call) => run(call.event, call.requestId));

@@ -128,3 +128,27 @@ describe('httpHandler against DynamoDB Local', () => {
     }
   });
 });
+
+describe('httpHandler: the query string and a status chosen from the answer', () => {
+  const search = httpHandler({
+    query: z.strictObject({ kind: z.enum(['cat', 'hat']) }),
+    successStatus: (result: { found: boolean }) => (result.found ? 200 : 202),
+    handle: async ({ query }) => ({ found: query.kind === 'cat', kind: query.kind }),
+  });
+  const get = (query?: Record<string, string>) =>
+    search(apiGatewayEvent({ method: 'GET', resource: '/search', query }), context);
+
+  test('a valid query reaches the handler parsed; the answer picks its status', async () => {
+    const cat = await get({ kind: 'cat' });
+    expect([cat.statusCode, JSON.parse(cat.body)]).toEqual([200, { found: true, kind: 'cat' }]);
+    expect((await get({ kind: 'hat' })).statusCode).toBe(202);
+  });
+
+  test('a missing, wrong or extra query value answers 400 naming it', async () => {
+    for (const query of [undefined, { kind: 'dog' }, { kind: 'cat', extra: '1' }]) {
+      const answer = await get(query);
+      expect(answer.statusCode).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'BadRequest', message: 'Invalid query string' });
+    }
+  });
+});

@@ -1,6 +1,5 @@
-import { BadRequestError, HttpError, httpHandler, NotFoundError, ServiceUnavailableError, UnprocessableError, type ApiHandler } from '@cdk-rampart/lambda-kit';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { safeParse, type $ZodType as ZodType, type output } from 'zod/v4/core';
+import { HttpError, httpHandler, NotFoundError, ServiceUnavailableError, UnprocessableError, type ApiHandler } from '@cdk-rampart/lambda-kit';
+import type { $ZodType as ZodType, output } from 'zod/v4/core';
 import { Refusal } from '../../domain/errors';
 
 /** The HTTP answer to a domain refusal; anything else as it is (the kit answers 500, or 503 for an unavailable dependency). */
@@ -13,12 +12,6 @@ export function httpErrorOf(error: unknown): unknown {
     case 'conflict': return new HttpError(409, error.code, error.message, details);
     case 'busy': return new ServiceUnavailableError(error.message);
   }
-}
-
-function parseQuery<S extends ZodType>(schema: S, event: APIGatewayProxyEvent): output<S> {
-  const result = safeParse(schema, event.queryStringParameters ?? {});
-  if (!result.success) throw new BadRequestError('Invalid query string', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  return result.data;
 }
 
 export interface ImagesRoute<BS extends ZodType, PS extends ZodType, QS extends ZodType, R> {
@@ -34,29 +27,22 @@ export interface ImagesRoute<BS extends ZodType, PS extends ZodType, QS extends 
 }
 
 /**
- * One images route in its three layers: the kit parses and validates the body and the path
- * (zod; junk refused before anything is read or written), `handle` calls the domain, and a
- * domain refusal is mapped to its HTTP answer.
+ * One images route in its three layers: the kit parses and validates the body, the path and the
+ * query string (zod; junk refused before anything is read or written), `handle` calls the domain,
+ * and a domain refusal is mapped to its HTTP answer.
  */
 export function imagesApi<BS extends ZodType, PS extends ZodType, QS extends ZodType, R>(route: ImagesRoute<BS, PS, QS, R>): ApiHandler {
-  const statuses = new WeakMap<object, number>();
-  const inner = httpHandler({
+  return httpHandler({
     body: route.body,
     params: route.params,
-    handle: async ({ body, params, event }) => {
+    query: route.query,
+    successStatus: route.statusOf,
+    handle: async (input) => {
       try {
-        const query = (route.query ? parseQuery(route.query, event) : undefined) as output<QS>;
-        const result = await route.handle({ body: body as output<BS>, params: params as output<PS>, query });
-        if (route.statusOf) statuses.set(event, route.statusOf(result));
-        return result;
+        return await route.handle(input);
       } catch (error) {
         throw httpErrorOf(error);
       }
     },
   });
-  return async (event, context) => {
-    const answer = await inner(event, context);
-    const status = statuses.get(event);
-    return answer.statusCode === 200 && status !== undefined ? { ...answer, statusCode: status } : answer;
-  };
 }
