@@ -145,7 +145,8 @@ describe('httpHandler: the query string and a status chosen from the answer', ()
   });
 
   test('a missing, wrong or extra query value answers 400 naming it', async () => {
-    for (const query of [undefined, { kind: 'dog' }, { kind: 'cat', extra: '1' }]) {
+    const queries: (Record<string, string> | undefined)[] = [undefined, { kind: 'dog' }, { kind: 'cat', extra: '1' }];
+    for (const query of queries) {
       const answer = await get(query);
       expect(answer.statusCode).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ error: 'BadRequest', message: 'Invalid query string' });
