@@ -8,7 +8,11 @@ import { PropsError } from '../../src/private/validation';
 
 const code = () => lambda.Code.fromAsset(path.join(__dirname, 'fixtures', 'handler'));
 const RESOLVED: ResolvedApiProps = {
-  stageName: 'v1', defaultAuthorization: RouteAuthorization.IAM, throttle: { rateLimit: 100, burstLimit: 200 }, wafEnabled: true, accountConcurrency: 1000,
+  stageName: 'v1',
+  defaultAuthorization: RouteAuthorization.IAM,
+  throttle: { rateLimit: 100, burstLimit: 200 },
+  wafEnabled: true,
+  accountConcurrency: 1000,
   endpointType: apigateway.EndpointType.REGIONAL,
 };
 const route = (extra: Partial<TracedApiRoute> = {}): TracedApiRoute => ({ method: HttpMethod.GET, path: '/items', code: code(), handler: 'index.handler', ...extra });
