@@ -26,7 +26,7 @@ let world: ImagesWorld;
 let gallery: LocalGallery;
 let browser: Browser;
 let ctx: BrowserContext;
-const pages = new JourneyPages(OUTPUT);
+const pages = new JourneyPages(OUTPUT).checkEachTest();
 const { watch, shot, axe } = pages;
 
 /** A small cat (an orange face with ears) and a top hat on transparency, drawn as SVG and made PNG by sharp. */
@@ -76,20 +76,11 @@ beforeAll(async () => {
   ctx.setDefaultTimeout(15_000);
 }, 120_000);
 
-beforeEach(() => {
-  pages.problems = [];
-});
-
-afterEach(() => {
-  // No page of this test broke the Content-Security-Policy or threw.
-  expect(pages.problems).toEqual([]);
-});
-
 afterAll(async () => {
   await browser?.close();
   await gallery?.stop();
   await world?.stop();
-  if (Object.keys(pages.axeResults).length) fs.writeFileSync(path.join(OUTPUT, 'axe.json'), JSON.stringify(pages.axeResults, null, 2));
+  pages.writeAxeResults();
 });
 
 describe('images journey (headless Chromium, local run)', () => {

@@ -33,6 +33,20 @@ export class JourneyPages {
 
   constructor(private readonly outputDir: string) {}
 
+  /**
+   * Registers the journey's per-test check in the calling test file: each test starts with no
+   * problems recorded and fails when one of its pages broke the Content-Security-Policy or threw.
+   */
+  public checkEachTest(): this {
+    beforeEach(() => {
+      this.problems = [];
+    });
+    afterEach(() => {
+      expect(this.problems).toEqual([]);
+    });
+    return this;
+  }
+
   /** Records the page's CSP refusals and uncaught errors under `name`. */
   public readonly watch = (page: Page, name: string): Page => {
     page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) this.problems.push(`${name}: ${m.text()}`); });
