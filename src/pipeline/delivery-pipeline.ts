@@ -54,6 +54,17 @@ export interface DeliveryImageBuildOptions {
    * @default 250
    */
   readonly maxImageCount?: number;
+
+  /**
+   * Commands that prepare the build context before `docker build`, when the Dockerfile builds from
+   * files the repository does not hold (a bundle, a generated folder), e.g.
+   * `['bash tools/setup.sh', 'npx projen examples:build']`. They run from the repository root in the
+   * image build's CodeBuild project, only when the commit's image is not in the repository yet;
+   * `docker build` then runs from the repository root again.
+   *
+   * @default - none: `directory` is built as the repository holds it
+   */
+  readonly buildCommands?: string[];
 }
 
 /** Properties of a `DeliveryPipeline`. */
@@ -228,6 +239,7 @@ export class DeliveryPipeline extends Construct {
       dockerfile: props.imageBuild.dockerfile ?? 'Dockerfile',
       repositoryName: props.imageBuild.repositoryName ?? `${stack.stackName}-${id}`.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-'),
       maxImageCount: props.imageBuild.maxImageCount ?? DEFAULT_MAX_IMAGES,
+      buildCommands: props.imageBuild.buildCommands ?? [],
     } : undefined;
 
     validatePipelineProps(this, props, { synthCommands, compliancePacks, cdkOutputDirectory, image });

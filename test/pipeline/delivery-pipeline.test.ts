@@ -299,6 +299,19 @@ describe('DeliveryPipeline container image', () => {
     expect(projects.filter((p) => p.Properties.Environment.PrivilegedMode).every((p) => p.Properties.Description.includes('ImageBuild'))).toBe(true);
   });
 
+  test('build commands prepare the context before docker build, only for a commit without its image, and docker build runs from the root', () => {
+    const { stack } = threeEnvironmentPipeline({ imageBuild: { directory: 'build/web', buildCommands: ['npm install', 'cd web && npm run bundle'] } });
+    const template = Template.fromStack(stack);
+    const build = stage(stagesOf(template, 'main'), 'PROD').Actions.find((a) => a.Name === 'ImageBuild')!;
+    const commands: string[] = buildSpecOf(template, build).phases.build.commands;
+    const at = (text: string) => commands.findIndex((c) => c.includes(text));
+    expect(commands[at('describe-images')]).toMatch(/then echo "Image \$RAMPART_IMAGE_TAG exists"; export RAMPART_IMAGE_MISSING=false; else export RAMPART_IMAGE_MISSING=true; fi$/);
+    expect(commands[at('npm install')]).toBe('if [ "$RAMPART_IMAGE_MISSING" = true ]; then npm install; fi');
+    expect(commands[at('npm run bundle')]).toBe('if [ "$RAMPART_IMAGE_MISSING" = true ]; then cd web && npm run bundle; fi');
+    expect(commands[at('docker build')]).toMatch(/^if \[ "\$RAMPART_IMAGE_MISSING" = true \]; then cd "\$CODEBUILD_SRC_DIR" && docker build -f build\/web\/Dockerfile .* build\/web && docker push .*; fi$/);
+    expect([at('describe-images'), at('npm install'), at('npm run bundle'), at('docker build')]).toEqual([2, 3, 4, 5]);
+  });
+
   test('the synth step exports the image tag, and the stage receives it', () => {
     const { stack } = threeEnvironmentPipeline({ imageBuild: {} });
     const template = Template.fromStack(stack);
@@ -410,6 +423,8 @@ describe('DeliveryPipeline validation', () => {
   test('image build, commands, packs, e-mails, subnets and the S3 key prefix', () => {
     expect(() => threeEnvironmentPipeline({ imageBuild: { repositoryName: 'Shop Counter', maxImageCount: 0, dockerfile: '../Dockerfile' } })).toThrow(
       /imageBuild.repositoryName: 'Shop Counter' is not an ECR repository name[^]*imageBuild.maxImageCount: 0; allowed: a whole number[^]*imageBuild.dockerfile: '..\/Dockerfile' is not a path inside the repository/);
+    expect(() => threeEnvironmentPipeline({ imageBuild: { buildCommands: ['npm install', ''] } })).toThrow(
+      /imageBuild.buildCommands\[1\]: '' is empty or spans lines; allowed: one shell command on one line/);
     expect(() => threeEnvironmentPipeline({ synthCommands: [] })).toThrow(/synthCommands: \[\]; allowed: at least one command/);
     expect(() => threeEnvironmentPipeline({ compliancePacks: [] })).toThrow(/compliancePacks: \[\]; allowed: at least one of AwsSolutions/);
     expect(() => threeEnvironmentPipeline({ cdkOutputDirectory: '../out' })).toThrow(/cdkOutputDirectory: '..\/out' is not a relative directory/);

@@ -42,7 +42,7 @@ describe('artifactBucket', () => {
 describe('imageRepository', () => {
   test('scanned, immutable, KMS, retained, with both lifecycle rules; other accounts may pull, once each', () => {
     const { stack, key } = setup();
-    imageRepository(stack, { directory: '.', dockerfile: 'Dockerfile', repositoryName: 'shop/app', maxImageCount: 7 }, key,
+    imageRepository(stack, { directory: '.', dockerfile: 'Dockerfile', repositoryName: 'shop/app', maxImageCount: 7, buildCommands: [] }, key,
       [PIPELINE_ACCOUNT, '222222222222', '222222222222', '333333333333']);
     const template = Template.fromStack(stack);
     template.hasResource('AWS::ECR::Repository', {

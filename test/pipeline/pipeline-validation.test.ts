@@ -43,9 +43,10 @@ describe('validatePipelineProps', () => {
   });
 
   test('a stack without env and an invalid image build are rejected', () => {
-    const image = { directory: '/abs', dockerfile: 'Dockerfile', repositoryName: 'Upper', maxImageCount: 0 };
+    const image = { directory: '/abs', dockerfile: 'Dockerfile', repositoryName: 'Upper', maxImageCount: 0, buildCommands: ['npm run bundle', ' ', 'a\nb'] };
     expect(problems(() => validatePipelineProps(new Stack(new App(), 'S'), threeEnvironmentProps(), { ...RESOLVED, image }))).toEqual([
       'env', 'imageBuild.repositoryName', 'imageBuild.maxImageCount', 'imageBuild.directory',
+      'imageBuild.buildCommands[1]', 'imageBuild.buildCommands[2]',
     ]);
   });
 });

@@ -16,6 +16,9 @@ import { DeliverySource } from '../delivery-source';
 /** Docker tag of the commit being built: CodeBuild's resolved source version, made tag-safe. */
 const IMAGE_TAG_EXPORT = `export ${DeliveryEnvironment.IMAGE_TAG_VARIABLE}=$(printf %s "$CODEBUILD_RESOLVED_SOURCE_VERSION" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128)`;
 
+/** Set by the image build when the commit's image is not in the repository yet. */
+const IMAGE_MISSING = 'RAMPART_IMAGE_MISSING';
+
 /** What every environment's pipeline shares. */
 export interface EnvironmentBuildSettings {
   readonly source: DeliverySource;
@@ -109,15 +112,24 @@ function imageBuildStep(
   const registry = `${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`;
   const uri = `${registry}/${image.repositoryName}`;
   const variable = `$${DeliveryEnvironment.IMAGE_TAG_VARIABLE}`;
+  // Tags are immutable: a commit delivered to an earlier environment already has its image.
+  const exists = `aws ecr describe-images --repository-name ${image.repositoryName} --image-ids imageTag=${variable} > /dev/null 2>&1`;
+  const build = `docker build -f ${image.directory}/${image.dockerfile} -t ${uri}:${variable} ${image.directory} && docker push ${uri}:${variable}`;
+  // CodeBuild runs a phase's commands in one shell: the flag and the preparation's files carry over.
+  const buildCommands = image.buildCommands.length === 0
+    ? [`if ${exists}; then echo "Image ${variable} exists"; else ${build}; fi`]
+    : [
+      `if ${exists}; then echo "Image ${variable} exists"; export ${IMAGE_MISSING}=false; else export ${IMAGE_MISSING}=true; fi`,
+      ...image.buildCommands.map((command) => `if [ "$${IMAGE_MISSING}" = true ]; then ${command}; fi`),
+      `if [ "$${IMAGE_MISSING}" = true ]; then cd "$CODEBUILD_SRC_DIR" && ${build}; fi`,
+    ];
   return new pipelines.CodeBuildStep('ImageBuild', {
     input,
     buildEnvironment: { privileged: true },
     commands: [
       IMAGE_TAG_EXPORT,
       `aws ecr get-login-password --region ${stack.region} | docker login --username AWS --password-stdin ${registry}`,
-      // Tags are immutable: a commit delivered to an earlier environment already has its image.
-      `if aws ecr describe-images --repository-name ${image.repositoryName} --image-ids imageTag=${variable} > /dev/null 2>&1; then echo "Image ${variable} exists"; ` +
-      `else docker build -f ${image.directory}/${image.dockerfile} -t ${uri}:${variable} ${image.directory} && docker push ${uri}:${variable}; fi`,
+      ...buildCommands,
     ],
     rolePolicyStatements: [
       new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),

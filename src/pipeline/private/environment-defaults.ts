@@ -12,4 +12,6 @@ export interface ResolvedImageBuild {
   readonly dockerfile: string;
   readonly repositoryName: string;
   readonly maxImageCount: number;
+  /** Run before `docker build`, from the repository root; empty when the directory is built as it is. */
+  readonly buildCommands: string[];
 }

@@ -102,6 +102,10 @@ export function validatePipelineProps(scope: Construct, props: DeliveryPipelineP
       v.check(`imageBuild.${key}`, p, /^[A-Za-z0-9._/-]+$/.test(p) && !p.startsWith('/') && !p.split('/').includes('..'),
         'a relative path of letters, digits and . _ / -', 'is not a path inside the repository');
     }
+    image.buildCommands.forEach((command, i) => {
+      v.check(`imageBuild.buildCommands[${i}]`, command, typeof command === 'string' && command.trim() !== '' && !/[\r\n]/.test(command),
+        "one shell command on one line, e.g. 'npx projen examples:build'", typeof command === 'string' ? 'is empty or spans lines' : `is a ${typeof command}`);
+    });
   }
   for (const [prop, emails] of [['approverEmails', props.approverEmails], ['notificationEmails', props.notificationEmails]] as const) {
     (emails ?? []).forEach((email, i) => v.matches(`${prop}[${i}]`, email, EMAIL, "an e-mail address such as 'release@example.com'", 'is not an e-mail address'));
