@@ -70,12 +70,49 @@ function containerEnd(b: Buffer, format: ImageFormat): number | undefined {
       return end <= b.length ? end : undefined;
     }
     case 'jpeg': {
-      // The last EOI after the first start of scan (an EXIF thumbnail has EOIs of its own, before it).
-      const scan = b.indexOf(Buffer.from([0xff, 0xda]), 2);
-      const eoi = scan < 0 ? -1 : b.lastIndexOf(Buffer.from([0xff, 0xd9]));
-      return eoi > scan ? eoi + 2 : undefined;
+      // The segments are walked by their lengths, so the markers inside one (an EXIF thumbnail's
+      // own EOI) are never taken for the file's. Images that follow the first one (a phone's
+      // Multi-Picture Format: a gain map, a depth map) are walked the same way.
+      let end = jpegEnd(b, 0);
+      while (end !== undefined && end + 3 <= b.length && b[end] === 0xff && b[end + 1] === 0xd8 && b[end + 2] === 0xff) end = jpegEnd(b, end);
+      return end;
     }
   }
+}
+
+/**
+ * The byte after the EOI of the JPEG starting at `start`: every marker segment is skipped by its
+ * length; after a start of scan the entropy-coded data runs to the next marker that is not a
+ * stuffed byte (FF 00), a restart (FF D0-D7) or a fill byte (FF FF); undefined if it never ends.
+ */
+function jpegEnd(b: Buffer, start: number): number | undefined {
+  let at = start + 2;
+  while (at + 2 <= b.length) {
+    if (b[at] !== 0xff) return undefined;
+    const marker = b[at + 1];
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0xd9) return at + 2;
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2;
+      continue;
+    }
+    if (at + 4 > b.length) return undefined;
+    const length = b.readUInt16BE(at + 2);
+    if (length < 2) return undefined;
+    at += 2 + length;
+    if (marker !== 0xda) continue;
+    for (;;) {
+      at = b.indexOf(0xff, at);
+      if (at < 0 || at + 1 >= b.length) return undefined;
+      const next = b[at + 1];
+      if (next === 0x00 || next === 0xff || (next >= 0xd0 && next <= 0xd7)) at += next === 0xff ? 1 : 2;
+      else break;
+    }
+  }
+  return undefined;
 }
 
 /**

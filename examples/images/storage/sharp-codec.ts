@@ -20,7 +20,9 @@ const input = (maxPixels: number = UPLOAD_LIMITS.maxPixels) => ({ limitInputPixe
 
 export const sharpProbe: ImageProbe = {
   async probe(bytes) {
-    const meta = await sharp(bytes, input()).metadata();
+    // The header only, without the pixel cap: sharp would refuse a bomb's header as unreadable,
+    // and the caps are the domain's to check, naming what is over them (nothing is decoded here).
+    const meta = await sharp(bytes, { ...input(), limitInputPixels: false }).metadata();
     return { format: meta.format, width: meta.width, height: meta.height };
   },
   async decode(bytes, maxPixels) {
