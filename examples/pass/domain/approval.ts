@@ -3,9 +3,10 @@ import { claimsOf } from './passes';
 import { evaluate } from './policies/approval-rules';
 import { quotaFor, shardCaps, shardOrder } from './policies/district-quota';
 import { overCap, overlapping } from './policies/travel-time';
+import { isHome, quotaShardHome } from './regions';
 import type { Rules } from './rules';
 import { signPass, type SigningKey } from './signing';
-import { PassRepository, type Decider } from '../storage/pass-repository';
+import { everyRegion, PassRepository, type Decider } from '../storage/pass-repository';
 import type { PassStore } from '../storage/table';
 
 /** What the worker did with one application. */
@@ -44,6 +45,9 @@ export async function processApplication(
   const pass = await passes.get(passId, true);
   if (!pass) return { passId, result: 'skipped', why: 'no such pass' };
   if (pass.status !== 'pending') return { passId, result: 'skipped', why: `already ${pass.status}` };
+  const placement = store.placement;
+  // Multi-region: only the pass's home region decides it (its outbox queues only its own passes).
+  if (placement && !isHome(placement, pass.homeRegion)) return { passId, result: 'skipped', why: `decided in its home region ${pass.homeRegion}` };
 
   const decided = async (result: 'rejected' | 'needs-review', why: string): Promise<ApprovalOutcome> => {
     const done = await passes.setOutcome(passId, 'pending', result, RULES, why, now);
@@ -55,10 +59,10 @@ export async function processApplication(
 
   const lists = await passes.travellerLists(pass);
   if (rules.rejectOverlapping) {
-    const clash = overlapping(pass, lists);
+    const clash = overlapping(pass, everyRegion(lists));
     if (clash) return decided('rejected', `A traveller already holds approved pass ${clash} for an overlapping time`);
   }
-  const full = overCap(pass, lists, rules.maxPassesPerPersonPerDay);
+  const full = overCap(pass, everyRegion(lists), rules.maxPassesPerPersonPerDay);
   if (full !== undefined) {
     return decided('rejected', `${pass.travellers[full].name} already holds ${rules.maxPassesPerPersonPerDay} passes for ${dayOf(pass.startTime)}, the most one person may hold for a day`);
   }
@@ -69,7 +73,9 @@ export async function processApplication(
   const caps = shardCaps(quota, rules.quotaShards);
   const day = dayOf(pass.startTime);
   const token = await signPass(key, claimsOf(pass));
-  for (const shard of shardOrder(shardOf(passId, caps.length), caps.length)) {
+  // Multi-region: the quota is split between the regions shard by shard; a region spends only its own shards.
+  const shards = caps.map((_, s) => s).filter((s) => !placement || isHome(placement, quotaShardHome(placement, s)));
+  for (const shard of shardOrder(shardOf(passId, shards.length || 1), shards.length).map((i) => shards[i])) {
     const quotaShard = { district: pass.from.district, day, shard, cap: caps[shard] };
     const written = await passes.approve(pass, 'pending', token, RULES, verdict.why, lists, now, quotaShard);
     if (written.result === 'approved') return { passId, result: 'approved', why: verdict.why };

@@ -19,11 +19,21 @@ import { dependantName } from './policies/travellers';
  * | a processed stream record (exactly-once counting) | `SEEN#<eventId>` | `STREAM` |
  * | one verification (audit), spread over N shards per day | `CHECK#<day>#<shard>` | `<time>#<checkId>` |
  *
+ * In a multi-region service (domain/regions.ts) the items every region changes (a traveller's
+ * list, an account's count of a day, the statistics) are one per region, their sort key ending in
+ * `#<region>`: a region writes its own and reads the others', so the global table's
+ * last-writer-wins never drops another region's change.
+ *
  * Indexes: `byOwner` (`ownerPk` = `OWNER#<sub>`, `ownerSk` = `<createdAt>#<passId>`) lists a
  * citizen's passes; `reviewQueue` (`reviewPk` = `REVIEW#<shard>`, `reviewSk` = `<createdAt>#<passId>`)
  * is sparse: only passes waiting for a reviewer carry its keys, and passes still waiting for the
  * rules carry them under `PENDING#<shard>` (read by the outbox's sweeper, see outbox.ts).
  */
+/** The sort key of an item each region of a multi-region service keeps its own of (`ACTIVE#ap-south-1`). */
+function perRegion(sk: string, region: string | undefined): string {
+  return region === undefined ? sk : `${sk}#${region}`;
+}
+
 export interface Key {
   readonly pk: string;
   readonly sk: string;
@@ -35,14 +45,14 @@ export const keys = {
   claim: (type: string, number: string, at: string, id: string): Key => ({ pk: `CLAIM#${type}#${number}`, sk: `${at}#${id}` }),
   consent: (type: string, number: string, applicantType: string, applicantNumber: string): Key =>
     ({ pk: `CONSENT#${type}#${number}`, sk: `BY#${applicantType}#${applicantNumber}` }),
-  accountDay: (sub: string, day: string): Key => ({ pk: `ACCOUNT#${sub}#${day}`, sk: 'APPLIED' }),
+  accountDay: (sub: string, day: string, region?: string): Key => ({ pk: `ACCOUNT#${sub}#${day}`, sk: perRegion('APPLIED', region) }),
   refusal: (passId: string, at: string, id: string): Key => ({ pk: `REFUSAL#${passId}`, sk: `${at}#${id}` }),
-  dependant: (ownerSub: string, name: string, dateOfBirth: string): Key =>
-    ({ pk: `PERSON#dependant#${ownerSub}#${dependantName(name)}#${dateOfBirth}`, sk: 'ACTIVE' }),
+  dependant: (ownerSub: string, name: string, dateOfBirth: string, region?: string): Key =>
+    ({ pk: `PERSON#dependant#${ownerSub}#${dependantName(name)}#${dateOfBirth}`, sk: perRegion('ACTIVE', region) }),
   pass: (passId: string): Key => ({ pk: `PASS#${passId}`, sk: 'PASS' }),
-  person: (type: string, number: string): Key => ({ pk: `PERSON#${type}#${number}`, sk: 'ACTIVE' }),
+  person: (type: string, number: string, region?: string): Key => ({ pk: `PERSON#${type}#${number}`, sk: perRegion('ACTIVE', region) }),
   quota: (district: string, day: string, shard: number): Key => ({ pk: `QUOTA#${district}#${day}#${shard}`, sk: 'COUNT' }),
-  stats: (day: string, shard: number): Key => ({ pk: `STATS#${day}#${shard}`, sk: 'COUNTS' }),
+  stats: (day: string, shard: number, region?: string): Key => ({ pk: `STATS#${day}#${shard}`, sk: perRegion('COUNTS', region) }),
   seen: (eventId: string): Key => ({ pk: `SEEN#${eventId}`, sk: 'STREAM' }),
   check: (day: string, shard: number, at: string, checkId: string): Key => ({ pk: `CHECK#${day}#${shard}`, sk: `${at}#${checkId}` }),
   ownerPk: (sub: string): string => `OWNER#${sub}`,

@@ -182,6 +182,8 @@ export interface PassItem {
   readonly vehicle?: { registration: string; kind: string };
   readonly status: PassStatus;
   readonly createdAt: string;
+  /** Multi-region only: the region the application was made in, the only one that decides, revokes and counts it. */
+  readonly homeRegion?: string;
   readonly decidedAt?: string;
   readonly decidedBy?: { kind: 'rules' | 'reviewer'; sub?: string; name?: string };
   readonly decisionReason?: string;

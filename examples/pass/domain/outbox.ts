@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ApprovalMessage, ApprovalQueue } from './passes';
+import { isHome, type Placement } from './regions';
 import { PassRepository } from '../storage/pass-repository';
 import type { PassStore } from '../storage/table';
 
@@ -20,9 +21,14 @@ import type { PassStore } from '../storage/table';
 /** A pass pending this long is queued again by the sweeper. */
 export const STALE_PENDING_MS = 5 * 60_000;
 
-/** The pass number an application with `idempotencyKey` gets: the same caller and key give the same pass. */
-export function passIdFor(sub: string, idempotencyKey: string): string {
-  const digest = createHash('sha256').update(`pass#${sub}#${idempotencyKey}`).digest();
+/**
+ * The pass number an application with `idempotencyKey` gets: the same caller and key give the same
+ * pass. In a multi-region service the region is part of it, so a retry that lands in the other region
+ * before the first write replicated there stores a pass of its own (homed there) rather than the
+ * same pass homed in two regions; once replicated, a retry finds either (see applyForPass).
+ */
+export function passIdFor(sub: string, idempotencyKey: string, region?: string): string {
+  const digest = createHash('sha256').update(`pass#${sub}#${idempotencyKey}${region === undefined ? '' : `#${region}`}`).digest();
   const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
   const out = [...digest.subarray(0, 12)].map((b) => ALPHABET[b % 32]).join('');
   return `${out.slice(0, 4)}-${out.slice(4, 8)}-${out.slice(8)}`;
@@ -50,10 +56,15 @@ async function send(queue: ApprovalQueue, passIds: string[]): Promise<string[]> 
   return passIds.filter((_, i) => results[i].status === 'rejected');
 }
 
-/** The pass number of a stream record that inserts a pending pass, or undefined. */
-export function newPendingPass(record: DynamoDBRecord): string | undefined {
+/**
+ * The pass number of a stream record that inserts a pending pass, or undefined. In a multi-region
+ * service every region's stream carries every pass (the replicated ones too): only the pass's home
+ * region queues it.
+ */
+export function newPendingPass(record: DynamoDBRecord, placement?: Placement): string | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || image?.sk?.S !== 'PASS' || image?.status?.S !== 'pending') return undefined;
+  if (placement && !isHome(placement, image.homeRegion?.S)) return undefined;
   return image.passId?.S;
 }
 
@@ -61,10 +72,10 @@ export function newPendingPass(record: DynamoDBRecord): string | undefined {
  * Queues the new pending passes of a batch of stream records; answers the event ids of the records
  * whose pass could not be queued (reported as partial batch failures, so the stream retries them).
  */
-export async function relayNewPasses(queue: ApprovalQueue, records: DynamoDBRecord[]): Promise<string[]> {
+export async function relayNewPasses(queue: ApprovalQueue, records: DynamoDBRecord[], placement?: Placement): Promise<string[]> {
   const byPass = new Map<string, string>();
   for (const r of records) {
-    const passId = newPendingPass(r);
+    const passId = newPendingPass(r, placement);
     if (passId && r.dynamodb?.SequenceNumber) byPass.set(passId, r.dynamodb.SequenceNumber);
   }
   if (byPass.size === 0) return [];

@@ -9,12 +9,13 @@ import { newRequestToken, passIdFor, requestHashOf } from './outbox';
 import { conflictOfInterest } from './policies/conflict-of-interest';
 import { overCap, overlapping } from './policies/travel-time';
 import { documentsToLookUp, resolveTravellers, type ListingAnswer } from './policies/travellers';
+import { isHome } from './regions';
 import { registrationOf, RegistrationView } from './registration';
 import { ACCOUNT_DAILY_APPLICATIONS } from './settings';
 import { signPass, type SigningKey } from './signing';
 import { AuditRepository } from '../storage/audit-repository';
 import { ConsentRepository } from '../storage/consent-repository';
-import { PassRepository, type Decider } from '../storage/pass-repository';
+import { everyRegion, PassRepository, type Decider } from '../storage/pass-repository';
 import { RegistrationRepository } from '../storage/registration-repository';
 import type { PassStore } from '../storage/table';
 
@@ -70,9 +71,19 @@ export async function applyForPass(
   const registration = await registrationOf(store, caller.sub);
   if (!registration) throw new Conflict('Register first: POST /registrations');
   const travellers = await travellersOf(store, caller, registration, body.travellers);
-  const passId = options.idempotencyKey ? passIdFor(caller.sub, options.idempotencyKey) : newPassId();
+  const placement = store.placement;
+  const passId = options.idempotencyKey ? passIdFor(caller.sub, options.idempotencyKey, placement?.here) : newPassId();
   const requestToken = newRequestToken();
   const requestHash = requestHashOf(body);
+  if (placement && options.idempotencyKey) {
+    // A retry of an application first made in another region (and replicated here) answers that pass.
+    for (const region of placement.regions.filter((r) => r !== placement.here)) {
+      const earlier = await new PassRepository(store).findApplication(passIdFor(caller.sub, options.idempotencyKey, region));
+      if (earlier?.pass.ownerSub !== caller.sub) continue;
+      if (earlier.requestHash !== requestHash) throw new RuleRefusal('This Idempotency-Key was used with a different application');
+      return earlier.pass;
+    }
+  }
   const start = new Date(body.startTime);
   const item: PassItem = {
     passId,
@@ -90,6 +101,7 @@ export async function applyForPass(
     vehicle: body.vehicle,
     status: 'pending',
     createdAt: now.toISOString(),
+    ...(placement ? { homeRegion: placement.here } : {}),
   };
   const stored = await new PassRepository(store).apply(item, { requestToken, requestHash }, { day: dayOf(now), cap: ACCOUNT_DAILY_APPLICATIONS });
   if (stored.result === 'stored') return item;
@@ -139,6 +151,19 @@ export function claimsOf(pass: PassItem): Parameters<typeof signPass>[1] {
 }
 
 /**
+ * The store a pass's state changes are written to: this region's, or (multi-region) the replica of
+ * the pass's home region, so that every decision of one pass is a conditional write on one replica
+ * and of two regions deciding it at once exactly one wins. A home region that does not answer is
+ * a 503 (the same request may be sent again), never a decision written elsewhere.
+ */
+function homeStore(store: PassStore, pass: PassItem): PassStore {
+  const placement = store.placement;
+  if (!placement || isHome(placement, pass.homeRegion)) return store;
+  if (!store.replicaIn || !pass.homeRegion) throw new Conflict(`Pass ${pass.passId} is decided in its home region ${pass.homeRegion ?? 'unknown'}`);
+  return store.replicaIn(pass.homeRegion);
+}
+
+/**
  * A reviewer's decision on a pass waiting for review. A reviewer who owns the pass or travels on
  * it is refused (`conflictOfInterest`) and the refusal is recorded in the audit log (who, when,
  * why). One conditional write decides it (status must still be `needs-review`), so a second
@@ -152,6 +177,8 @@ export async function decide(
   const passes = new PassRepository(store);
   const pass = await passes.get(passId, true);
   if (!pass) throw new NotFound(`No pass ${passId}`);
+  const home = homeStore(store, pass);
+  if (home !== store) return decide(home, key, caller, passId, decision, why, now, personDailyCap);
   const mine = await registrationOf(store, caller.sub);
   const conflict = conflictOfInterest(pass, caller, mine);
   if (conflict) {
@@ -165,9 +192,9 @@ export async function decide(
     if (!(await passes.setOutcome(passId, 'needs-review', 'rejected', by, why, now))) throw new Conflict(`Pass ${passId} was decided by someone else`);
   } else {
     const lists = await passes.travellerLists(pass);
-    const clash = overlapping(pass, lists);
+    const clash = overlapping(pass, everyRegion(lists));
     if (clash) throw new Conflict(`A traveller already holds approved pass ${clash} for an overlapping time; reject this one`);
-    const full = overCap(pass, lists, personDailyCap);
+    const full = overCap(pass, everyRegion(lists), personDailyCap);
     if (full !== undefined) throw new Conflict(`${pass.travellers[full].name} already holds ${personDailyCap} passes for that day; reject this one`);
     const token = await signPass(key, claimsOf(pass));
     const written = await passes.approve(pass, 'needs-review', token, by, why, lists, now);
@@ -189,6 +216,8 @@ export async function revoke(store: PassStore, caller: Caller, passId: string, w
   for (let attempt = 0; ; attempt++) {
     const pass = await passes.get(passId, true);
     if (!pass) throw new NotFound(`No pass ${passId}`);
+    const home = homeStore(store, pass);
+    if (home !== store) return revoke(home, caller, passId, why, now);
     if (pass.status !== 'approved') throw new Conflict(`Pass ${passId} is ${pass.status}; only approved passes can be revoked`);
     const lists = await passes.travellerLists(pass);
     if (await passes.revoke(pass, { sub: caller.sub, name: caller.name }, why, lists, now) === 'revoked') return (await passes.get(passId, true))!;

@@ -3,6 +3,7 @@ import type { Caller } from './caller';
 import { Conflict, RuleRefusal } from './errors';
 import type { IdentityVerifier } from './identity';
 import { RegistrationInput } from './model';
+import { registryOf } from './regions';
 import { RegistrationRepository, type RegistrationRecord } from '../storage/registration-repository';
 import type { PassStore } from '../storage/table';
 
@@ -30,7 +31,7 @@ export async function register(
   const registeredAt = now.toISOString();
   const verifiedBy = { provider: verdict.provider, reference: verdict.reference, at: registeredAt };
   const registration: RegistrationRecord = { ...body, registeredAt, verifiedBy };
-  const registrations = new RegistrationRepository(store);
+  const registrations = new RegistrationRepository(registryStore(store));
   const created = await registrations.create(caller.sub, registration);
   if (created === 'created') return registration;
   if (created === 'already-registered') throw new Conflict('You are already registered');
@@ -45,7 +46,29 @@ export async function register(
   return registration;
 }
 
-/** The caller's registration, or undefined. */
+/**
+ * The store registrations are written to: this region's, or (multi-region) the registry's replica.
+ * One account per document is a uniqueness rule across every region, which last-writer-wins
+ * replication cannot keep: two regions would each accept one of two accounts racing with one
+ * document. So every registration is a transaction on one replica, the registry's (the first
+ * region, or the region that adopted it after its loss); a registry that does not answer is a 503.
+ */
+export function registryStore(store: PassStore): PassStore {
+  const placement = store.placement;
+  if (!placement) return store;
+  const registry = registryOf(placement);
+  if (registry === placement.here) return store;
+  if (!store.replicaIn) throw new Error(`Registrations are made in the registry region ${registry}, which this store cannot reach`);
+  return store.replicaIn(registry);
+}
+
+/**
+ * The caller's registration, or undefined. Multi-region: read here, and (not found) from the
+ * registry, where a registration made a moment ago in any region is already.
+ */
 export async function registrationOf(store: PassStore, sub: string): Promise<RegistrationView | undefined> {
-  return new RegistrationRepository(store).get(sub);
+  const found = await new RegistrationRepository(store).get(sub);
+  if (found || !store.placement) return found;
+  const registry = registryStore(store);
+  return registry === store ? undefined : new RegistrationRepository(registry).get(sub);
 }

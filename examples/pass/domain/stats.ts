@@ -5,6 +5,7 @@ import type { AttributeValue as StreamAttributeValue, DynamoDBRecord } from 'aws
 import { InvalidRequest } from './errors';
 import { dayOf, randomShard } from './ids';
 import { keys } from './keys';
+import { isHome } from './regions';
 import { STATS_SHARDS } from './settings';
 import { cancellationCodes, type PassStore } from '../storage/table';
 
@@ -139,6 +140,13 @@ export async function recordEvent(
 ): Promise<PassEvent | undefined> {
   const found = eventOf(record);
   if (!found) return undefined;
+  // Multi-region: every region's stream carries every change, its own and the replicated ones. Only
+  // the item's home region counts and archives it (items from before the service had regions: the first).
+  const placement = store.placement;
+  if (placement) {
+    const raw = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+    if (!isHome(placement, raw?.homeRegion?.S ?? placement.regions[0])) return undefined;
+  }
   const { event, counters } = found;
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
@@ -160,7 +168,8 @@ export async function recordEvent(
         {
           Update: {
             TableName: store.tableName,
-            Key: keys.stats(event.day, randomShard(STATS_SHARDS)),
+            // Each region counts on its own items (replicated, summed on read): never one item two regions add to.
+            Key: keys.stats(event.day, randomShard(STATS_SHARDS), placement?.here),
             UpdateExpression: `ADD ${adds.join(', ')}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
@@ -210,7 +219,8 @@ export function daysBetween(from: string, to: string): string[] {
  * 100 keys a call) and summed. Never a scan, never the passes themselves.
  */
 export async function readStats(store: PassStore, days: string[]): Promise<{ days: DayStats[]; totals: Omit<DayStats, 'day'> }> {
-  const wanted = days.flatMap((day) => Array.from({ length: STATS_SHARDS }, (_, s) => keys.stats(day, s)));
+  const regions: (string | undefined)[] = store.placement ? [...store.placement.regions] : [undefined];
+  const wanted = days.flatMap((day) => regions.flatMap((region) => Array.from({ length: STATS_SHARDS }, (_, s) => keys.stats(day, s, region))));
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < wanted.length; i += 100) {
     type Request = Record<string, { Keys: Record<string, unknown>[] }>;

@@ -2,6 +2,7 @@ import { logger } from '@cdk-rampart/lambda-kit';
 import type { Context, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { approvalQueue } from '../domain/clients';
 import { relayNewPasses, sweepStalePending } from '../domain/outbox';
+import { placementFromEnv } from '../domain/regions';
 import { storeFromEnv } from '../storage/table';
 
 /**
@@ -13,7 +14,7 @@ import { storeFromEnv } from '../storage/table';
 export const handler = async (event: DynamoDBStreamEvent | ScheduledEvent, context: Context) => {
   logger.addContext(context);
   if ('Records' in event) {
-    const failed = await relayNewPasses(approvalQueue(), event.Records);
+    const failed = await relayNewPasses(approvalQueue(), event.Records, placementFromEnv());
     if (failed.length > 0) logger.warn('The approval queue refused new passes; the stream retries them', { failed: failed.length });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   }

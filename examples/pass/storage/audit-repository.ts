@@ -38,7 +38,13 @@ export class AuditRepository {
   async recordCheck(check: CheckRecord): Promise<void> {
     await this.store.client.send(new PutCommand({
       TableName: this.store.tableName,
-      Item: { ...keys.check(dayOf(check.checkedAt), randomShard(AUDIT_SHARDS), check.checkedAt, check.checkId), type: 'check', ...check },
+      // Multi-region: the region that made the check counts it (each region's stream carries every region's checks).
+      Item: {
+        ...keys.check(dayOf(check.checkedAt), randomShard(AUDIT_SHARDS), check.checkedAt, check.checkId),
+        type: 'check',
+        ...check,
+        ...(this.store.placement ? { homeRegion: this.store.placement.here } : {}),
+      },
     }));
   }
 

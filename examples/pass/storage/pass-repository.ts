@@ -6,7 +6,8 @@ import { InvalidRequest } from '../domain/errors';
 import { shardOf } from '../domain/ids';
 import { keys, type Key } from '../domain/keys';
 import type { PassItem, PassStatus, StoredTraveller } from '../domain/model';
-import { keptOnList, type ActivePass } from '../domain/policies/travel-time';
+import { keptOnList, type ActivePass, type TravellerPasses } from '../domain/policies/travel-time';
+import { actsFor, type Placement } from '../domain/regions';
 import { OWNER_INDEX, PENDING_SHARDS, REVIEW_INDEX, REVIEW_SHARDS } from '../domain/settings';
 
 /** Who decided a pass. */
@@ -21,7 +22,24 @@ export interface TravellerList {
   readonly key: Key;
   readonly version: number;
   readonly active: ActivePass[];
+  /** Multi-region: the approved passes on the traveller's lists of the other regions (replicated, read only). */
+  readonly elsewhere?: ActivePass[];
 }
+
+/** What the overlap check and the daily cap read of the lists: every region's approved passes. */
+export function everyRegion(lists: readonly TravellerList[]): TravellerPasses[] {
+  return lists.map((l) => ({ active: [...l.active, ...(l.elsewhere ?? [])] }));
+}
+
+/** The condition that the item is homed where this code acts (multi-region), with its values. */
+function homeGuard(placement: Placement | undefined): { expression: string; values: Record<string, string> } | undefined {
+  if (!placement) return undefined;
+  const regions = actsFor(placement);
+  const values = Object.fromEntries(regions.map((r, i) => [`:home${i}`, r]));
+  return { expression: `homeRegion IN (${Object.keys(values).join(', ')})`, values };
+}
+
+const withGuard = (condition: string, guard: ReturnType<typeof homeGuard>) => (guard ? `(${condition}) AND ${guard.expression}` : condition);
 
 /** A pass as stored with what its application wrote to recognise a retry of itself. */
 export interface StoredApplication {
@@ -65,9 +83,12 @@ export function passView(item: Record<string, unknown>): PassItem {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !BOOKKEEPING.includes(k))) as unknown as PassItem;
 }
 
-/** The item holding a traveller's approved passes: their document's, or (a dependant) the applicant's declaration. */
-export function travellerListKey(t: StoredTraveller, ownerSub: string): Key {
-  return t.kind === 'dependant' ? keys.dependant(ownerSub, t.name, t.dateOfBirth!) : keys.person(t.nationalIdType!, t.nationalIdNumber!);
+/**
+ * The item holding a traveller's approved passes: their document's, or (a dependant) the
+ * applicant's declaration; in a multi-region service, the one of `region`.
+ */
+export function travellerListKey(t: StoredTraveller, ownerSub: string, region?: string): Key {
+  return t.kind === 'dependant' ? keys.dependant(ownerSub, t.name, t.dateOfBirth!, region) : keys.person(t.nationalIdType!, t.nationalIdNumber!, region);
 }
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
@@ -107,10 +128,21 @@ export class PassRepository {
   /**
    * Stores a new `pending` pass (never over another) with one more application on the account's
    * counter for `day` (only below `cap`), in one transaction. Two applications of one account at
-   * once collide on the counter: tried again, up to 5 times.
+   * once collide on the counter: tried again, up to 5 times. In a multi-region service each region
+   * counts on its own item, below what the cap leaves after the other regions' counts (read from
+   * the replica: two regions racing within the replication lag may pass the cap by their race).
    */
   async apply(pass: PassItem, request: { requestToken: string; requestHash: string }, account: { day: string; cap: number }): Promise<ApplyOutcome> {
     const { passId, ownerSub, createdAt } = pass;
+    const placement = this.store.placement;
+    let cap = account.cap;
+    if (placement) {
+      const others = await Promise.all(placement.regions.filter((r) => r !== placement.here).map((r) => this.store.client.send(new GetCommand({
+        TableName: this.store.tableName, Key: keys.accountDay(ownerSub, account.day, r),
+      }))));
+      cap -= others.reduce((n, o) => n + Number(o.Item?.count ?? 0), 0);
+      if (cap <= 0) return { result: 'account-cap' };
+    }
     const transaction = new TransactWriteCommand({
       TransactItems: [
         {
@@ -134,11 +166,11 @@ export class PassRepository {
         {
           Update: {
             TableName: this.store.tableName,
-            Key: keys.accountDay(ownerSub, account.day),
+            Key: keys.accountDay(ownerSub, account.day, placement?.here),
             UpdateExpression: 'ADD #c :one',
             ConditionExpression: 'attribute_not_exists(#c) OR #c < :cap',
             ExpressionAttributeNames: { '#c': 'count' },
-            ExpressionAttributeValues: { ':one': 1, ':cap': account.cap },
+            ExpressionAttributeValues: { ':one': 1, ':cap': cap },
           },
         },
       ],
@@ -155,6 +187,14 @@ export class PassRepository {
         await sleep(20 * attempt + Math.floor(Math.random() * 30));
       }
     }
+  }
+
+  /** A stored pass with what its application wrote to recognise a retry (read consistently), or undefined. */
+  async findApplication(passId: string): Promise<StoredApplication | undefined> {
+    const read = new GetCommand({ TableName: this.store.tableName, Key: keys.pass(passId), ConsistentRead: true });
+    const stored = (await this.store.client.send(read)).Item;
+    if (!stored) return undefined;
+    return { pass: passView(stored), requestToken: stored.requestToken as string | undefined, requestHash: stored.requestHash as string | undefined };
   }
 
   /** The stored pass of a taken number: from the cancelled write's answer, or read (engines that do not return it). */
@@ -196,8 +236,10 @@ export class PassRepository {
       .map(passView);
   }
 
-  /** The numbers of passes pending since before `before`, a page at a time, shard after shard. */
+  /** The numbers of passes pending since before `before` (homed here, in a multi-region service), a page at a time, shard after shard. */
   async *pendingSince(before: string): AsyncGenerator<string[]> {
+    const placement = this.store.placement;
+    const mine = placement ? actsFor(placement) : undefined;
     for (let shard = 0; shard < PENDING_SHARDS; shard++) {
       let start: Record<string, unknown> | undefined;
       do {
@@ -206,27 +248,40 @@ export class PassRepository {
           IndexName: REVIEW_INDEX,
           KeyConditionExpression: 'reviewPk = :p AND reviewSk < :before',
           ExpressionAttributeValues: { ':p': keys.pendingPk(shard), ':before': before },
-          ProjectionExpression: 'passId',
+          ProjectionExpression: 'passId, homeRegion',
           ExclusiveStartKey: start,
         }));
-        yield (page.Items ?? []).map((i) => String(i.passId));
+        yield (page.Items ?? []).filter((i) => !mine || mine.includes(String(i.homeRegion))).map((i) => String(i.passId));
         start = page.LastEvaluatedKey;
       } while (start);
     }
   }
 
-  /** Each traveller's list of approved passes, read consistently. */
+  /**
+   * Each traveller's list of approved passes, read consistently. In a multi-region service, the
+   * list of the pass's home region (the one its approval writes), and the other regions' lists as
+   * replicated here (`elsewhere`): a pass approved in another region within the replication lag
+   * is not seen yet, the one overlap the split allows (docs/active-active.md).
+   */
   async travellerLists(pass: PassItem): Promise<TravellerList[]> {
+    const placement = this.store.placement;
     return Promise.all(pass.travellers.map(async (t) => {
-      const key = travellerListKey(t, pass.ownerSub);
-      const out = await this.store.client.send(new GetCommand({ TableName: this.store.tableName, Key: key, ConsistentRead: true }));
-      return { key, version: Number(out.Item?.version ?? 0), active: (out.Item?.active ?? []) as ActivePass[] };
+      const key = travellerListKey(t, pass.ownerSub, placement ? pass.homeRegion : undefined);
+      const read = (k: Key, consistent: boolean) =>
+        this.store.client.send(new GetCommand({ TableName: this.store.tableName, Key: k, ConsistentRead: consistent }));
+      const out = await read(key, true);
+      const own = { key, version: Number(out.Item?.version ?? 0), active: (out.Item?.active ?? []) as ActivePass[] };
+      if (!placement) return own;
+      const others = await Promise.all(placement.regions.filter((r) => r !== pass.homeRegion)
+        .map((r) => read(travellerListKey(t, pass.ownerSub, r), false)));
+      return { ...own, elsewhere: others.flatMap((o) => (o.Item?.active ?? []) as ActivePass[]) };
     }));
   }
 
   /** Records a rejection (or a move to the review queue) if the pass is still `expected`; false when it is not. */
   async setOutcome(passId: string, expected: PassStatus, status: 'rejected' | 'needs-review', by: Decider, why: string, now: Date): Promise<boolean> {
     const review = status === 'needs-review';
+    const guard = homeGuard(this.store.placement);
     try {
       await this.store.client.send(new UpdateCommand({
         TableName: this.store.tableName,
@@ -234,11 +289,14 @@ export class PassRepository {
         UpdateExpression: review
           ? 'SET #s = :status, #rr = :why, reviewPk = :rpk, reviewSk = :rsk'
           : 'SET #s = :status, #da = :now, #db = :by, #dr = :why REMOVE reviewPk, reviewSk',
-        ConditionExpression: '#s = :expected',
+        ConditionExpression: withGuard('#s = :expected', guard),
         ExpressionAttributeNames: review ? { '#s': 'status', '#rr': 'reviewReason' } : { '#s': 'status', '#da': 'decidedAt', '#db': 'decidedBy', '#dr': 'decisionReason' },
-        ExpressionAttributeValues: review
-          ? { ':status': status, ':why': why, ':expected': expected, ':rpk': keys.reviewPk(shardOf(passId, REVIEW_SHARDS)), ':rsk': `${now.toISOString()}#${passId}` }
-          : { ':status': status, ':now': now.toISOString(), ':by': by, ':why': why, ':expected': expected },
+        ExpressionAttributeValues: {
+          ...(review
+            ? { ':status': status, ':why': why, ':expected': expected, ':rpk': keys.reviewPk(shardOf(passId, REVIEW_SHARDS)), ':rsk': `${now.toISOString()}#${passId}` }
+            : { ':status': status, ':now': now.toISOString(), ':by': by, ':why': why, ':expected': expected }),
+          ...guard?.values,
+        },
       }));
       return true;
     } catch (error) {
@@ -288,6 +346,7 @@ export class PassRepository {
    * guarded by the list's version); `changed` when the pass or a list changed meanwhile.
    */
   async revoke(pass: PassItem, by: { sub: string; name: string }, why: string, lists: TravellerList[], now: Date): Promise<'revoked' | 'changed'> {
+    const guard = homeGuard(this.store.placement);
     try {
       await this.store.client.send(new TransactWriteCommand({
         TransactItems: [
@@ -296,9 +355,9 @@ export class PassRepository {
               TableName: this.store.tableName,
               Key: keys.pass(pass.passId),
               UpdateExpression: 'SET #s = :revoked, revokedAt = :now, revokedBy = :by, revokeReason = :why',
-              ConditionExpression: '#s = :approved',
+              ConditionExpression: withGuard('#s = :approved', guard),
               ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':revoked': 'revoked', ':approved': 'approved', ':now': now.toISOString(), ':by': by, ':why': why },
+              ExpressionAttributeValues: { ':revoked': 'revoked', ':approved': 'approved', ':now': now.toISOString(), ':by': by, ':why': why, ...guard?.values },
             },
           },
           ...lists.filter((l) => l.version > 0).map((l) => ({
@@ -321,13 +380,14 @@ export class PassRepository {
   }
 
   private approvalUpdate(pass: PassItem, expected: PassStatus, token: string, by: Decider, why: string, now: Date) {
+    const guard = homeGuard(this.store.placement);
     return {
       TableName: this.store.tableName,
       Key: keys.pass(pass.passId),
       UpdateExpression: 'SET #s = :approved, #t = :t, #da = :now, #db = :by, #dr = :why REMOVE reviewPk, reviewSk',
-      ConditionExpression: '#s = :expected',
+      ConditionExpression: withGuard('#s = :expected', guard),
       ExpressionAttributeNames: { '#s': 'status', '#t': 'token', '#da': 'decidedAt', '#db': 'decidedBy', '#dr': 'decisionReason' },
-      ExpressionAttributeValues: { ':approved': 'approved', ':t': token, ':now': now.toISOString(), ':by': by, ':why': why, ':expected': expected },
+      ExpressionAttributeValues: { ':approved': 'approved', ':t': token, ':now': now.toISOString(), ':by': by, ':why': why, ':expected': expected, ...guard?.values },
     };
   }
 
