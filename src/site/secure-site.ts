@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -12,6 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledgeCrossRegionCertificate, acknowledgeSiteFindings } from './private/acknowledgements';
 import { siteCertificate } from './private/certificate';
 import { deployContent } from './private/content-deployment';
+import { encryptWithAlias, SiteOrigin } from './private/site-origin';
 import { validateSecureSiteProps } from './private/site-validation';
 import { accessLogBucket, dataBucketProps, enableEventBridge, logAccessTo } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
@@ -204,6 +204,7 @@ export class SecureSite extends Construct {
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
     });
+    const keyAlias = encryptWithAlias(this.bucket, this.encryptionKey);
 
     logAccessTo(this.bucket, this.logBucket, 's3/');
     enableEventBridge(this.bucket);
@@ -233,7 +234,7 @@ export class SecureSite extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${this.node.path}`.slice(0, 128),
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: new SiteOrigin(this.bucket, this.encryptionKey),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
@@ -274,6 +275,7 @@ export class SecureSite extends Construct {
 
     if (props.contentPath !== undefined) {
       this.deployment = deployContent(this, this, props.contentPath, logRetention);
+      this.deployment.node.addDependency(keyAlias);
     }
 
     this.url = `https://${domainNames[0] ?? this.distribution.distributionDomainName}`;
