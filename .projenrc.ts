@@ -238,7 +238,7 @@ new JsonFile(project, `${KIT_DIR}/package.json`, {
   obj: {
     name: '@cdk-rampart/lambda-kit',
     version: '0.0.0',
-    description: 'Runtime kit for Lambda handlers behind cdk-rampart constructs: API Gateway handlers with zod validation, required Cognito groups, idempotency, bounded AWS SDK clients, typed HTTP errors, configuration, a Redis client for RedisCache, and test helpers.',
+    description: 'Runtime kit for Lambda handlers behind cdk-rampart constructs: API Gateway handlers with zod validation, required Cognito groups, idempotency, bounded AWS SDK clients, typed HTTP errors, configuration, a Redis client for RedisCache, test helpers, and contract tests of handler responses against an OpenAPI document.',
     license: 'Apache-2.0',
     author: { name: 'cdk-rampart maintainers', email: 'maintainers@cdk-rampart.dev', organization: false },
     repository: { type: 'git', url: 'https://github.com/cdk-rampart/cdk-rampart.git', directory: KIT_DIR },
@@ -252,6 +252,7 @@ new JsonFile(project, `${KIT_DIR}/package.json`, {
       ['./idempotency', 'idempotency'],
       ['./redis', 'redis/index'],
       ['./testing', 'testing/index'],
+      ['./contract', 'contract/index'],
     ].map(([subpath, file]) => [subpath, { types: `./lib/${file}.d.ts`, import: `./lib/esm/${file}.mjs`, require: `./lib/${file}.js` }])
       .concat([['./package.json', './package.json']])),
     files: ['lib/**/*.js', 'lib/**/*.mjs', 'lib/**/*.d.ts'],
@@ -259,6 +260,13 @@ new JsonFile(project, `${KIT_DIR}/package.json`, {
       ...Object.fromEntries(['logger', 'tracer', 'metrics', 'idempotency', 'parameters']
         .map((p) => [`@aws-lambda-powertools/${p}`, POWERTOOLS_VERSION])),
       '@types/aws-lambda': '^8.10.164',
+      // The /contract subpath (tests only, never in a handler's bundle): Ajv validates what a
+      // handler answers against the OpenAPI contract's JSON schemas (Ajv for OpenAPI 3.0's
+      // draft-07-like schemas, Ajv2020 for 3.1), ajv-formats checks their formats (date-time,
+      // email, uuid...), yaml reads a contract written in YAML.
+      'ajv': '^8.20.0',
+      'ajv-formats': '^3.0.1',
+      'yaml': '^2.9.1',
     },
     // The Lambda Node.js runtime ships AWS SDK v3 (bundles leave it out); the handlers' schemas
     // come from the application's zod; ioredis is needed by the /redis subpath only.
