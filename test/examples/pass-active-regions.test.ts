@@ -9,6 +9,7 @@ import { keys } from '../../examples/pass/domain/keys';
 import { PassBody, RegistrationBody, type PassItem } from '../../examples/pass/domain/model';
 import { sweepStalePending } from '../../examples/pass/domain/outbox';
 import { applyForPass, decide, type ApprovalQueue } from '../../examples/pass/domain/passes';
+import { keysOfEveryRegion, shareRegionKeys } from '../../examples/pass/domain/region-keys';
 import { placement } from '../../examples/pass/domain/regions';
 import { register } from '../../examples/pass/domain/registration';
 import { RulesSchema, type Rules } from '../../examples/pass/domain/rules';
@@ -72,6 +73,9 @@ async function processApplication(...args: Parameters<typeof processOnce>): Retu
     }
   }
 }
+
+/** What a region's public keys parameter holds: its own key. */
+const published = (region: string) => ({ keys: [signing[region].publicJwk], published: { [signing[region].kid]: new Date().toISOString() } });
 
 function rules(overrides: Partial<Rules> = {}): Rules {
   return RulesSchema.parse({ ...DEFAULT_RULES, ...overrides });
@@ -293,6 +297,8 @@ describe('region-loss drill', () => {
     const [storeA, storeB] = [storeIn(A), storeIn(B)];
     await registered(storeA, 'drill-a');
     await registered(storeB, 'drill-b');
+    // Each region's signers share its public keys through the table.
+    for (const region of REGIONS) await shareRegionKeys(storeIn(region), published(region));
     await replication.settle();
     // Accepted in A and replicated before the loss.
     const replicated = await applyForPass(storeA, citizen('drill-a'), forChild('Kid DA1'));
@@ -316,7 +322,9 @@ describe('region-loss drill', () => {
     // ... verifies passes signed in either region (both public keys are published) ...
     const tokenA = (await item(B, keys.pass(replicated.passId)))!.token as string;
     const tokenB = (await item(B, keys.pass(fresh.passId)))!.token as string;
-    const publicKeys = [signing[A].publicJwk, signing[B].publicJwk];
+    // B's own published key (its parameter) and A's, shared through the table before the loss.
+    const publicKeys = await keysOfEveryRegion(down, published(B), 0);
+    expect(publicKeys.map((k) => k.kid).sort()).toEqual([signing[A].kid, signing[B].kid].sort());
     for (const qr of [tokenA, tokenB]) {
       expect((await checkPass(down, publicKeys, police, { qr, checkpoint: 'Toll' }, '203.0.113.9')).result).toBe('not-yet-valid');
     }

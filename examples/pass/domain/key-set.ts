@@ -2,8 +2,11 @@ import { getParameter, setParameter } from '@aws-lambda-powertools/parameters/ss
 import { secretValue } from '@cdk-rampart/lambda-kit';
 import * as z from 'zod';
 import type { JWK } from './jose';
+import { shareRegionKeysOnce } from './region-keys';
+import { placementFromEnv } from './regions';
 import { PASS_ENV } from './settings';
 import { signingKeyFrom, type SigningKey } from './signing';
+import { storeFromEnv } from '../storage/table';
 
 /**
  * The pass signing keys and their public half.
@@ -112,5 +115,7 @@ export async function loadSigningKeys(now = new Date()): Promise<{ signWith: Sig
       await loadPublishedKeys({ fresh: true });
     }
   }
+  // Multi-region: the other regions verify with these keys too.
+  if (placementFromEnv()) await shareRegionKeysOnce(storeFromEnv(), published);
   return { signWith: signingKeyOf(keys, published, now), keys };
 }

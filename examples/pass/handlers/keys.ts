@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { passApi } from './http/route';
 import { loadPublishedKeys } from '../domain/key-set';
+import { keysOfEveryRegion } from '../domain/region-keys';
+import { storeFromEnv } from '../storage/table';
 
 /**
  * `GET /keys` (public): the JSON Web Key Set of the pass signing keys (every key valid now, during a
@@ -10,5 +12,6 @@ import { loadPublishedKeys } from '../domain/key-set';
  */
 export const handler = passApi({
   body: z.undefined({ error: 'This route takes no body' }),
-  handle: async () => ({ keys: (await loadPublishedKeys()).keys }),
+  // Multi-region: every region's keys, so an offline check accepts a pass of either region.
+  handle: async () => ({ keys: await keysOfEveryRegion(storeFromEnv(), await loadPublishedKeys()) }),
 }, { cacheControl: 'public, max-age=3600' });
