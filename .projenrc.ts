@@ -345,7 +345,7 @@ project.tasks.tryFind('bench')!.exec('ts-node --swc bench/run.ts', { receiveArgs
 
 // Long fault and fuzz runs are commands of their own; the test suite keeps small seeded samples.
 project.addTask('fuzz', {
-  description: 'Fuzz every POST route of both examples with 10,000 seeded random bodies each (flags: --runs, --seed, --only pass|counter)',
+  description: 'Fuzz the examples\' routes with 10,000 seeded random requests each: every POST of pass, counter and rewards, every route of images (flags: --runs, --seed, --only pass|counter|rewards|images)',
 }).spawn(kitBuild);
 project.tasks.tryFind('fuzz')!.exec('ts-node --swc tools/fuzz.ts', { receiveArgs: true });
 project.addTask('faults', {

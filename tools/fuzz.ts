@@ -3,7 +3,10 @@
  * DynamoDB Local (started here), each answer checked: no 5xx, and a refusal (4xx) writes nothing.
  * Prints the counts per route and exits 1 on any violation.
  *
- *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter|rewards] [--route give-consent]
+ *   npx projen fuzz [--runs 10000] [--seed 14] [--only pass|counter|rewards|images] [--route give-consent]
+ *
+ * The images routes run through the example's local world (redis-server and s3rver are started
+ * here too), every route, GETs included.
  */
 import { randomUUID } from 'crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -11,6 +14,8 @@ import { apiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing'
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import * as fc from 'fast-check';
 import { createTestTable, engine as dynamoDbLocal } from './engines/dynamodb-local';
+import { engine as redisEngine } from './engines/redis';
+import { engine as s3rverEngine } from './engines/s3rver';
 import { bodies, fuzzPassRoute, passCases, type FuzzReport } from './fuzz-support';
 import { LIFTED } from './sdk-limits';
 import { application, CITIZEN, registration, routeGroups, startPassRig } from '../examples/pass/local-rig';
@@ -164,6 +169,35 @@ async function fuzzRewards(): Promise<FuzzReport[]> {
   }
 }
 
+/** Every images route through the local world (worker off, so a refusal that queued anything would show). */
+async function fuzzImages(): Promise<FuzzReport[]> {
+  const engines = await Promise.all([redisEngine.start(), s3rverEngine.start()]);
+  for (const e of engines) Object.assign(process.env, e.env);
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded once the engines' environment is set */
+  const { startImagesWorld } = require('../examples/images/local-world') as typeof import('../examples/images/local-world');
+  const { fuzzImagesRoute, imagesFuzzFixtures, imagesRoutes, stateReader } = require('./fuzz-images') as typeof import('./fuzz-images');
+  const sharp = require('sharp') as typeof import('sharp');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const world = await startImagesWorld({ useRunningEngines: true, log: false, worker: false });
+  const state = stateReader(world);
+  try {
+    const png = (kind: 'cat' | 'hat') => sharp({ create: { width: kind === 'cat' ? 24 : 8, height: kind === 'cat' ? 18 : 8, channels: 4, background: kind === 'cat' ? '#c96' : '#24d' } }).png().toBuffer();
+    const fixtures = await imagesFuzzFixtures(world, png);
+    const reports: FuzzReport[] = [];
+    for (const route of imagesRoutes(fixtures)) {
+      const t0 = Date.now();
+      const report = await fuzzImagesRoute(world, route, RUNS, SEED, state);
+      console.log(`${report.route}: ${RUNS} requests in ${((Date.now() - t0) / 1000).toFixed(0)} s; statuses ${JSON.stringify(report.statuses)}`);
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    state.close();
+    await world.stop();
+    for (const e of engines) await e.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const started = await dynamoDbLocal.start();
   // One request at a time, but on a shared machine: the SDK time limits are not what is fuzzed.
@@ -173,6 +207,7 @@ async function main(): Promise<void> {
     if (ONLY === 'all' || ONLY === 'counter') reports = reports.concat(await fuzzCounter());
     if (ONLY === 'all' || ONLY === 'pass') reports = reports.concat(await fuzzPass());
     if (ONLY === 'all' || ONLY === 'rewards') reports = reports.concat(await fuzzRewards());
+    if (ONLY === 'all' || ONLY === 'images') reports = reports.concat(await fuzzImages());
   } finally {
     await started.stop();
   }
