@@ -26,6 +26,14 @@ import { ExampleRoute, handlerCode, tracedApiRoutes } from '../shared/stack';
 const { example: EXAMPLE, stageName: STAGE_NAME, routes: ROUTES, workers: WORKER_HANDLERS } = PASS_SYSTEM;
 
 export interface PassApiStackProps extends StackProps {
+  /**
+   * Regions holding a replica of the pass table (a global table; the stack needs an explicit
+   * region). The first step of the two-region service (docs/active-active.md): every replica keeps
+   * point-in-time recovery and deletion protection.
+   *
+   * @default - no replicas: one region
+   */
+  readonly replicaRegions?: string[];
   /** The archive's Kinesis stream the table's stream consumer writes pass events to. */
   readonly eventStream: kinesis.IStream;
   /**
@@ -147,6 +155,7 @@ export class PassApiStack extends Stack {
       stream: tableSpec.stream === undefined ? undefined : dynamodb.StreamViewType[tableSpec.stream],
       timeToLiveAttribute: tableSpec.timeToLiveAttribute,
       contributorInsights: true,
+      replicaRegions: props.replicaRegions,
       globalSecondaryIndexes: tableSpec.globalSecondaryIndexes?.map((index) => ({
         indexName: index.indexName,
         partitionKey: stringKey(index.partitionKey),

@@ -49,6 +49,12 @@ export interface PassStageProps extends StageProps {
    * @default - none: subscribe to the monitoring stack's alarm topic yourself
    */
   readonly alarmEmails?: string[];
+  /**
+   * Regions holding a replica of the pass table (see PassApiStackProps); needs `env.region`.
+   *
+   * @default - no replicas: one region
+   */
+  readonly replicaRegions?: string[];
 }
 
 /** One deployment of the movement pass: the analytics archive, the backend and the site. */
@@ -69,6 +75,7 @@ export class PassStage extends Stage {
       loginDomainName: props.loginDomainName,
       loginCertificateArn: props.loginCertificateArn,
       identityVerifierUrl: props.identityVerifierUrl,
+      replicaRegions: props.replicaRegions,
       description: 'Movement pass: identity, API, table, approval queue and workers',
     });
     this.site = new PassSiteStack(this, 'PassSite', {
