@@ -1,6 +1,6 @@
 /**
- * Contract tests: what a handler answers, checked against the OpenAPI 3 contract its `ContractApi`
- * serves (status, headers, body), with every difference listed as a diff. For tests only: it
+ * Contract tests: what a handler answers, checked against the OpenAPI 3 contract of its API
+ * (status, headers, body), with every difference listed as a diff. For tests only: it
  * loads Ajv, which no handler bundle should carry.
  */
 import * as fs from 'fs';
