@@ -4,7 +4,7 @@
  *   npx ts-node --swc bench/run.ts                       # everything (about 15-25 minutes)
  *   npx ts-node --swc bench/run.ts --only synth,handlers --runs 2 --warmup 0   # a quick pass
  *
- * Options: --only synth,tests,handlers,launch,rewards-latency; --runs N (default 5); --warmup N (default 1);
+ * Options: --only synth,tests,handlers,launch,rewards-latency,images; --runs N (default 5); --warmup N (default 1);
  * --test-runs N (the whole `npx projen test`, default 1; 0 skips it); --amount N and --seconds N
  * (launch-day bounds: applications and checks each, default 3000, and 60 s); --connections N (both
  * routes together, default 20); --citizens N (registered before the load, default 200).
@@ -17,6 +17,7 @@ import * as path from 'path';
 import { ROOT } from './lib/compile';
 import { machineLine, SectionResult } from './lib/measure';
 import { runHandlers, HandlerFigures } from './sections/handlers';
+import { runImages } from './sections/images';
 import { runLaunch } from './sections/launch';
 import { runRewardsLatency } from './sections/rewards-latency';
 import { runSynth } from './sections/synth';
@@ -28,7 +29,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const RESULTS = path.join(ROOT, 'bench', 'RESULTS.md');
-const ORDER = ['synth', 'tests', 'handlers', 'launch', 'rewards-latency'];
+const ORDER = ['synth', 'tests', 'handlers', 'launch', 'rewards-latency', 'images'];
 
 function previousSections(): Record<string, string> {
   if (!fs.existsSync(RESULTS)) return {};
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       pollMs: Number(arg('poll-ms', '250')),
     }));
   }
+  if (only.includes('images')) await guard('images', '6. Images', () => runImages(base));
   const previous = previousSections();
   // Headline and goal lines of sections not re-run this time are kept from the previous RESULTS.md.
   const previousLines = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf-8').split('\n') : [];
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
     '## Goals (issue 10)', '',
     ...ORDER.flatMap((k) => (results[k] ? results[k].goals.map(([met, text]) => `- ${met === undefined ? '⏳' : met ? '✅ met' : '❌ missed'}: ${text} <!-- ${k} goal -->`) : kept(k, 'goal'))),
     '',
-    ...ORDER.map((k) => results[k]?.markdown ?? (previous[k] ? `${previous[k]}\n\n_(from an earlier run; not re-run this time)_\n` : '')),
+    ...ORDER.map((k) => results[k]?.markdown ?? (previous[k] ? `${previous[k].replace(/(\n+_\(from an earlier run; not re-run this time\)_)+$/, '')}\n\n_(from an earlier run; not re-run this time)_\n` : '')),
   ].join('\n');
   fs.writeFileSync(RESULTS, md.replace(/\n{3,}/g, '\n\n'));
   console.log(`wrote ${path.relative(ROOT, RESULTS)}`);
