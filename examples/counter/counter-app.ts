@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { CounterPipelineStack } from './counter-pipeline-stack';
 import { CounterStage, CounterStageFactory } from './counter-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
+import { joinDomainNames } from '../shared/stack';
 
 interface PipelineSettings {
   readonly account: string;
@@ -15,6 +16,10 @@ interface EnvironmentSettings {
   readonly account: string;
   readonly region: string;
   readonly startValue?: number;
+  /** The card's custom domain names, served with `siteCertificateArn`. */
+  readonly siteDomainNames?: string[];
+  /** The ACM certificate in us-east-1 covering `siteDomainNames`. */
+  readonly siteCertificateArn?: string;
 }
 
 /** The stacks of the counter app. */
@@ -26,7 +31,8 @@ export interface CounterApp {
 /**
  * The counter app from cdk.json's context: the delivery pipeline (`CounterPipeline`) and a stage to
  * deploy straight to one account without it (`Counter`, in the account and region of the caller's
- * credentials, environment-agnostic without them).
+ * credentials, environment-agnostic without them). An environment with `siteDomainNames` and
+ * `siteCertificateArn` (PROD in cdk.json) serves its card on that domain with TLSv1.2_2021.
  */
 export function buildCounterApp(app: App): CounterApp {
   const context = <T>(key: string): T => {
@@ -46,7 +52,7 @@ export function buildCounterApp(app: App): CounterApp {
       name,
       account: e.account,
       region: e.region,
-      config: e.startValue === undefined ? undefined : { [CounterStageFactory.START_VALUE]: DeliveryConfigValue.fromNumber(e.startValue) },
+      config: configOf(e),
     })),
     description: 'Camera counter: delivery pipelines of DEV, UAT and PROD',
   });
@@ -55,6 +61,17 @@ export function buildCounterApp(app: App): CounterApp {
   const stage = new CounterStage(app, 'Counter', {
     env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
     startValue: app.node.tryGetContext('counter:startValue'),
+    siteDomain: { domainNames: app.node.tryGetContext('counter:siteDomainNames'), certificateArn: app.node.tryGetContext('counter:siteCertificateArn') },
   });
   return { pipeline, stage };
+}
+
+function configOf(e: EnvironmentSettings): Record<string, DeliveryConfigValue> {
+  const config: Record<string, DeliveryConfigValue> = {};
+  if (e.startValue !== undefined) config[CounterStageFactory.START_VALUE] = DeliveryConfigValue.fromNumber(e.startValue);
+  if (e.siteDomainNames !== undefined) {
+    config[CounterStageFactory.SITE_DOMAIN_NAMES] = DeliveryConfigValue.fromString(joinDomainNames(e.siteDomainNames));
+  }
+  if (e.siteCertificateArn !== undefined) config[CounterStageFactory.SITE_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.siteCertificateArn);
+  return config;
 }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_START } from './domain/settings';
 import { COUNTER_SYSTEM } from './system';
 import { SecureSite } from '../../src/site';
-import { webContentPath } from '../shared/stack';
+import { SiteDomain, siteDomainProps, webContentPath } from '../shared/stack';
 
 const { example: EXAMPLE, stageName: STAGE_NAME } = COUNTER_SYSTEM;
 
@@ -26,6 +26,12 @@ export interface CounterSiteStackProps extends StackProps {
    * @default - nothing shown
    */
   readonly environmentName?: string;
+  /**
+   * The card's custom domain: its names and their us-east-1 certificate.
+   *
+   * @default - the distribution's `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly domain?: SiteDomain;
 }
 
 /**
@@ -38,7 +44,7 @@ export class CounterSiteStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CounterSiteStackProps) {
     super(scope, id, props);
-    this.site = new SecureSite(this, 'Site', { contentPath: webContentPath(EXAMPLE) });
+    this.site = new SecureSite(this, 'Site', { contentPath: webContentPath(EXAMPLE), ...siteDomainProps(this, props.domain) });
     this.site.deployment!.addSource(s3deploy.Source.jsonData('config.json', {
       apiBaseUrl: `/${STAGE_NAME}`,
       startValue: props.startValue ?? DEFAULT_START,

@@ -4,6 +4,7 @@ import { CounterApiStack } from './counter-api-stack';
 import { CounterSiteStack } from './counter-site-stack';
 import { ServiceMonitoring } from '../../src/monitoring';
 import { DeliveryEnvironment, IDeliveryStageFactory } from '../../src/pipeline';
+import { SiteDomain, splitDomainNames } from '../shared/stack';
 
 export interface CounterStageProps extends StageProps {
   /**
@@ -18,6 +19,12 @@ export interface CounterStageProps extends StageProps {
    * @default - nothing shown
    */
   readonly environmentName?: string;
+  /**
+   * The card's custom domain: its names and their us-east-1 certificate.
+   *
+   * @default - the site's `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly siteDomain?: SiteDomain;
 }
 
 /** One deployment of the camera counter: the API stack and the site stack that serves it. */
@@ -37,6 +44,7 @@ export class CounterStage extends Stage {
       api: this.api.api.api,
       startValue: props.startValue,
       environmentName: props.environmentName,
+      domain: props.siteDomain,
       description: 'Camera counter: web card on CloudFront',
     });
     const monitoring = new Stack(this, 'CounterMonitoring', { description: 'Camera counter: alarms, alarm topic and dashboard' });
@@ -47,18 +55,29 @@ export class CounterStage extends Stage {
 /**
  * The pipeline's stage factory: one `CounterStage` per delivery environment, deployed to that
  * environment's account and region, with its `startValue` (`CounterStageFactory.START_VALUE`
- * in the environment's config; 1000 without it) and its name shown under the card.
+ * in the environment's config; 1000 without it), its name shown under the card and, when its
+ * config has them, the card's custom domain names and certificate.
  */
 export class CounterStageFactory implements IDeliveryStageFactory {
   /** The key of an environment's start value in its `config`. */
   public static readonly START_VALUE = 'startValue';
+  /** The key of the card's custom domain names (comma-separated, `joinDomainNames`) in an environment's config. */
+  public static readonly SITE_DOMAIN_NAMES = 'siteDomainNames';
+  /** The key of the ACM certificate ARN (us-east-1) covering those names in an environment's config. */
+  public static readonly SITE_CERTIFICATE_ARN = 'siteCertificateArn';
 
   public createStage(scope: Construct, id: string, environment: DeliveryEnvironment): CounterStage {
-    const configured = environment.config[CounterStageFactory.START_VALUE] !== undefined;
+    const text = (key: string) => (environment.config[key] === undefined ? undefined : environment.stringValue(key));
+    const names = text(CounterStageFactory.SITE_DOMAIN_NAMES);
     return new CounterStage(scope, id, {
       env: environment.env,
-      startValue: configured ? environment.numberValue(CounterStageFactory.START_VALUE) : undefined,
+      startValue: environment.config[CounterStageFactory.START_VALUE] === undefined
+        ? undefined : environment.numberValue(CounterStageFactory.START_VALUE),
       environmentName: environment.name,
+      siteDomain: {
+        domainNames: names === undefined ? undefined : splitDomainNames(names),
+        certificateArn: text(CounterStageFactory.SITE_CERTIFICATE_ARN),
+      },
     });
   }
 }

@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { RewardsPipelineStack } from './rewards-pipeline-stack';
 import { RewardsStage, RewardsStageFactory } from './rewards-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
+import { joinDomainNames } from '../shared/stack';
 
 interface PipelineSettings {
   readonly account: string;
@@ -18,6 +19,10 @@ interface EnvironmentSettings {
   readonly idVerifierUrl?: string;
   readonly catalogUrl?: string;
   readonly accountConcurrency?: number;
+  /** The web apps' custom domain names, served with `webCertificateArn`. */
+  readonly webDomainNames?: string[];
+  /** The ACM certificate in us-east-1 covering `webDomainNames`. */
+  readonly webCertificateArn?: string;
 }
 
 /** The stacks of the rewards app. */
@@ -31,7 +36,8 @@ export interface RewardsApp {
  * The rewards app from cdk.json's context: the delivery pipeline (`RewardsPipeline`, from
  * `rewards:pipeline` and `rewards:environments`) and a stage to deploy straight to one account
  * without it (`Rewards`, in the account and region of the caller's credentials,
- * environment-agnostic without them).
+ * environment-agnostic without them). An environment with `webDomainNames` and `webCertificateArn`
+ * (PROD in cdk.json) serves the web apps on that domain with TLSv1.2_2021.
  */
 export function buildRewardsApp(app: App): RewardsApp {
   const context = <T>(key: string): T | undefined => app.node.tryGetContext(key) as T | undefined;
@@ -58,6 +64,7 @@ export function buildRewardsApp(app: App): RewardsApp {
     catalogUrl: context('rewards:catalogUrl'),
     alarmEmails: context('rewards:alarmEmails'),
     usersCertificateArn: context('rewards:usersCertificateArn'),
+    webDomain: { domainNames: context('rewards:webDomainNames'), certificateArn: context('rewards:webCertificateArn') },
   });
   return { pipeline, stage };
 }
@@ -68,5 +75,9 @@ function configOf(e: EnvironmentSettings): Record<string, DeliveryConfigValue> {
   if (e.idVerifierUrl !== undefined) config[RewardsStageFactory.ID_VERIFIER_URL] = DeliveryConfigValue.fromString(e.idVerifierUrl);
   if (e.catalogUrl !== undefined) config[RewardsStageFactory.CATALOG_URL] = DeliveryConfigValue.fromString(e.catalogUrl);
   if (e.accountConcurrency !== undefined) config[RewardsStageFactory.ACCOUNT_CONCURRENCY] = DeliveryConfigValue.fromNumber(e.accountConcurrency);
+  if (e.webDomainNames !== undefined) {
+    config[RewardsStageFactory.WEB_DOMAIN_NAMES] = DeliveryConfigValue.fromString(joinDomainNames(e.webDomainNames));
+  }
+  if (e.webCertificateArn !== undefined) config[RewardsStageFactory.WEB_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.webCertificateArn);
   return config;
 }

@@ -8,6 +8,7 @@ import { RewardsUsersStack } from './rewards-users-stack';
 import { RewardsWebStack } from './rewards-web-stack';
 import type { ServiceMonitoring } from '../../src/monitoring';
 import type { DeliveryEnvironment, IDeliveryStageFactory } from '../../src/pipeline';
+import { SiteDomain, splitDomainNames } from '../shared/stack';
 
 export interface RewardsStageProps extends StageProps {
   /**
@@ -53,6 +54,12 @@ export interface RewardsStageProps extends StageProps {
    * @default 'latest'
    */
   readonly usersImageTag?: string;
+  /**
+   * The web apps' custom domain: its names and their us-east-1 certificate.
+   *
+   * @default - the web site's `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly webDomain?: SiteDomain;
 }
 
 /** One deployment of the rewards platform: the transactions stream and archive, the API, monitoring. */
@@ -98,6 +105,7 @@ export class RewardsStage extends Stage {
       api: this.api.api.api,
       userPool: this.api.userPool,
       catalogSite: this.catalogs.site,
+      domain: props.webDomain,
       description: 'Rewards: the web apps (SecureSite: S3, CloudFront, WAF), their managed login domain and app client',
     });
     this.monitoring = new RewardsMonitoringStack(this, 'RewardsMonitoring', {
@@ -125,6 +133,10 @@ export class RewardsStageFactory implements IDeliveryStageFactory {
   public static readonly CATALOG_URL = 'catalogUrl';
   /** The account's Lambda concurrency quota in the environment's region. */
   public static readonly ACCOUNT_CONCURRENCY = 'accountConcurrency';
+  /** The web apps' custom domain names (comma-separated, `joinDomainNames`). */
+  public static readonly WEB_DOMAIN_NAMES = 'webDomainNames';
+  /** The ACM certificate ARN (us-east-1) covering the web apps' domain names. */
+  public static readonly WEB_CERTIFICATE_ARN = 'webCertificateArn';
 
   public createStage(scope: Construct, id: string, environment: DeliveryEnvironment): RewardsStage {
     const text = (key: string): string | undefined => (environment.config[key] === undefined ? undefined : environment.stringValue(key));
@@ -138,6 +150,11 @@ export class RewardsStageFactory implements IDeliveryStageFactory {
       usersImageRepository: environment.imageRepositoryArn === undefined || environment.imageRepositoryName === undefined
         ? undefined : { arn: environment.imageRepositoryArn, name: environment.imageRepositoryName },
       usersImageTag: environment.imageTag,
+      webDomain: {
+        domainNames: environment.config[RewardsStageFactory.WEB_DOMAIN_NAMES] === undefined
+          ? undefined : splitDomainNames(environment.stringValue(RewardsStageFactory.WEB_DOMAIN_NAMES)),
+        certificateArn: text(RewardsStageFactory.WEB_CERTIFICATE_ARN),
+      },
     });
   }
 }

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { CATALOG_PREFIX } from './domain/catalog-uploads';
 import { REWARDS_SYSTEM } from './system';
 import { SecureSite } from '../../src/site';
-import { REPO_ROOT } from '../shared/stack';
+import { REPO_ROOT, SiteDomain, siteDomainProps } from '../shared/stack';
 
 export interface RewardsWebStackProps extends StackProps {
   /** The rewards API, served below `/<stage>/` of the site's own origin. */
@@ -26,6 +26,13 @@ export interface RewardsWebStackProps extends StackProps {
    * @default - `rewards-<hash of the stack path>-<account>`
    */
   readonly loginDomainPrefix?: string;
+  /**
+   * The web apps' custom domain: its names and their us-east-1 certificate (the sign-in callback
+   * URLs then use the first name).
+   *
+   * @default - the distribution's `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly domain?: SiteDomain;
 }
 
 /** The built web apps, or (until they are built) a placeholder page. */
@@ -89,6 +96,7 @@ export class RewardsWebStack extends Stack {
     this.site = new SecureSite(this, 'Site', {
       contentPath: rewardsWebContent(),
       contentSecurityPolicy: rewardsContentSecurityPolicy(this.loginDomainHost, this.region),
+      ...siteDomainProps(this, props.domain),
     });
 
     const pageUrls = rewardsSignInPaths().map((p) => `${this.site.url}${p}`);

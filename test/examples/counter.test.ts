@@ -235,6 +235,13 @@ describe('CounterStage', () => {
       Environment: { Variables: Match.objectLike({ COUNTER_START: '25' }) },
     });
     expect(deployedConfig(app)).toContainEqual({ apiBaseUrl: '/v1', startValue: 25, environment: 'UAT' });
+    const domain = new CounterStageFactory().createStage(new App(), 'PROD', environment({
+      [CounterStageFactory.SITE_DOMAIN_NAMES]: DeliveryConfigValue.fromString('counter.example.org, www.counter.example.org'),
+      [CounterStageFactory.SITE_CERTIFICATE_ARN]: DeliveryConfigValue.fromString('arn:aws:acm:us-east-1:333333333333:certificate/00000000-0000-0000-0000-000000000033'),
+    }));
+    Template.fromStack(domain.site).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: ['counter.example.org', 'www.counter.example.org'], ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021' }) }),
+    });
     // Without a configured start value, the stage's default.
     const plain = new CounterStageFactory().createStage(new App(), 'UAT', environment());
     Template.fromStack(plain.api).hasResourceProperties('AWS::Lambda::Function', {
@@ -302,6 +309,21 @@ describe('PROD stage stacks (with an account and region)', () => {
 
   test('API: invoke permissions name the source account', () => {
     Template.fromStack(prod.api).hasResourceProperties('AWS::Lambda::Permission', { SourceAccount: '444444444444' });
+  });
+
+  test('the card is served on PROD\'s custom domain from cdk.json with its certificate, SNI and TLSv1.2_2021; DEV keeps the default certificate', () => {
+    const settings = CDK_JSON.context['counter:environments'].PROD;
+    Template.fromStack(prod.site).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: settings.siteDomainNames,
+        ViewerCertificate: { AcmCertificateArn: settings.siteCertificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    expect(prod.site.site.url).toBe(`https://${settings.siteDomainNames[0]}`);
+    const dev = pipeline.delivery.stages.find((s) => s.node.id === 'DEV') as CounterStage;
+    Template.fromStack(dev.site).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: Match.absent(), ViewerCertificate: Match.absent() }),
+    });
   });
 
   test.each(['api', 'site'] as const)('%s snapshot', (which) => {

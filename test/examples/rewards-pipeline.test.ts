@@ -101,6 +101,42 @@ describe('RewardsPipeline stack', () => {
   });
 });
 
+describe('the web apps\' domain', () => {
+  test('PROD serves them on its custom domain from cdk.json with its certificate, SNI and TLSv1.2_2021, and signs in back to it; DEV keeps the default certificate', () => {
+    const { pipeline } = rewardsApp();
+    const settings = CDK_JSON.context['rewards:environments'].PROD;
+    const stage = (name: string) => pipeline.delivery.stages.find((s) => s.node.id === name) as RewardsStage;
+    const prod = Template.fromStack(stage('PROD').web);
+    prod.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: settings.webDomainNames,
+        ViewerCertificate: { AcmCertificateArn: settings.webCertificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    prod.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: Match.arrayWith([`https://${settings.webDomainNames[0]}/`]) });
+    Template.fromStack(stage('DEV').web).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: Match.absent(), ViewerCertificate: Match.absent() }),
+    });
+  });
+
+  test('the stage factory reads the names (comma-separated) and the certificate from the environment\'s config', () => {
+    const stage = new RewardsStageFactory().createStage(new App(), 'PROD', new DeliveryEnvironment({
+      name: 'PROD',
+      branch: 'main',
+      account: '444444444444',
+      region: 'eu-west-1',
+      requiresApproval: true,
+      config: {
+        [RewardsStageFactory.WEB_DOMAIN_NAMES]: DeliveryConfigValue.fromString('rewards.example.org,www.rewards.example.org'),
+        [RewardsStageFactory.WEB_CERTIFICATE_ARN]: DeliveryConfigValue.fromString('arn:aws:acm:us-east-1:444444444444:certificate/00000000-0000-0000-0000-000000000044'),
+      },
+    }));
+    Template.fromStack(stage.web).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: ['rewards.example.org', 'www.rewards.example.org'], ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021' }) }),
+    });
+  });
+});
+
 describe('compliance', () => {
   // DEV, UAT and PROD are one factory's stages, differing only in account and certificate: the suite
   // checks the pipeline with PROD's (the approved one) and the stage deployed without the pipeline;
