@@ -169,7 +169,10 @@ export class LocalAws {
       failed = new Set(batch.map((m) => m.messageId));
     }
     for (const m of batch) {
-      if (!failed.has(m.messageId)) queue.messages.splice(queue.messages.indexOf(m), 1);
+      // A message already deleted meanwhile (a late delivery after a redelivery finished) stays gone:
+      // splice(-1, 1) would remove the queue's last, unrelated message.
+      const i = queue.messages.indexOf(m);
+      if (!failed.has(m.messageId) && i >= 0) queue.messages.splice(i, 1);
     }
     return batch.length;
   }
