@@ -1,11 +1,6 @@
 import * as path from 'path';
-import { App, Aws, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { SecureSite } from '../../src/site';
 
 const CONTENT = path.join(__dirname, 'fixtures', 'web');
@@ -31,64 +26,5 @@ describe('the content deployment invalidates only its own distribution', () => {
     ]);
     const onStar = statements(template).filter((s) => [s.Resource].flat().includes('*'));
     expect(onStar.flatMap((s) => [s.Action].flat()).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
-  });
-});
-
-describe('the content key decrypts for the site\'s own distribution only', () => {
-  const cloudFrontKeyStatements = (template: Template, stack: Stack, site: SecureSite) => {
-    const key = template.toJSON().Resources[stack.getLogicalId(site.encryptionKey.node.defaultChild as any)];
-    return key.Properties.KeyPolicy.Statement.filter((s: any) => JSON.stringify(s.Principal).includes('cloudfront.amazonaws.com'));
-  };
-
-  test.each([
-    ['with content', () => siteWithContent()],
-    ['without content, environment-agnostic', () => {
-      const stack = new Stack(new App(), 'Web');
-      const site = new SecureSite(stack, 'Site');
-      return { stack, site, template: Template.fromStack(stack) };
-    }],
-  ])('%s: the key policy names the distribution, in a template without a dependency cycle', (_, make) => {
-    // Template.fromStack refuses a template with a dependency cycle.
-    const { stack, site, template } = make();
-    expect(cloudFrontKeyStatements(template, stack, site)).toEqual([{
-      Effect: 'Allow',
-      Principal: { Service: 'cloudfront.amazonaws.com' },
-      Action: 'kms:Decrypt',
-      Resource: '*',
-      Condition: { StringEquals: { 'AWS:SourceArn': stack.resolve(`arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${site.distribution.distributionId}`) } },
-    }]);
-    expect(JSON.stringify(template.toJSON())).not.toContain('distribution/*');
-  });
-
-  test('no wildcard key policy warning from aws-cdk-lib', () => {
-    const { stack } = siteWithContent();
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('wildcard is used in the Key policy'));
-    expect(warnings).toEqual([]);
-  });
-
-  test('the bucket is encrypted through an alias of the key, which the content upload waits for', () => {
-    const { stack, site, template } = siteWithContent();
-    const alias = site.encryptionKey.node.findChild('Alias') as kms.Alias;
-    const aliasId = stack.getLogicalId(alias.node.defaultChild as kms.CfnAlias);
-    template.hasResourceProperties('AWS::KMS::Alias', { TargetKeyId: { 'Fn::GetAtt': [stack.getLogicalId(site.encryptionKey.node.defaultChild as any), 'Arn'] } });
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: stack.resolve(stack.formatArn({ service: 'kms', resource: alias.aliasName })) } }] },
-    });
-    const uploads = template.findResources('Custom::CDKBucketDeployment');
-    expect(Object.values(uploads).map((u: any) => u.DependsOn)).toEqual([expect.arrayContaining([aliasId])]);
-  });
-
-  test('a key policy naming the distribution without the alias would be a cycle (what the alias is for)', () => {
-    const stack = new Stack(new App(), 'Web');
-    const key = new kms.Key(stack, 'Key');
-    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key });
-    const distribution = new cloudfront.Distribution(stack, 'Distribution', { defaultBehavior: { origin: origins.S3BucketOrigin.withOriginAccessControl(bucket) } });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
-      actions: ['kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'AWS:SourceArn': distribution.distributionArn } },
-    }));
-    expect(() => Template.fromStack(stack)).toThrow(/dependency cycle: Key\w+ -> Distribution\w+ -> Bucket\w+ -> Key/);
   });
 });
