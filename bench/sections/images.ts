@@ -72,7 +72,7 @@ export async function runImages(options: BenchOptions): Promise<SectionResult> {
     const asked = await call('POST', '/uploads', { kind, contentType, size: bytes.length });
     const form = new FormData();
     for (const [k, v] of Object.entries(asked.body.upload.fields as Record<string, string>)) form.append(k, v);
-    form.append('file', new Blob([bytes], { type: contentType }));
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }));
     await (await fetch(asked.body.upload.url, { method: 'POST', body: form })).arrayBuffer();
     const done = await call('POST', `/images/${asked.body.imageId}/complete`);
     if (done.status !== 200) throw new Error(`complete answered ${done.status}: ${JSON.stringify(done.body)}`);

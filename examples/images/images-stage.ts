@@ -101,7 +101,7 @@ export class ImagesStage extends Stage {
     // buckets by strings, so nothing crosses regions but the deployment order.
     this.recovery = new ImagesRecoveryStack(this, 'ImagesRecovery', {
       env: { account: props.env?.account, region: this.recoveryRegion },
-      description: 'Images: the recovery region\'s replicas of the originals and results buckets',
+      description: 'Images: the recovery region\'s replicas of the originals and results buckets and of the cache exports',
     });
     this.network = new ImagesNetworkStack(this, 'ImagesNetwork', {
       description: 'Images: the VPC (no NAT), its gateway and interface endpoints (execute-api for the private API)',
@@ -110,7 +110,8 @@ export class ImagesStage extends Stage {
       vpc: this.network.network.vpc,
       vpcSubnets: IMAGES_PRIVATE_SUBNETS,
       cache: this.sizing.cache,
-      description: 'Images: the images table, the FIFO compositions queue and the Redis cache',
+      recovery: this.recovery,
+      description: 'Images: the images table, the FIFO compositions queue, the Redis cache and its exports to the recovery region',
     });
     this.assets = new ImagesAssetsStack(this, 'ImagesAssets', {
       recovery: this.recovery,

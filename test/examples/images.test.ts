@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IMAGES_ENV } from '../../examples/images/domain/settings';
 import { COMPOSITION_DURATION_METRIC } from '../../examples/images/handlers/compose';
@@ -80,10 +80,10 @@ describe('ImagesNetwork stack', () => {
 });
 
 describe('ImagesRecovery stack', () => {
-  test('in the recovery region: a versioned, encrypted replica bucket for each of the two buckets', () => {
+  test('in the recovery region: a versioned, encrypted replica bucket for each of the two buckets and for the cache exports', () => {
     expect(stage.recovery.region).toBe('eu-central-1');
     const buckets = Object.values(templates.ImagesRecovery.findResources('AWS::S3::Bucket')).filter((b: any) => b.Properties.BucketName);
-    expect(buckets).toHaveLength(2);
+    expect(buckets).toHaveLength(3);
     for (const b of buckets as any[]) {
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
@@ -150,14 +150,24 @@ describe('ImagesData stack', () => {
   const data = () => templates.ImagesData;
 
   test('the FIFO compositions queue (deduplicated by the key the API sends) with a FIFO dead-letter queue after 5 receives', () => {
-    const queues = Object.values(data().findResources('AWS::SQS::Queue')) as any[];
-    const main = queues.filter((q) => q.Properties.RedrivePolicy);
-    expect(main).toHaveLength(1);
-    expect(main[0].Properties).toEqual(expect.objectContaining({ FifoQueue: true, ContentBasedDeduplication: false }));
-    expect(main[0].Properties.RedrivePolicy.maxReceiveCount).toBe(IMAGES_SYSTEM.queues.compositions.maxReceiveCount);
+    const queues = data().toJSON().Resources;
+    const queue = (q: { node: { defaultChild?: unknown } }) => queues[stage.data.getLogicalId(q.node.defaultChild as CfnElement)];
+    const main = queue(stage.data.compositions.queue);
+    expect(main.Properties).toEqual(expect.objectContaining({ FifoQueue: true, ContentBasedDeduplication: false }));
+    expect(main.Properties.RedrivePolicy.maxReceiveCount).toBe(IMAGES_SYSTEM.queues.compositions.maxReceiveCount);
     // Six times the worker's timeout, as WorkQueue derives it from its consumer.
-    expect(main[0].Properties.VisibilityTimeout).toBe(6 * IMAGES_SYSTEM.workers.compose.timeout.toSeconds());
-    expect(queues.filter((q) => !q.Properties.RedrivePolicy).every((q) => q.Properties.FifoQueue === true)).toBe(true);
+    expect(main.Properties.VisibilityTimeout).toBe(6 * IMAGES_SYSTEM.workers.compose.timeout.toSeconds());
+    expect(queue(stage.data.compositions.deadLetterQueue).Properties.FifoQueue).toBe(true);
+  });
+
+  test('the cache is exported every 6 hours to a bucket replicated to the recovery stack\'s CacheExports, which ElastiCache there may seed from', () => {
+    data().resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    data().hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
+    data().hasResourceProperties('AWS::S3::Bucket', { ReplicationConfiguration: Match.objectLike({ Rules: Match.anyValue() }) });
+    expect(stage.data.cacheBackup.exports.destination).toEqual(stage.recovery.cacheExports.replicationDestination);
+    templates.ImagesRecovery.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ElastiCacheSeedsFromExports' })]) },
+    });
   });
 
   test('the images table with its byKind index; DEV\'s cache is one small node', () => {
