@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import * as QRCode from 'qrcode';
 import { PassLocal, startPassLocal } from '../../examples/pass/local-options';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages } from '../support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages, writeQrCameraVideo } from '../support/browser';
 
 /**
  * The movement pass journey in headless Chromium against the local run (the stack's route table,
@@ -35,26 +35,6 @@ async function context(viewport = { width: 1000, height: 1000 }): Promise<Browse
 /** A `datetime-local` value (local time) for a moment. */
 function localInput(date: Date): string {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-/** A Y4M video (what Chromium's fake camera plays) showing a QR code, black on white. */
-function qrVideo(payload: string, file: string): void {
-  const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const [w, h] = [640, 480];
-  const scale = Math.floor((h - 40) / (n + 8));
-  const x0 = Math.floor((w - n * scale) / 2);
-  const y0 = Math.floor((h - n * scale) / 2);
-  const y = Buffer.alloc(w * h, 235);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      if (!qr.modules.get(r, c)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
-    }
-  }
-  const chroma = Buffer.alloc((w / 2) * (h / 2), 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg\n`), frame, frame, frame, frame, frame]));
 }
 
 beforeAll(async () => {
@@ -327,7 +307,7 @@ describe('movement pass journey in Chromium', () => {
   test('the police scan the QR code with the (fake) camera on a phone-sized screen: valid, with holder and route', async () => {
     const { payload } = await approvedPass('Gus Citizen');
     const video = path.join(OUTPUT, 'qr-camera.y4m');
-    qrVideo(payload, video);
+    writeQrCameraVideo(payload, video, 'M');
     const cameraBrowser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],

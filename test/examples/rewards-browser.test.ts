@@ -2,9 +2,8 @@ import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import * as QRCode from 'qrcode';
 import { RewardsWorld, startRewardsWorld, type WorldPersona } from '../../examples/rewards/local-world';
-import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages } from '../support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, eventually, JourneyPages, writeQrCameraVideo } from '../support/browser';
 
 /**
  * The rewards journey in headless Chromium against the one-command local run (local-world.ts: the
@@ -104,26 +103,6 @@ async function pageAs(who: WorldPersona, file: string, name: string, ctx?: Brows
 }
 
 const pointsOf = async (page: Page) => Number(((await page.locator('#balance').textContent()) ?? '').replace(/\D+/g, ''));
-
-/** A Y4M video (what Chromium's fake camera plays) showing a QR code, black on white. */
-function qrVideo(payload: string, file: string): void {
-  const qr = QRCode.create(payload, { errorCorrectionLevel: 'L' });
-  const n = qr.modules.size;
-  const [w, h] = [640, 480];
-  const scale = Math.floor((h - 40) / (n + 8));
-  const x0 = Math.floor((w - n * scale) / 2);
-  const y0 = Math.floor((h - n * scale) / 2);
-  const y = Buffer.alloc(w * h, 235);
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) {
-      if (!qr.modules.get(r, c)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
-    }
-  }
-  const chroma = Buffer.alloc((w / 2) * (h / 2), 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma, chroma]);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg\n`), frame, frame, frame, frame, frame]));
-}
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -229,7 +208,7 @@ describe('rewards journey (headless Chromium, local run)', () => {
     await axe(page, 'civilian-code');
 
     const video = path.join(OUTPUT, 'qr-camera.y4m');
-    qrVideo(code, video);
+    writeQrCameraVideo(code, video, 'L');
     const cameraBrowser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],

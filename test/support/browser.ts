@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
+import * as QRCode from 'qrcode';
 
 /**
  * What the examples' browser journeys share: the Chromium tools/setup.sh installs and its flags,
@@ -13,6 +14,44 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Width and height of the fake camera's frames. */
+const CAMERA = { width: 640, height: 480 };
+
+/** One frame's luminance (Y plane): `payload`'s QR code in `maskPattern`, black on white, centred with its quiet zone. */
+export function qrFrame(payload: string, errorCorrectionLevel: QRCode.QRCodeErrorCorrectionLevel, maskPattern: QRCode.QRCodeMaskPattern): Buffer {
+  const { width: w, height: h } = CAMERA;
+  const qr = QRCode.create(payload, { errorCorrectionLevel, maskPattern });
+  const n = qr.modules.size;
+  const scale = Math.floor((h - 40) / (n + 8));
+  const x0 = Math.floor((w - n * scale) / 2);
+  const y0 = Math.floor((h - n * scale) / 2);
+  const y = Buffer.alloc(w * h, 235);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (!qr.modules.get(r, c)) continue;
+      for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * w + x0 + c * scale, (y0 + r * scale + dy) * w + x0 + (c + 1) * scale);
+    }
+  }
+  return y;
+}
+
+/** The eight QR mask patterns. */
+export const QR_MASK_PATTERNS: QRCode.QRCodeMaskPattern[] = [0, 1, 2, 3, 4, 5, 6, 7];
+
+/**
+ * Write a Y4M video (what Chromium's fake camera plays, `--use-file-for-fake-video-capture`)
+ * showing `payload` as a QR code: one frame per mask pattern, played in a loop. ZXing, which the
+ * pages scan with, misses a few percent of codes in one such synthetic frame ("dimensions could
+ * not be found"), and the same frame again every time: a journey's random code then never scans.
+ * Some mask of the eight is always read (test/support/browser.test.ts).
+ */
+export function writeQrCameraVideo(payload: string, file: string, errorCorrectionLevel: QRCode.QRCodeErrorCorrectionLevel): void {
+  const { width: w, height: h } = CAMERA;
+  const chroma = Buffer.alloc((w / 2) * (h / 2), 128);
+  const frames = QR_MASK_PATTERNS.map((mask) => Buffer.concat([Buffer.from('FRAME\n'), qrFrame(payload, errorCorrectionLevel, mask), chroma, chroma]));
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F5:1 Ip A1:1 C420jpeg\n`), ...frames]));
+}
 
 /** Polls `fn` every `everyMs` until it answers true; throws naming `what` after `ms`. */
 export async function eventually(fn: () => Promise<boolean>, what: string, ms = 20_000, everyMs = 100): Promise<void> {
