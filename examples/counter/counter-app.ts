@@ -2,19 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { CounterPipelineStack } from './counter-pipeline-stack';
 import { CounterStage, CounterStageFactory } from './counter-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
-import { joinDomainNames } from '../shared/stack';
+import { callerEnvironment, deliveryEnvironments, requireDeliveryContext, EnvironmentContext, joinDomainNames } from '../shared/stack';
 
-interface PipelineSettings {
-  readonly account: string;
-  readonly region: string;
-  readonly connectionArn: string;
-  readonly repository: string;
-  readonly approverEmails?: string[];
-}
-
-interface EnvironmentSettings {
-  readonly account: string;
-  readonly region: string;
+interface EnvironmentSettings extends EnvironmentContext {
   readonly startValue?: number;
   /** The card's custom domain names, served with `siteCertificateArn`. */
   readonly siteDomainNames?: string[];
@@ -35,31 +25,19 @@ export interface CounterApp {
  * `siteCertificateArn` (PROD in cdk.json) serves its card on that domain with TLSv1.2_2021.
  */
 export function buildCounterApp(app: App): CounterApp {
-  const context = <T>(key: string): T => {
-    const value = app.node.tryGetContext(key);
-    if (value === undefined) throw new Error(`cdk.json: context '${key}' is missing (see examples/counter/README.md)`);
-    return value as T;
-  };
-  const pipelineSettings = context<PipelineSettings>('counter:pipeline');
-  const environments = context<Record<string, EnvironmentSettings>>('counter:environments');
+  const delivery = requireDeliveryContext<EnvironmentSettings>(app, 'counter');
 
   const pipeline = new CounterPipelineStack(app, 'CounterPipeline', {
-    env: { account: pipelineSettings.account, region: pipelineSettings.region },
-    connectionArn: pipelineSettings.connectionArn,
-    repository: pipelineSettings.repository,
-    approverEmails: pipelineSettings.approverEmails,
-    environments: Object.entries(environments).map(([name, e]) => ({
-      name,
-      account: e.account,
-      region: e.region,
-      config: configOf(e),
-    })),
+    env: { account: delivery.pipeline.account, region: delivery.pipeline.region },
+    connectionArn: delivery.pipeline.connectionArn,
+    repository: delivery.pipeline.repository,
+    approverEmails: delivery.pipeline.approverEmails,
+    environments: deliveryEnvironments(delivery.environments, configOf),
     description: 'Camera counter: delivery pipelines of DEV, UAT and PROD',
   });
 
-  const account = process.env.CDK_DEFAULT_ACCOUNT;
   const stage = new CounterStage(app, 'Counter', {
-    env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    env: callerEnvironment(),
     startValue: app.node.tryGetContext('counter:startValue'),
     siteDomain: { domainNames: app.node.tryGetContext('counter:siteDomainNames'), certificateArn: app.node.tryGetContext('counter:siteCertificateArn') },
   });

@@ -2,18 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { ImagesPipelineStack, ImagesStageFactory } from './images-pipeline-stack';
 import { IMAGES_SIZING, ImagesStage, imagesSizingFor } from './images-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
+import { callerEnvironment, deliveryContext, deliveryEnvironments, EnvironmentContext } from '../shared/stack';
 
-interface PipelineSettings {
-  readonly account: string;
-  readonly region: string;
-  readonly connectionArn: string;
-  readonly repository: string;
-  readonly approverEmails?: string[];
-}
-
-interface EnvironmentSettings {
-  readonly account: string;
-  readonly region: string;
+interface EnvironmentSettings extends EnvironmentContext {
   readonly frontendCertificateArn?: string;
   readonly recoveryRegion?: string;
 }
@@ -33,25 +24,22 @@ export interface ImagesApp {
  */
 export function buildImagesApp(app: App): ImagesApp {
   const context = <T>(key: string): T | undefined => app.node.tryGetContext(key) as T | undefined;
-  const pipelineSettings = context<PipelineSettings>('images:pipeline');
+  const delivery = deliveryContext<EnvironmentSettings>(app, 'images');
   let pipeline: ImagesPipelineStack | undefined;
-  if (pipelineSettings !== undefined) {
-    const environments = context<Record<string, EnvironmentSettings>>('images:environments');
-    if (environments === undefined) throw new Error("cdk.json: context 'images:environments' is missing next to 'images:pipeline' (see examples/images/README.md)");
+  if (delivery !== undefined) {
     pipeline = new ImagesPipelineStack(app, 'ImagesPipeline', {
-      env: { account: pipelineSettings.account, region: pipelineSettings.region },
-      connectionArn: pipelineSettings.connectionArn,
-      repository: pipelineSettings.repository,
-      approverEmails: pipelineSettings.approverEmails,
-      environments: Object.entries(environments).map(([name, e]) => ({ name, account: e.account, region: e.region, config: configOf(e) })),
+      env: { account: delivery.pipeline.account, region: delivery.pipeline.region },
+      connectionArn: delivery.pipeline.connectionArn,
+      repository: delivery.pipeline.repository,
+      approverEmails: delivery.pipeline.approverEmails,
+      environments: deliveryEnvironments(delivery.environments, configOf),
       description: 'Images: delivery pipelines of DEV, UAT and PROD',
     });
   }
 
-  const account = process.env.CDK_DEFAULT_ACCOUNT;
   const sizing = context<string>('images:sizing');
   const stage = new ImagesStage(app, 'Images', {
-    env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    env: callerEnvironment(),
     sizing: sizing === undefined ? IMAGES_SIZING.DEV : imagesSizingFor(sizing),
     recoveryRegion: context('images:recoveryRegion'),
     frontendCertificateArn: context('images:frontendCertificateArn'),

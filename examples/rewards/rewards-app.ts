@@ -2,19 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { RewardsPipelineStack } from './rewards-pipeline-stack';
 import { RewardsStage, RewardsStageFactory } from './rewards-stage';
 import { DeliveryConfigValue } from '../../src/pipeline';
-import { joinDomainNames } from '../shared/stack';
+import { callerEnvironment, deliveryContext, deliveryEnvironments, EnvironmentContext, joinDomainNames } from '../shared/stack';
 
-interface PipelineSettings {
-  readonly account: string;
-  readonly region: string;
-  readonly connectionArn: string;
-  readonly repository: string;
-  readonly approverEmails?: string[];
-}
-
-interface EnvironmentSettings {
-  readonly account: string;
-  readonly region: string;
+interface EnvironmentSettings extends EnvironmentContext {
   readonly usersCertificateArn?: string;
   readonly idVerifierUrl?: string;
   readonly catalogUrl?: string;
@@ -41,24 +31,21 @@ export interface RewardsApp {
  */
 export function buildRewardsApp(app: App): RewardsApp {
   const context = <T>(key: string): T | undefined => app.node.tryGetContext(key) as T | undefined;
-  const pipelineSettings = context<PipelineSettings>('rewards:pipeline');
+  const delivery = deliveryContext<EnvironmentSettings>(app, 'rewards');
   let pipeline: RewardsPipelineStack | undefined;
-  if (pipelineSettings !== undefined) {
-    const environments = context<Record<string, EnvironmentSettings>>('rewards:environments');
-    if (environments === undefined) throw new Error("cdk.json: context 'rewards:environments' is missing next to 'rewards:pipeline' (see examples/rewards/README.md)");
+  if (delivery !== undefined) {
     pipeline = new RewardsPipelineStack(app, 'RewardsPipeline', {
-      env: { account: pipelineSettings.account, region: pipelineSettings.region },
-      connectionArn: pipelineSettings.connectionArn,
-      repository: pipelineSettings.repository,
-      approverEmails: pipelineSettings.approverEmails,
-      environments: Object.entries(environments).map(([name, e]) => ({ name, account: e.account, region: e.region, config: configOf(e) })),
+      env: { account: delivery.pipeline.account, region: delivery.pipeline.region },
+      connectionArn: delivery.pipeline.connectionArn,
+      repository: delivery.pipeline.repository,
+      approverEmails: delivery.pipeline.approverEmails,
+      environments: deliveryEnvironments(delivery.environments, configOf),
       description: 'Rewards: delivery pipelines of DEV, UAT and PROD',
     });
   }
 
-  const account = process.env.CDK_DEFAULT_ACCOUNT;
   const stage = new RewardsStage(app, 'Rewards', {
-    env: account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined,
+    env: callerEnvironment(),
     accountConcurrency: context('rewards:accountConcurrency'),
     idVerifierUrl: context('rewards:idVerifierUrl'),
     catalogUrl: context('rewards:catalogUrl'),

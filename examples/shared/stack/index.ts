@@ -1,2 +1,3 @@
+export * from './app-context';
 export * from './routes';
 export * from './site-domain';
