@@ -251,6 +251,7 @@ export class PassApiStack extends Stack {
     this.table.grantReadWriteItems(fn(ROUTES.revoke));
     this.table.grantReadWriteItems(fn(ROUTES.verify));
     this.table.grantReadItems(fn(ROUTES.stats));
+    this.table.grantReadItems(fn(ROUTES.health));
 
     const consumer = approvalsSpec.consumer;
     this.rulesWorker = new TracedFunction(this, 'RulesWorker', {

@@ -23,7 +23,8 @@ export const THROTTLES = {
   listOwn: { rateLimit: 1000, burstLimit: 1000 },
   readOwn: { rateLimit: 1500, burstLimit: 1500 },
   verify: { rateLimit: 1500, burstLimit: 1500 },
-  keys: { rateLimit: 100, burstLimit: 100 },
+  keys: { rateLimit: 50, burstLimit: 50 },
+  health: { rateLimit: 50, burstLimit: 50 },
   staff: { rateLimit: 100, burstLimit: 100 },
 } as const;
 
@@ -31,8 +32,8 @@ const COGNITO = RouteAuthorization.COGNITO;
 
 /**
  * The route table by name: read by the stack (`TracedApi`) and by the local runner alike, and
- * looked up by name (`ROUTES.apply`) wherever one route is meant. Every route but `GET /keys` needs
- * a Cognito sign-in; staff routes need a group, checked by the handler kit.
+ * looked up by name (`ROUTES.apply`) wherever one route is meant. Every route but `GET /keys` and
+ * `GET /health` needs a Cognito sign-in; staff routes need a group, checked by the handler kit.
  */
 export const ROUTES = {
   register: { method: HttpMethod.POST, path: '/registrations', handlerName: 'create-registration', authorization: COGNITO, throttle: THROTTLES.register },
@@ -69,6 +70,15 @@ export const ROUTES = {
   },
   // Appended, not sorted in: a route's function is named by its place in this table.
   consent: { method: HttpMethod.POST, path: '/consents', handlerName: 'give-consent', authorization: COGNITO, throttle: THROTTLES.consent },
+  // Public: Route 53's health checkers sign nothing. One read of a fixed key (domain/health.ts).
+  health: {
+    method: HttpMethod.GET,
+    path: '/health',
+    handlerName: 'health',
+    authorization: RouteAuthorization.NONE,
+    throttle: THROTTLES.health,
+    functionOptions: { memorySize: 256, timeout: Duration.seconds(5) },
+  },
 } satisfies Record<string, ExampleRoute>;
 
 /** The route table as a list, in the order above (the order the API's functions are named by). */

@@ -137,14 +137,14 @@ describe('PassApi stack', () => {
     expect(make({ loginDomainPrefix: 'movement-pass-gov' })).not.toThrow();
   });
 
-  test('every route but GET /keys needs a Cognito sign-in; staff routes pass the group authorizer, and carry their groups to the function', () => {
+  test('every route but GET /keys and GET /health needs a Cognito sign-in; staff routes pass the group authorizer, and carry their groups to the function', () => {
     const methods = api.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: Match.not('OPTIONS') } });
     const types = Object.values(methods).map((m: any) => m.Properties.AuthorizationType);
     const staffRoutes = PASS_ROUTES.filter((r) => r.requiredGroups?.length);
     expect(staffRoutes).toHaveLength(5);
-    expect(types.filter((t) => t === 'COGNITO_USER_POOLS')).toHaveLength(PASS_ROUTES.length - 1 - staffRoutes.length);
+    expect(types.filter((t) => t === 'COGNITO_USER_POOLS')).toHaveLength(PASS_ROUTES.length - 2 - staffRoutes.length);
     expect(types.filter((t) => t === 'CUSTOM')).toHaveLength(staffRoutes.length);
-    expect(types.filter((t) => t === 'NONE')).toHaveLength(1);
+    expect(types.filter((t) => t === 'NONE')).toHaveLength(2);
     const rules = Object.values(api.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('group routes') } }))
       .map((f: any) => JSON.parse(f.Properties.Environment.Variables.RAMPART_ROUTE_RULES));
     expect(rules).toEqual([Object.fromEntries(staffRoutes.map((r) => [`${r.method} ${r.path}`, { groups: r.requiredGroups }]))]);
@@ -282,6 +282,25 @@ describe('PassApi stack', () => {
       .filter((r) => ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].includes(r.Type))
       .filter((r) => touches(r.Properties.PolicyDocument.Statement, secretId).length > 0);
     expect(readers).toHaveLength(2);
+  });
+
+  test('GET /health is public, throttled on its own, and may only read the table', () => {
+    const resources = api.toJSON().Resources as Record<string, any>;
+    const fnEntry = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === 'GET /health of movement-pass');
+    expect(fnEntry).toBeDefined();
+    const roleId = fnEntry![1].Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(resources)
+      .filter((r) => ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy'].includes(r.Type) && JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleId}"`))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement);
+    const dynamoActions = statements.flatMap((st) => [st.Action].flat()).filter((a: string) => a.startsWith('dynamodb:'));
+    expect(dynamoActions).toEqual(expect.arrayContaining(['dynamodb:GetItem']));
+    expect(dynamoActions.filter((a: string) => /Put|Update|Delete|Write|\*$/.test(a))).toEqual([]);
+    const healthResource = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Resource' && r.Properties.PathPart === 'health')![0];
+    api.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE', ResourceId: { Ref: healthResource } });
+    const stageResource = Object.values(api.findResources('AWS::ApiGateway::Stage'))[0] as any;
+    expect(stageResource.Properties.MethodSettings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/~1health', ThrottlingRateLimit: THROTTLES.health.rateLimit }),
+    ]));
   });
 
   test('the stream consumer writes to the archive stream of the analytics stack', () => {
