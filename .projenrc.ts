@@ -154,11 +154,13 @@ for (const p of ['/examples/', '/bench/', '/tools/', '/test-output/', '/build/',
 }
 
 // The published package is an allow-list: lib/ (JavaScript and declarations), the prebuilt
-// handler assets, the jsii assembly and its translated samples, API.md (npm adds package.json,
-// README.md and LICENSE). Whatever else a working copy holds (cdk.out/, examples, dev configs)
-// stays out; test/package/package-content.test.ts checks the tarball.
+// handler assets, the jsii assembly and its translated samples (npm adds package.json, README.md
+// and LICENSE). API.md stays in the repository only: Construct Hub renders the API reference from
+// the .jsii assembly, and its 600 KB would take a third of the package's size budget. Whatever
+// else a working copy holds (cdk.out/, examples, dev configs) stays out;
+// test/package/package-content.test.ts checks the tarball.
 const packageJson = project.tryFindObjectFile('package.json')!;
-packageJson.addOverride('files', ['lib/**/*.js', 'lib/**/*.d.ts', '!lib/**/*.lambda.*', 'assets/**', '.jsii', '.jsii.gz', '.jsii.tabl.json.gz', 'API.md']);
+packageJson.addOverride('files', ['lib/**/*.js', 'lib/**/*.d.ts', '!lib/**/*.lambda.*', 'assets/**', '.jsii', '.jsii.gz', '.jsii.tabl.json.gz']);
 
 // Every task runs on Node.js 22+: on a machine whose Node.js is older, tools/setup.sh installs
 // Node.js 24 under .cache/node and tools/dev-path.sh puts it first on the tasks' PATH.

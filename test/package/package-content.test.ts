@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expectBuiltLibrary, pack, PackResult, ROOT } from './published';
 
-/** The budget of the published package, unpacked. It holds 1.7 MB today. */
+/** The budget of the published package, unpacked. It holds about 1.45 MB today (API.md is not published). */
 const UNPACKED_BUDGET = 2 * 1024 * 1024;
 /** The gzipped tarball must stay under this. */
 const TARBALL_BUDGET = 1024 * 1024;
@@ -40,10 +40,12 @@ describe('the published package', () => {
     expect(offending).toEqual([]);
   });
 
-  test('holds only lib/, the handler assets, the jsii assembly and its samples, and the documents', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+|\.jsii|\.jsii\.gz|\.jsii\.tabl\.json\.gz|API\.md|README\.md|LICENSE|package\.json)$/;
+  test('holds only lib/, the handler assets, the jsii assembly and its samples, and the README', () => {
+    // API.md is not published: Construct Hub renders the API reference from the .jsii assembly,
+    // and API.md (about 620 KB) stays in the repository for readers there.
+    const allowed = /^(lib\/.+\.(js|d\.ts)|assets\/.+|\.jsii|\.jsii\.gz|\.jsii\.tabl\.json\.gz|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
-    for (const required of ['lib/index.js', 'lib/index.d.ts', '.jsii', '.jsii.gz', 'API.md', 'README.md', 'LICENSE', 'package.json']) {
+    for (const required of ['lib/index.js', 'lib/index.d.ts', '.jsii', '.jsii.gz', 'README.md', 'LICENSE', 'package.json']) {
       expect(files).toContain(required);
     }
   });
