@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,18 +7,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { acknowledgeMethod, acknowledgePreflight, acknowledgeStage, scopeInvokePermissions } from './private/acknowledgements';
+import { acknowledgeMethod, acknowledgePreflight, scopeInvokePermissions } from './private/acknowledgements';
 import { validateTracedApiProps } from './private/api-validation';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY } from './private/function-defaults';
-import { ACCESS_LOG_FORMAT, addGatewayResponses } from './private/gateway-responses';
 import { groupAuthorizerFunction } from './private/group-authorizer';
-import { endpointConfiguration, executeApiEndpoint, privateApiPolicy } from './private/private-endpoint';
+import { protectRestGateway, restGateway } from './private/rest-gateway';
 import { authorizationOptions, concreteFunction, routeKey, routeThrottles } from './private/routes';
 import { usagePlans } from './private/usage-plans';
 import { ApiThrottle, HttpMethod, RouteAuthorization, TracedApiRoute, TracedApiUsagePlan } from './traced-api-route';
 import { TracedFunction } from './traced-function';
 import { IConfigEntry } from '../config/config-entry';
-import { secureKey } from '../private/kms-key';
 import { described, Validation } from '../private/validation';
 import { RegionalWebAcl, RegionalWebAclProps } from '../waf/regional-web-acl';
 
@@ -236,47 +234,28 @@ export class TracedApi extends Construct {
 
     validateTracedApiProps(this, props, { stageName, defaultAuthorization, throttle, wafEnabled, accountConcurrency, endpointType });
     this.endpointType = endpointType;
-    if (endpointType === apigateway.EndpointType.PRIVATE) {
-      this.vpcEndpoint = executeApiEndpoint(this, props.vpc, props.vpcSubnets, props.vpcEndpoint);
-    }
-
-    this.encryptionKey = props.encryptionKey ?? secureKey(this, 'Key', { description: `Encrypts the logs and function environments of ${this.node.path}`, forLogs: true });
-    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-      retention: logRetention,
-      encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
+    const gateway = restGateway(this, {
+      serviceName,
+      stageName,
+      throttle,
+      executionLogLevel,
+      logRetention,
+      endpointType,
+      encryptionKey: props.encryptionKey,
+      cors: props.cors,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      vpcEndpoint: props.vpcEndpoint,
+      methodOptions: routeThrottles(props.routes),
+      keyDescription: `Encrypts the logs and function environments of ${this.node.path}`,
     });
-
-    this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: serviceName,
-      description: `${serviceName} (${this.node.path})`,
-      endpointConfiguration: endpointConfiguration(endpointType, this.vpcEndpoint),
-      policy: this.vpcEndpoint ? privateApiPolicy(this.vpcEndpoint) : undefined,
-      // The account-wide API Gateway role is a region singleton; an API must not create or own it.
-      cloudWatchRole: false,
-      defaultCorsPreflightOptions: props.cors,
-      deployOptions: {
-        stageName,
-        tracingEnabled: true,
-        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
-        loggingLevel: executionLogLevel,
-        dataTraceEnabled: false,
-        metricsEnabled: true,
-        throttlingRateLimit: throttle.rateLimit,
-        throttlingBurstLimit: throttle.burstLimit,
-        methodOptions: routeThrottles(props.routes),
-      },
-    });
-    this.stage = this.api.deploymentStage;
+    this.vpcEndpoint = gateway.vpcEndpoint;
+    this.encryptionKey = gateway.encryptionKey;
+    this.accessLogGroup = gateway.accessLogGroup;
+    this.api = gateway.api;
+    this.stage = gateway.stage;
     this.url = this.api.url;
-
-    this.requestValidator = this.api.addRequestValidator('Validator', {
-      requestValidatorName: 'body-and-parameters',
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-    addGatewayResponses(this.api, props.cors);
+    this.requestValidator = gateway.requestValidator;
 
     const cognitoRoutes = props.routes.filter((r) => (r.authorization ?? defaultAuthorization) === RouteAuthorization.COGNITO);
     const groupRoutes = cognitoRoutes.filter((r) => (r.requiredGroups?.length ?? 0) > 0);
@@ -341,12 +320,7 @@ export class TracedApi extends Construct {
       this.consumerUsagePlans = plans.consumerPlans;
     }
 
-    if (wafEnabled) {
-      this.webAcl = new RegionalWebAcl(this, 'WebAcl', { logEncryptionKey: this.encryptionKey, ...props.waf });
-      this.webAcl.associate('StageAssociation', this.stage.stageArn);
-    }
-
-    acknowledgeStage(this.stage, executionLogLevel);
+    this.webAcl = protectRestGateway(this, gateway, { wafEnabled, waf: props.waf, executionLogLevel });
   }
 
   /** The function of a route. Throws when the API has no such route. */

@@ -49,7 +49,9 @@ export function acknowledgePreflight(api: apigateway.RestApi): void {
 }
 
 /** The stage settings left off by design: execution logging (unless turned on), cache, client certificate. */
-export function acknowledgeStage(apiStage: apigateway.Stage, executionLogLevel: apigateway.MethodLoggingLevel): void {
+export function acknowledgeStage(
+  apiStage: apigateway.Stage, executionLogLevel: apigateway.MethodLoggingLevel, clientCertificateReason?: string,
+): void {
   const stage = apiStage.node.defaultChild as IConstruct;
   if (executionLogLevel === apigateway.MethodLoggingLevel.OFF) {
     const reason = 'Execution logging is off by default: it can write request data to logs, and it needs the region-wide API Gateway account role that one API must not own. Every request is recorded in the JSON access log (caller, route, status, latency, X-Ray trace id, WAF status); set executionLogLevel to turn it on.';
@@ -57,6 +59,6 @@ export function acknowledgeStage(apiStage: apigateway.Stage, executionLogLevel: 
   }
   const cacheReason = 'No stage cache: responses are per caller and change with every write, so a cache keyed on the URL could serve one caller\'s data to another; DynamoDB answers in milliseconds at any scale.';
   Compliance.acknowledgeFamily(stage, RuleFamily.API_CACHE, cacheReason);
-  const certReason = 'Client certificates authenticate API Gateway to HTTP backends; every integration here is a Lambda proxy invoked through the Lambda API with IAM, where a client certificate has no role.';
+  const certReason = clientCertificateReason ?? 'Client certificates authenticate API Gateway to HTTP backends; every integration here is a Lambda proxy invoked through the Lambda API with IAM, where a client certificate has no role.';
   Compliance.acknowledgeFamily(stage, RuleFamily.API_CLIENT_CERTIFICATE, certReason);
 }

@@ -143,7 +143,8 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
   v.throwIfInvalid();
 }
 
-function validateEndpoint(v: Validation, props: TracedApiProps, type: apigateway.EndpointType): void {
+/** The endpoint type and how a PRIVATE API is reached (shared with `ContractApi`). */
+export function validateEndpoint(v: Validation, props: Pick<TracedApiProps, 'vpc' | 'vpcEndpoint'>, type: apigateway.EndpointType): void {
   if (!v.oneOf('endpointType', type, ENDPOINT_TYPES,
     'is EDGE: an edge-optimized API sits behind a CloudFront distribution of API Gateway\'s own, where this API\'s WAF cannot be put (front it with SecureSite instead)')) return;
   if (type === apigateway.EndpointType.PRIVATE && !props.vpc && !props.vpcEndpoint) {
@@ -154,7 +155,8 @@ function validateEndpoint(v: Validation, props: TracedApiProps, type: apigateway
   }
 }
 
-function validateCors(v: Validation, cors: apigateway.CorsOptions | undefined): void {
+/** CORS origins and max age (shared with `ContractApi`). */
+export function validateCors(v: Validation, cors: apigateway.CorsOptions | undefined): void {
   if (!cors) return;
   const origins = cors.allowOrigins;
   if (!known(origins)) return;
@@ -174,7 +176,8 @@ function validateCors(v: Validation, cors: apigateway.CorsOptions | undefined): 
   if (cors.maxAge !== undefined) v.duration('cors.maxAge', cors.maxAge, { min: Duration.seconds(0), max: Duration.days(1), allowed: 'up to 1 day (browsers cap it lower)' });
 }
 
-function validateThrottle(v: Validation, name: string, t: ApiThrottle): void {
+/** A stage, route or plan throttle (shared with `ContractApi`). */
+export function validateThrottle(v: Validation, name: string, t: ApiThrottle): void {
   const rate = t.rateLimit;
   const burst = t.burstLimit;
   v.check(`${name}.rateLimit`, rate, rate >= 0, '0 or more requests per second');
