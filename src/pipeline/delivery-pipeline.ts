@@ -18,6 +18,7 @@ import { environmentDelivery } from './private/environment-build';
 import { ENVIRONMENTS, PRODUCTION } from './private/environment-defaults';
 import { artifactBucket, imageRepository } from './private/pipeline-resources';
 import { validatePipelineProps } from './private/pipeline-validation';
+import { ReplicationBuckets } from './private/replication-buckets';
 import { accessLogBucket } from '../private/buckets';
 import { secureKey } from '../private/kms-key';
 import { nagResourceText } from '../private/nag-id';
@@ -223,6 +224,13 @@ export class DeliveryPipeline extends Construct {
   public readonly notificationTopic: sns.Topic;
   /** The image repository, when `imageBuild` is set. */
   public readonly repository?: ecr.Repository;
+  /**
+   * The artifact buckets of the regions other than the pipeline stack's that stages deploy to (a
+   * recovery region), by region, each in a support stack of the pipeline account in that region
+   * (`<pipeline stack name>-<construct id>-<region>`), made like `artifactBucket`: KMS key with
+   * rotation, versioned, TLS-only, access-logged. Empty when every stage is in the pipeline's region.
+   */
+  public readonly replicationBuckets: Record<string, s3.IBucket>;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineProps) {
     super(scope, id);
@@ -300,6 +308,7 @@ export class DeliveryPipeline extends Construct {
     };
     const productionIndex = this.productionIndex();
 
+    const replication = new ReplicationBuckets(this);
     this.pipelines = [];
     this.stages = [];
     this.environments.forEach((environment, i) => {
@@ -313,6 +322,7 @@ export class DeliveryPipeline extends Construct {
         cdkOutputDirectory,
         codeBuildDefaults,
         artifactBucket: this.artifactBucket,
+        replicationBuckets: replication,
         approvalTopic: this.approvalTopic,
         notificationTopic: this.notificationTopic,
         image,
@@ -322,7 +332,8 @@ export class DeliveryPipeline extends Construct {
       this.stages.push(stage);
     });
 
-    this.acknowledgeFindings(props.source);
+    this.replicationBuckets = Object.fromEntries(replication.all.map((r) => [r.stack.region, r.bucket]));
+    this.acknowledgeFindings(props.source, replication);
   }
 
   /** The pipeline of one environment. */
@@ -337,11 +348,13 @@ export class DeliveryPipeline extends Construct {
   }
 
   /** Findings that the pipelines' own resources cannot avoid, each on the resource that holds it. */
-  private acknowledgeFindings(source: DeliverySource): void {
+  private acknowledgeFindings(source: DeliverySource, replication: ReplicationBuckets): void {
     const stack = Stack.of(this);
     acknowledgePipelineResources(this, {
       artifactBucketArn: nagResourceText(this, this.artifactBucket.bucketArn),
       sourceBucketArn: source.bucketArn ? nagResourceText(this, source.bucketArn) : undefined,
+      replicationBucketArns: replication.all.map((r) => nagResourceText(this, r.bucket.bucketArn)),
+      replicationKeyAliases: replication.all.map((r) => ({ region: r.stack.region, account: r.stack.account, aliasName: r.aliasName })),
     });
     for (const project of this.node.findAll().filter((c): c is codebuild.CfnProject => c instanceof codebuild.CfnProject)) {
       if (Stage.of(project) === Stage.of(this) && stack.resolve(project.environment)?.privilegedMode === true && project.node.path.includes('/ImageBuild/')) {

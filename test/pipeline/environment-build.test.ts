@@ -6,6 +6,7 @@ import { CONNECTION_ARN, pipelineStack, ShopStageFactory } from './fixtures';
 import { DeliveryConfigValue, DeliveryEnvironment, DeliverySource } from '../../src/pipeline';
 import { COMPLIANCE_GATE_VARIABLE } from '../../src/pipeline/private/compliance-gate';
 import { environmentDelivery } from '../../src/pipeline/private/environment-build';
+import { ReplicationBuckets } from '../../src/pipeline/private/replication-buckets';
 
 function build(environment: DeliveryEnvironment) {
   const stack = pipelineStack();
@@ -20,6 +21,7 @@ function build(environment: DeliveryEnvironment) {
     cdkOutputDirectory: 'cdk.out',
     codeBuildDefaults: {},
     artifactBucket: new s3.Bucket(stack, 'Artifacts', { encryption: s3.BucketEncryption.KMS, encryptionKey: new kms.Key(stack, 'Key') }),
+    replicationBuckets: new ReplicationBuckets(stack),
     approvalTopic,
     notificationTopic: new sns.Topic(stack, 'Notifications'),
   });

@@ -11,11 +11,22 @@ export interface PipelineResources {
   readonly artifactBucketArn: string;
   /** Flattened ARN of the S3 source bucket, when the source is S3. */
   readonly sourceBucketArn?: string;
+  /** Flattened ARNs of the artifact buckets of other regions. */
+  readonly replicationBucketArns?: string[];
+  /** The keys of those buckets, by their alias. */
+  readonly replicationKeyAliases?: ReplicationKeyAlias[];
+}
+
+/** An artifact key of another region, known to the pipeline stack by its alias only. */
+export interface ReplicationKeyAlias {
+  readonly region: string;
+  readonly account: string;
+  readonly aliasName: string;
 }
 
 /** A wildcard that CDK's own grants or CDK Pipelines put in a pipeline role, and why it is acceptable. */
 interface KnownWildcard {
-  readonly matches: (finding: string, statementActions: string[]) => boolean;
+  readonly matches: (finding: string, statementActions: string[], statement: any) => boolean;
   readonly reason: string;
 }
 
@@ -26,7 +37,9 @@ const ASSET_BUILD_ACTIONS = ['codebuild:BatchGetBuilds', 'codebuild:StartBuild',
 const READ_WRITE_VARIANTS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 
 function knownWildcards(resources: PipelineResources): KnownWildcard[] {
-  const buckets = [resources.artifactBucketArn, resources.sourceBucketArn].filter((b): b is string => b !== undefined);
+  const buckets = [resources.artifactBucketArn, resources.sourceBucketArn, ...resources.replicationBucketArns ?? []]
+    .filter((b): b is string => b !== undefined);
+  const aliases = resources.replicationKeyAliases ?? [];
   return [
     {
       matches: (f) => READ_WRITE_VARIANTS.some((a) => f === `Action::${a}`),
@@ -34,7 +47,12 @@ function knownWildcards(resources: PipelineResources): KnownWildcard[] {
     },
     {
       matches: (f) => buckets.some((b) => f === `Resource::${b}/*`),
-      reason: 'Objects of the pipeline artifact (or source) bucket: each execution writes artifacts under keys generated at run time, so the objects cannot be listed in advance; the bucket is KMS-encrypted, TLS-only and private.',
+      reason: 'Objects of the pipeline artifact (or source) bucket, or of its copy in a region a stage deploys to: each execution writes artifacts under keys generated at run time, so the objects cannot be listed in advance; the bucket is KMS-encrypted, TLS-only and private.',
+    },
+    {
+      matches: (f, _actions, statement) => aliases.some((a) => f === `Resource::arn:<AWS::Partition>:kms:${a.region}:${a.account}:key/*`
+        && statement?.Condition?.['ForAnyValue:StringEquals']?.['kms:ResourceAliases'] === a.aliasName),
+      reason: 'The artifact key of a region a stage deploys to lives in that region\'s support stack; its ARN holds a random key id that no stack of the pipeline\'s region can know without a cross-region lookup, so the grant names this account\'s keys of that region and the condition kms:ResourceAliases limits it to the one key behind the support stack\'s alias.',
     },
     {
       matches: (f) => /^Resource::arn:<AWS::Partition>:logs:[a-z0-9-]+:\d{12}:log-group:\/aws\/codebuild\/<[A-Za-z0-9]+>:\*$/.test(f),
@@ -82,15 +100,15 @@ function knownWildcards(resources: PipelineResources): KnownWildcard[] {
 const INLINE_POLICY_REASON = 'CDK attaches each pipeline role\'s least-privilege grants as a policy created, scoped and deleted with that one role (CDK Pipelines creates a role per action); it is never attached elsewhere, which is the risk this rule guards against.';
 
 /** Wildcard findings of a policy document as cdk-nag's IAM5 reports them. */
-function wildcardFindings(document: any): { finding: string; actions: string[] }[] {
-  const out: { finding: string; actions: string[] }[] = [];
+function wildcardFindings(document: any): { finding: string; actions: string[]; statement: any }[] {
+  const out: { finding: string; actions: string[]; statement: any }[] = [];
   for (const statement of document?.Statement ?? []) {
     if (statement.Effect !== 'Allow') continue;
     const actions: string[] = [statement.Action ?? []].flat();
-    for (const a of actions) if (a.includes('*')) out.push({ finding: `Action::${a}`, actions });
+    for (const a of actions) if (a.includes('*')) out.push({ finding: `Action::${a}`, actions, statement });
     for (const r of [statement.Resource ?? []].flat()) {
       const flat = flattenCfnReference(r);
-      if (flat.includes('*')) out.push({ finding: `Resource::${flat}`, actions });
+      if (flat.includes('*')) out.push({ finding: `Resource::${flat}`, actions, statement });
     }
   }
   return out;
@@ -112,8 +130,8 @@ export function acknowledgePipelineResources(scope: IConstruct, resources: Pipel
       // One finding id can come from several statements (e.g. two on `*`): acknowledge it only
       // when every one of them is known, with the reason of each.
       const reasons = new Map<string, Array<string | undefined>>();
-      for (const { finding, actions } of wildcardFindings(stack.resolve(c.policyDocument))) {
-        reasons.set(finding, [...reasons.get(finding) ?? [], known.find((k) => k.matches(finding, actions))?.reason]);
+      for (const { finding, actions, statement } of wildcardFindings(stack.resolve(c.policyDocument))) {
+        reasons.set(finding, [...reasons.get(finding) ?? [], known.find((k) => k.matches(finding, actions, statement))?.reason]);
       }
       for (const [finding, each] of reasons) {
         if (each.every((r) => r !== undefined)) {

@@ -10,6 +10,7 @@ import { TopicApprovalStep } from './approval-step';
 import { COMPLIANCE_GATE_VARIABLE } from './compliance-gate';
 import { ResolvedImageBuild } from './environment-defaults';
 import { checkStage } from './pipeline-validation';
+import { ReplicationBuckets } from './replication-buckets';
 import { DeliveryEnvironment, IDeliveryStageFactory } from '../delivery-environment';
 import { DeliverySource } from '../delivery-source';
 
@@ -30,6 +31,8 @@ export interface EnvironmentBuildSettings {
   readonly cdkOutputDirectory: string;
   readonly codeBuildDefaults: pipelines.CodeBuildOptions;
   readonly artifactBucket: s3.IBucket;
+  /** The artifact buckets of other regions, made when a stage first deploys there. */
+  readonly replicationBuckets: ReplicationBuckets;
   readonly approvalTopic: sns.ITopic;
   readonly notificationTopic: sns.ITopic;
   readonly image?: ResolvedImageBuild;
@@ -57,9 +60,17 @@ export function environmentDelivery(
     env: { [COMPLIANCE_GATE_VARIABLE]: s.compliancePacks.join(',') },
     primaryOutputDirectory: s.cdkOutputDirectory,
   });
+  // The stage first: the regions of its stacks decide the pipeline's artifact stores.
+  const stage = s.stageFactory.createStage(scope, environment.name, environment);
+  checkStage(scope, stage, environment);
+
+  // A stack in another region (a recovery stack) needs an artifact store there: our own compliant
+  // buckets, never the support stack CodePipeline would make.
+  const crossRegionReplicationBuckets = s.replicationBuckets.forStage(stage, s.artifactBucket);
   const codePipeline = new codepipeline.Pipeline(scope, `${environment.name}Pipeline`, {
     pipelineType: codepipeline.PipelineType.V2,
-    artifactBucket: s.artifactBucket,
+    artifactBucket: crossRegionReplicationBuckets ? undefined : s.artifactBucket,
+    crossRegionReplicationBuckets,
     restartExecutionOnUpdate: true,
   });
   const pipeline = new pipelines.CodePipeline(scope, `${environment.name}Delivery`, {
@@ -72,9 +83,6 @@ export function environmentDelivery(
     publishAssetsInParallel: false,
     useChangeSets: true,
   });
-
-  const stage = s.stageFactory.createStage(scope, environment.name, environment);
-  checkStage(scope, stage, environment);
 
   const pre: pipelines.Step[] = [];
   let imageStep: pipelines.Step | undefined;
