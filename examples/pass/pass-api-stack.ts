@@ -108,6 +108,8 @@ export class PassApiStack extends Stack {
   /** The host name of the managed login domain, e.g. `movement-pass-1a2b3c4d-123456789012.auth.eu-west-2.amazoncognito.com`. */
   public readonly loginDomainHost: string;
   public readonly table: DataTable;
+  /** The regions holding a replica of the pass table (none for one region). */
+  public readonly replicaRegions: string[];
   /** The approval queue and its dead-letter queue. */
   public readonly approvals: WorkQueue;
   /** The approval queue (`approvals.queue`). */
@@ -148,6 +150,7 @@ export class PassApiStack extends Stack {
     });
     this.loginDomainHost = props.loginDomainName ?? `${this.loginDomain.domainName}.auth.${this.region}.amazoncognito.com`;
 
+    this.replicaRegions = props.replicaRegions ?? [];
     const tableSpec = PASS_SYSTEM.table;
     this.table = new DataTable(this, 'Passes', {
       partitionKey: stringKey(tableSpec.partitionKey),
