@@ -21,6 +21,10 @@ function rewardsApp(): { app: App } & Required<RewardsApp> {
   return { app, stage: built.stage, pipeline: built.pipeline };
 }
 
+/** The app from cdk.json, built and synthesized once for every test that reads it. */
+let shared: ReturnType<typeof rewardsApp> | undefined;
+const sharedRewardsApp = () => (shared ??= rewardsApp());
+
 describe('RewardsStageFactory', () => {
   const environment = (config?: Record<string, DeliveryConfigValue>, image = true) => new DeliveryEnvironment({
     name: 'UAT',
@@ -59,7 +63,7 @@ describe('RewardsStageFactory', () => {
 });
 
 describe('RewardsPipeline stack', () => {
-  const { pipeline } = rewardsApp();
+  const { pipeline } = sharedRewardsApp();
   const template = Template.fromStack(pipeline);
 
   test('one pipeline per environment, DEV, UAT and PROD, each deploying its stage (with the users service) to its account', () => {
@@ -103,7 +107,7 @@ describe('RewardsPipeline stack', () => {
 
 describe('the web apps\' domain', () => {
   test('PROD serves them on its custom domain from cdk.json with its certificate, SNI and TLSv1.2_2021, and signs in back to it; DEV keeps the default certificate', () => {
-    const { pipeline } = rewardsApp();
+    const { pipeline } = sharedRewardsApp();
     const settings = CDK_JSON.context['rewards:environments'].PROD;
     const stage = (name: string) => pipeline.delivery.stages.find((s) => s.node.id === name) as RewardsStage;
     const prod = Template.fromStack(stage('PROD').web);
