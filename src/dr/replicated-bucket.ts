@@ -1,4 +1,5 @@
 import { Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,6 +10,7 @@ import { accessLogBucket, acknowledgeNoObjectLock, dataBucketProps, enableEventB
 import { secureKey } from '../private/kms-key';
 import { nagResourceText } from '../private/nag-id';
 import { ACCOUNT_ID, ARN, BUCKET_NAME, described, known, REGION, Validation } from '../private/validation';
+import { encryptWithAlias, SiteOrigin } from '../site/private/site-origin';
 
 
 /** Properties of a `ReplicatedBucket`. */
@@ -104,6 +106,7 @@ export class ReplicatedBucket extends Construct {
   public readonly replicationRole: iam.Role;
   /** Where objects are replicated. */
   public readonly destination: ReplicationDestination;
+  private distributionOriginMade = false;
 
   constructor(scope: Construct, id: string, props: ReplicatedBucketProps) {
     super(scope, id);
@@ -199,6 +202,29 @@ export class ReplicatedBucket extends Construct {
         },
       }],
     };
+  }
+
+  /**
+   * The bucket as the Origin Access Control origin of one CloudFront distribution: the bucket policy
+   * and the key policy let CloudFront read and decrypt for that distribution only.
+   * (`S3BucketOrigin.withOriginAccessControl` lets every distribution of the account decrypt, since
+   * a key policy naming the distribution closes the cycle key → distribution → bucket → key.) The
+   * bucket's default encryption then names the key by an alias, taking the bucket's edge out of
+   * the cycle; stacks that write objects deploy after this one. Use it for one distribution, in
+   * this construct's stack, with the key this construct made.
+   */
+  public distributionOrigin(): cloudfront.IOrigin {
+    const v = new Validation('ReplicatedBucket', this, 'distributionOrigin');
+    if (!(this.encryptionKey instanceof kms.Key) || this.encryptionKey.node.scope !== this) {
+      v.fail('encryptionKey', described('a key given in the props'), 'the key ReplicatedBucket made (leave encryptionKey unset)', 'cannot be named by an alias of this stack');
+    }
+    if (this.distributionOriginMade) {
+      v.fail('distributionOrigin', described('called twice'), 'one distribution per bucket (its key policy names one)');
+    }
+    v.throwIfInvalid();
+    this.distributionOriginMade = true;
+    encryptWithAlias(this.bucket, this.encryptionKey as kms.Key);
+    return new SiteOrigin(this.bucket, this.encryptionKey);
   }
 }
 

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PRIMARY, RECOVERY, pair, replicaArn, replicaObjects, aliasArn } from './fixtures';
@@ -141,6 +142,35 @@ describe('ReplicatedBucket (primary region)', () => {
     const t = Template.fromStack(primary);
     t.resourceCountIs('AWS::KMS::Key', 1);
     t.hasResourceProperties('AWS::S3::Bucket', { ReplicationConfiguration: { Rules: [Match.objectLike({ Destination: { Bucket: Match.anyValue() } })] } });
+  });
+});
+
+describe('ReplicatedBucket behind CloudFront', () => {
+  test('distributionOrigin: the bucket policy and the key policy name the one distribution, the bucket names the key by alias, no cycle', () => {
+    const app = new App();
+    const primary = new Stack(app, 'Primary', { env: { region: PRIMARY } });
+    const images = new ReplicatedBucket(primary, 'Images', { destination: { bucketName: 'dr-images', region: RECOVERY } });
+    const distribution = new cloudfront.Distribution(primary, 'Distribution', { defaultBehavior: { origin: images.distributionOrigin() } });
+    // Synthesizing at all shows there is no cycle.
+    const t = Template.fromStack(primary);
+    const distributionId = primary.getLogicalId(distribution.node.defaultChild as cloudfront.CfnDistribution);
+    const keyStatements = (Object.values(t.findResources('AWS::KMS::Key'))[0] as any).Properties.KeyPolicy.Statement
+      .filter((s: any) => s.Principal?.Service === 'cloudfront.amazonaws.com');
+    expect(keyStatements).toHaveLength(1);
+    expect(keyStatements[0].Action).toBe('kms:Decrypt');
+    expect(JSON.stringify(keyStatements[0].Condition)).toContain(`{"Ref":"${distributionId}"}`);
+    expect(JSON.stringify(t.toJSON())).not.toContain('distribution/*');
+    const bucket = Object.values(t.findResources('AWS::S3::Bucket')).find((b: any) => b.Properties.ReplicationConfiguration) as any;
+    expect(JSON.stringify(bucket.Properties.BucketEncryption)).toContain(':alias/');
+  });
+
+  test('distributionOrigin refuses a key given in the props and a second distribution', () => {
+    const primary = new Stack(new App(), 'Primary', { env: { region: PRIMARY } });
+    const given = new ReplicatedBucket(primary, 'Given', { destination: { bucketName: 'dr-given', region: RECOVERY }, encryptionKey: new kms.Key(primary, 'MyKey') });
+    expect(() => given.distributionOrigin()).toThrow(/encryptionKey: a key given in the props cannot be named by an alias of this stack; allowed: the key ReplicatedBucket made/);
+    const own = new ReplicatedBucket(primary, 'Own', { destination: { bucketName: 'dr-own', region: RECOVERY } });
+    own.distributionOrigin();
+    expect(() => own.distributionOrigin()).toThrow(/distributionOrigin: called twice; allowed: one distribution per bucket/);
   });
 });
 
