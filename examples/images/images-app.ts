@@ -6,6 +6,7 @@ import { callerEnvironment, deliveryContext, deliveryEnvironments, EnvironmentCo
 
 interface EnvironmentSettings extends EnvironmentContext {
   readonly frontendCertificateArn?: string;
+  readonly frontendDomainName?: string;
   readonly recoveryRegion?: string;
 }
 
@@ -43,6 +44,7 @@ export function buildImagesApp(app: App): ImagesApp {
     sizing: sizing === undefined ? IMAGES_SIZING.DEV : imagesSizingFor(sizing),
     recoveryRegion: context('images:recoveryRegion'),
     frontendCertificateArn: context('images:frontendCertificateArn'),
+    frontendDomainName: context('images:frontendDomainName'),
     alarmEmails: context('images:alarmEmails'),
   });
   return { pipeline, stage };
@@ -53,6 +55,7 @@ function configOf(e: EnvironmentSettings): Record<string, DeliveryConfigValue> {
   if (e.frontendCertificateArn !== undefined) {
     config[ImagesStageFactory.FRONTEND_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.frontendCertificateArn);
   }
+  if (e.frontendDomainName !== undefined) config[ImagesStageFactory.FRONTEND_DOMAIN_NAME] = DeliveryConfigValue.fromString(e.frontendDomainName);
   if (e.recoveryRegion !== undefined) config[ImagesStageFactory.RECOVERY_REGION] = DeliveryConfigValue.fromString(e.recoveryRegion);
   return config;
 }

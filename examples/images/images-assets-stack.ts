@@ -1,6 +1,5 @@
 import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ImagesRecoveryStack } from './images-recovery-stack';
@@ -20,6 +19,13 @@ const RESULTS_NONCURRENT_DAYS = 1;
 export interface ImagesAssetsStackProps extends StackProps {
   /** The recovery region's replicas of both buckets. */
   readonly recovery: ImagesRecoveryStack;
+  /**
+   * The origins (`https://<gallery name>`) whose pages may post uploads to the originals bucket
+   * from a browser.
+   *
+   * @default - none: no CORS rule, no browser upload
+   */
+  readonly uploadOrigins?: string[];
 }
 
 /**
@@ -30,7 +36,7 @@ export interface ImagesAssetsStackProps extends StackProps {
  * container.
  *
  * The buckets and the distribution are in one stack on purpose: an OAC origin makes the bucket's
- * policy name the distribution (and its key's policy name the account's distributions), while the
+ * policy and its key's policy name the distribution (`ReplicatedBucket.distributionOrigin`), while the
  * distribution names the bucket's domain, so with the buckets in another stack each stack would
  * reference the other.
  */
@@ -50,20 +56,24 @@ export class ImagesAssetsStack extends Stack {
     this.results = new ReplicatedBucket(this, 'Results', { recoveryBucket: props.recovery.results });
     expireNoncurrentVersions(this.originals.bucket, ORIGINALS);
     this.results.bucket.addLifecycleRule({ id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(RESULTS_NONCURRENT_DAYS) });
-    // The browser posts the form straight to the bucket and reads the answer. Any origin may send
-    // it: the presigned policy (one key, one content type, at most 5 MiB, five minutes) is what
-    // authorizes an upload, not the page it comes from.
-    this.originals.bucket.addCorsRule({
-      allowedMethods: [s3.HttpMethods.POST],
-      allowedOrigins: ['*'],
-      allowedHeaders: ['*'],
-      maxAge: 600,
-    });
+    // The browser posts the form straight to the bucket and reads the answer, from the gallery's
+    // pages only. The presigned policy (one key, one content type, at most 5 MiB, five minutes) is
+    // what authorizes an upload; the origin keeps other sites' pages from sending one.
+    const uploadOrigins = props.uploadOrigins ?? [];
+    if (uploadOrigins.length > 0) {
+      this.originals.bucket.addCorsRule({
+        allowedMethods: [s3.HttpMethods.POST],
+        allowedOrigins: uploadOrigins,
+        allowedHeaders: ['*'],
+        maxAge: 600,
+      });
+    }
     this.uploadOrigin = `https://${this.originals.bucket.bucketRegionalDomainName}`;
 
     this.site = new SecureSite(this, 'Site', {});
-    for (const [spec, bucket] of [[ORIGINALS, this.originals.bucket], [RESULTS, this.results.bucket]] as const) {
-      this.site.distribution.addBehavior(`/${spec.prefix}/*`, origins.S3BucketOrigin.withOriginAccessControl(bucket), {
+    // Each bucket's policy and key policy let CloudFront read for this distribution only.
+    for (const [spec, replicated] of [[ORIGINALS, this.originals], [RESULTS, this.results]] as const) {
+      this.site.distribution.addBehavior(`/${spec.prefix}/*`, replicated.distributionOrigin(), {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,

@@ -69,6 +69,8 @@ export class ImagesPipelineStack extends Stack {
 export class ImagesStageFactory implements IDeliveryStageFactory {
   /** The ACM certificate ARN of the gallery's load balancer: without it the environment has no front end. */
   public static readonly FRONTEND_CERTIFICATE_ARN = 'frontendCertificateArn';
+  /** The name people open the gallery at (required with the certificate): only its pages may post uploads. */
+  public static readonly FRONTEND_DOMAIN_NAME = 'frontendDomainName';
   /** The region the buckets replicate to. */
   public static readonly RECOVERY_REGION = 'recoveryRegion';
 
@@ -79,6 +81,7 @@ export class ImagesStageFactory implements IDeliveryStageFactory {
       sizing: imagesSizingFor(environment.name),
       recoveryRegion: text(ImagesStageFactory.RECOVERY_REGION),
       frontendCertificateArn: text(ImagesStageFactory.FRONTEND_CERTIFICATE_ARN),
+      frontendDomainName: text(ImagesStageFactory.FRONTEND_DOMAIN_NAME),
       frontendImageRepository: environment.imageRepositoryArn === undefined || environment.imageRepositoryName === undefined
         ? undefined : { arn: environment.imageRepositoryArn, name: environment.imageRepositoryName },
       frontendImageTag: environment.imageTag,

@@ -17,6 +17,7 @@ export const DEFAULT_RECOVERY_REGION = 'eu-central-1';
 const FALLBACK_RECOVERY_REGION = 'eu-west-1';
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export interface ImagesStageProps extends StageProps {
   /**
@@ -38,6 +39,14 @@ export interface ImagesStageProps extends StageProps {
    * @default - none: no front end (ImagesFrontend stack); its HTTPS listener needs a certificate
    */
   readonly frontendCertificateArn?: string;
+  /**
+   * The name people open the gallery at (the certificate's name, pointed at the load balancer).
+   * Browsers may post uploads to the originals bucket only from pages of `https://<name>`: the
+   * bucket's CORS rule allows that origin alone.
+   *
+   * @default - none, and then no page may post uploads from a browser; required with `frontendCertificateArn`
+   */
+  readonly frontendDomainName?: string;
   /**
    * The ECR repository (ARN and name) of the gallery's image, as the delivery pipeline builds it
    * from frontend/Dockerfile.
@@ -95,6 +104,13 @@ export class ImagesStage extends Stage {
     if (certificate !== undefined && !Token.isUnresolved(certificate) && !CERTIFICATE_ARN.test(certificate)) {
       problems.push(`frontendCertificateArn: ${JSON.stringify(props.frontendCertificateArn)}; allowed: the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`);
     }
+    const domainName = props.frontendDomainName;
+    if (domainName !== undefined && !Token.isUnresolved(domainName) && !DOMAIN_NAME.test(domainName)) {
+      problems.push(`frontendDomainName: ${JSON.stringify(domainName)}; allowed: a lower-case DNS name such as 'gallery.example.com' (no scheme, port or path)`);
+    } else if ((domainName === undefined) !== (certificate === undefined)) {
+      problems.push(`frontendDomainName: ${JSON.stringify(domainName ?? null)}; allowed: a name together with frontendCertificateArn, neither without the other `
+        + '(the gallery is served at that name, and only its pages may post uploads)');
+    }
     if (problems.length > 0) throw new Error(`ImagesStage ${this.node.path}: ${problems.join('; ')}`);
 
     // The recovery stack has its own region (and the stage's account); the primary stacks name its
@@ -115,6 +131,7 @@ export class ImagesStage extends Stage {
     });
     this.assets = new ImagesAssetsStack(this, 'ImagesAssets', {
       recovery: this.recovery,
+      uploadOrigins: domainName === undefined ? [] : [`https://${domainName}`],
       description: 'Images: the originals and results buckets (replicated) and the assets origin (SecureSite: CloudFront, WAF)',
     });
     this.api = new ImagesApiStack(this, 'ImagesApi', {

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildImagesApp } from '../../examples/images/images-app';
 import { IMAGES_FRONTEND_CONTEXT, ImagesStageFactory } from '../../examples/images/images-pipeline-stack';
 import { IMAGES_SIZING, ImagesStage } from '../../examples/images/images-stage';
 import { DeliveryConfigValue, DeliveryEnvironment } from '../../src/pipeline';
+import { expectCompliant } from '../support/compliance';
 
 /**
  * The compositor's delivery (ImagesPipeline: DEV, UAT and PROD from cdk.json on dev, uat and main,
@@ -14,23 +15,7 @@ import { DeliveryConfigValue, DeliveryEnvironment } from '../../src/pipeline';
  */
 
 const CDK_JSON = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/images/cdk.json'), 'utf-8'));
-/** The pipeline's settings as examples/images/README.md has them (not in cdk.json yet: see the compliance note below). */
-const settings = (account: string, n: number) => ({
-  account,
-  region: 'eu-west-1',
-  frontendCertificateArn: `arn:aws:acm:eu-west-1:${account}:certificate/00000000-0000-0000-0000-00000000000${n}`,
-});
-const PIPELINE_CONTEXT = {
-  'images:pipeline': {
-    account: '111111111111',
-    region: 'eu-west-1',
-    connectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
-    repository: 'your-org/cdk-rampart',
-  },
-  'images:environments': { DEV: settings('222222222222', 2), UAT: settings('333333333333', 3), PROD: settings('444444444444', 4) },
-  ...Object.fromEntries(['222222222222', '333333333333', '444444444444'].map((a) => [`availability-zones:account=${a}:region=eu-west-1`, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c']])),
-};
-const app = new App({ context: { ...CDK_JSON.context, ...PIPELINE_CONTEXT } });
+const app = new App({ context: CDK_JSON.context });
 const built = buildImagesApp(app);
 if (!built.pipeline) throw new Error('cdk.json has no images:pipeline');
 const pipeline = built.pipeline;
@@ -140,13 +125,16 @@ describe('ImagesStageFactory', () => {
     imageRepositoryArn: 'arn:aws:ecr:eu-west-1:111111111111:repository/imagespipeline-delivery',
   });
 
-  test('a stage in the environment\'s account, sized by its name, with its recovery region and the front end from the pipeline\'s image', () => {
+  test('a stage in the environment\'s account, sized by its name, with its recovery region, the front end from the pipeline\'s image and uploads from the gallery\'s name only', () => {
     const stage = new ImagesStageFactory().createStage(new App(), 'UAT', environment('UAT', {
       [ImagesStageFactory.FRONTEND_CERTIFICATE_ARN]: DeliveryConfigValue.fromString('arn:aws:acm:eu-west-1:333333333333:certificate/00000000-0000-0000-0000-000000000003'),
+      [ImagesStageFactory.FRONTEND_DOMAIN_NAME]: DeliveryConfigValue.fromString('gallery.uat.example.com'),
       [ImagesStageFactory.RECOVERY_REGION]: DeliveryConfigValue.fromString('eu-north-1'),
     }));
     expect([stage.api.account, stage.api.region, stage.recovery.region]).toEqual(['333333333333', 'eu-west-1', 'eu-north-1']);
     expect(stage.sizing).toBe(IMAGES_SIZING.UAT);
+    const cors = (Object.values(Template.fromStack(stage.assets).findResources('AWS::S3::Bucket')) as any[]).flatMap((b) => b.Properties.CorsConfiguration?.CorsRules ?? []);
+    expect(cors.map((r) => r.AllowedOrigins)).toEqual([['https://gallery.uat.example.com']]);
     const task = Object.values(Template.fromStack(stage.frontend!).findResources('AWS::ECS::TaskDefinition'))[0] as any;
     expect(JSON.stringify(task.Properties.ContainerDefinitions[0].Image)).toContain(`imagespipeline-delivery:${DeliveryEnvironment.LOCAL_IMAGE_TAG}`);
   });
@@ -158,10 +146,23 @@ describe('ImagesStageFactory', () => {
 });
 
 describe('compliance', () => {
-  // Not yet: each stage's ImagesRecovery stack is in another region than the pipeline, so CodePipeline
-  // adds its own cross-region support stack (a replication bucket and key without access logs,
-  // versioning or key rotation) and wildcard grants on it to each pipeline role. DeliveryPipeline
-  // must bring compliant replication buckets (crossRegionReplicationBuckets) first; until then
-  // cdk.json does not enable the pipeline.
-  test.todo('the pipeline stack and the stages it delivers have zero unacknowledged findings');
+  // DEV, UAT and PROD are one factory's stages, differing in account, certificate and sizing: the
+  // suite checks the pipeline with PROD's (the approved one) and the stage deployed without the
+  // pipeline; the main job (`npx projen synth:examples images`) checks all three in its report.
+  test('the pipeline stack, its artifact support stack in the recovery region and the PROD stage it delivers have zero unacknowledged findings', () => {
+    const { PROD } = CDK_JSON.context['images:environments'];
+    const prodApp = new App({ context: { ...CDK_JSON.context, 'images:environments': { PROD } } });
+    const { pipeline: prodPipeline } = buildImagesApp(prodApp);
+    const report = expectCompliant(prodApp);
+    const stageStacks = ['ImagesApi', 'ImagesAssets', 'ImagesData', 'ImagesFrontend', 'ImagesMonitoring', 'ImagesNetwork', 'ImagesRecovery'];
+    expect(report.summary().map((s) => s.stack).sort()).toEqual([
+      ...stageStacks.map((s) => `Images/${s}`),
+      'ImagesPipeline',
+      ...stageStacks.map((s) => `ImagesPipeline/Delivery/PROD/${s}`),
+      'ImagesPipeline-Delivery-eu-central-1',
+    ].sort());
+    // The recovery region's artifacts are in the delivery's own support stack, not CodePipeline's.
+    expect(Object.keys(prodPipeline!.delivery.replicationBuckets)).toEqual(['eu-central-1']);
+    expect(Stack.of(prodPipeline!.delivery.replicationBuckets['eu-central-1']).stackName).toBe('ImagesPipeline-Delivery-eu-central-1');
+  });
 });

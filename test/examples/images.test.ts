@@ -15,6 +15,7 @@ import { expectCompliant } from '../support/compliance';
  */
 
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+const GALLERY = 'gallery.example.com';
 const { routes: ROUTES, buckets: BUCKETS } = IMAGES_SYSTEM;
 const WORKER = 'Composes a hat onto a cat (sharp), writes results/<key>.png, records composition:<key>';
 let stage: ImagesStage;
@@ -23,7 +24,7 @@ const templates: Record<string, Template> = {};
 
 beforeAll(() => {
   const app = new App();
-  stage = new ImagesStage(app, 'Images', { frontendCertificateArn: CERTIFICATE });
+  stage = new ImagesStage(app, 'Images', { frontendCertificateArn: CERTIFICATE, frontendDomainName: GALLERY });
   report = expectCompliant(app);
   const assembly = stage.synth();
   for (const stack of stage.node.children.filter(Stack.isStack)) {
@@ -112,13 +113,19 @@ describe('ImagesAssets stack', () => {
     }
   });
 
-  test('noncurrent originals expire after 30 days; only the originals accept a browser\'s POST', () => {
+  test('noncurrent originals expire after 30 days; only the originals accept a browser\'s POST, from the gallery\'s pages only', () => {
     const originals = dataBuckets().filter((b) => b.Properties.CorsConfiguration);
     expect(originals).toHaveLength(1);
     expect(originals[0].Properties.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([
       expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: BUCKETS.originals.noncurrentVersionExpirationDays }, Status: 'Enabled' }),
     ]));
-    expect(originals[0].Properties.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['POST'] })]);
+    expect(originals[0].Properties.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['POST'], AllowedOrigins: [`https://${GALLERY}`] })]);
+  });
+
+  test('without a front end no page may post uploads: the originals bucket has no CORS rule', () => {
+    const bare = new ImagesStage(new App(), 'Bare');
+    const buckets = Object.values(Template.fromStack(bare.assets).findResources('AWS::S3::Bucket')) as any[];
+    expect(buckets.filter((b) => b.Properties.CorsConfiguration)).toEqual([]);
   });
 
   test('one distribution with a WAF: /originals/* and /results/* go to their buckets through Origin Access Control, GET and HEAD only', () => {
@@ -139,6 +146,17 @@ describe('ImagesAssets stack', () => {
     const cloudFrontReads = policies.flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s: any) => s.Principal?.Service === 'cloudfront.amazonaws.com' && s.Action === 's3:GetObject');
     expect(cloudFrontReads).toHaveLength(3);
+  });
+
+  test('the buckets\' keys decrypt for this distribution only, never for every distribution of the account', () => {
+    const [distributionId] = Object.keys(assets().findResources('AWS::CloudFront::Distribution'));
+    const keys = Object.values(assets().findResources('AWS::KMS::Key')) as any[];
+    const cloudFrontDecrypts = keys.flatMap((k) => k.Properties.KeyPolicy.Statement)
+      .filter((s: any) => s.Principal?.Service === 'cloudfront.amazonaws.com');
+    // The site's key and the two data buckets' keys.
+    expect(cloudFrontDecrypts).toHaveLength(3);
+    for (const s of cloudFrontDecrypts) expect(JSON.stringify(s.Condition)).toContain(`{"Ref":"${distributionId}"}`);
+    expect(JSON.stringify(assets().toJSON())).not.toContain('distribution/*');
   });
 
   test('snapshot', () => {
@@ -335,7 +353,7 @@ describe('ImagesMonitoring stack', () => {
 
 describe('sizing', () => {
   test('PROD: the front end always on with more tasks, a Multi-AZ cache with replicas', () => {
-    const prod = new ImagesStage(new App(), 'Prod', { sizing: imagesSizingFor('PROD'), frontendCertificateArn: CERTIFICATE });
+    const prod = new ImagesStage(new App(), 'Prod', { sizing: imagesSizingFor('PROD'), frontendCertificateArn: CERTIFICATE, frontendDomainName: GALLERY });
     const frontend = Template.fromStack(prod.frontend!);
     const [target] = Object.values(frontend.findResources('AWS::ApplicationAutoScaling::ScalableTarget')) as any[];
     expect(target.Properties.ScheduledActions).toBeUndefined();
@@ -352,7 +370,16 @@ describe('sizing', () => {
   test('an unknown environment name, a recovery region equal to the stage\'s and a certificate that is not an ACM ARN are refused, naming the prop', () => {
     expect(() => imagesSizingFor('QA')).toThrow(/environmentName: "QA"; allowed: DEV, UAT, PROD/);
     expect(() => new ImagesStage(new App(), 'Same', { env: { region: 'eu-west-3' }, recoveryRegion: 'eu-west-3' })).toThrow(/recoveryRegion: "eu-west-3"; allowed: another region than the stage's/);
-    expect(() => new ImagesStage(new App(), 'Bad', { frontendCertificateArn: 'gallery.example' })).toThrow(/frontendCertificateArn: "gallery.example"; allowed: the ARN of an ACM certificate/);
+    expect(() => new ImagesStage(new App(), 'Bad', { frontendCertificateArn: 'gallery.example', frontendDomainName: GALLERY })).toThrow(/frontendCertificateArn: "gallery.example"; allowed: the ARN of an ACM certificate/);
+  });
+
+  test('the gallery\'s name: a DNS name, given with the certificate and never without it', () => {
+    expect(() => new ImagesStage(new App(), 'Url', { frontendCertificateArn: CERTIFICATE, frontendDomainName: 'https://gallery.example.com' }))
+      .toThrow(/frontendDomainName: "https:\/\/gallery.example.com"; allowed: a lower-case DNS name/);
+    expect(() => new ImagesStage(new App(), 'NoName', { frontendCertificateArn: CERTIFICATE }))
+      .toThrow(/frontendDomainName: null; allowed: a name together with frontendCertificateArn/);
+    expect(() => new ImagesStage(new App(), 'NoCertificate', { frontendDomainName: GALLERY }))
+      .toThrow(/frontendDomainName: "gallery.example.com"; allowed: a name together with frontendCertificateArn/);
   });
 
   test('without a certificate there is no front end; a stage in eu-central-1 replicates to eu-west-1', () => {
