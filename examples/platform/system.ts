@@ -21,6 +21,16 @@ export interface PlatformServiceSpec {
   readonly description: string;
 }
 
+/** The folder of a service's migrations (.sql, applied in order by DatabaseMigrations). */
+export function migrationsDir(service: string): string {
+  return path.join(__dirname, 'services', service, 'migrations');
+}
+
+/** The table recording a service's applied migrations: one per service, so each migrates alone. */
+export function migrationsTable(service: string): string {
+  return `${service}_migrations`;
+}
+
 /** The five services, by name. */
 export const PLATFORM_SERVICES = {
   customers: {
