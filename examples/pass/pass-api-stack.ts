@@ -13,7 +13,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { REGION_ENV } from './domain/regions';
 import { DEFAULT_RULES, GROUPS, PASS_ENV, REVIEW_INDEX } from './domain/settings';
+import { PassReplicaTable, type PassTable } from './pass-replica-table';
 import { THROTTLES } from './routes';
 import { PASS_SYSTEM } from './system';
 import { TracedApi, TracedFunction } from '../../src/api';
@@ -34,6 +36,27 @@ export interface PassApiStackProps extends StackProps {
    * @default - no replicas: one region
    */
   readonly replicaRegions?: string[];
+  /**
+   * Every region of the two-region service, the registry first (`PASS_REGIONS` of every function,
+   * see domain/regions.ts); this stack's region among them.
+   *
+   * @default - none: the single-region service
+   */
+  readonly serviceRegions?: string[];
+  /**
+   * The pass table's physical name: a global table's replicas share it, so the other regions'
+   * stacks find their replica by it.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly tableName?: string;
+  /**
+   * The name of the global table whose replica in this region the backend uses, instead of a table
+   * of its own (the primary region's stack creates the table and its replicas).
+   *
+   * @default - none: this stack creates the table
+   */
+  readonly replicaOfTable?: string;
   /** The archive's Kinesis stream the table's stream consumer writes pass events to. */
   readonly eventStream: kinesis.IStream;
   /**
@@ -107,7 +130,8 @@ export class PassApiStack extends Stack {
   public readonly loginDomain: cognito.UserPoolDomain;
   /** The host name of the managed login domain, e.g. `movement-pass-1a2b3c4d-123456789012.auth.eu-west-2.amazoncognito.com`. */
   public readonly loginDomainHost: string;
-  public readonly table: DataTable;
+  /** The pass table: a `DataTable`, or the replica of the primary's in this region (`replicaOfTable`). */
+  public readonly table: PassTable;
   /** The regions holding a replica of the pass table (none for one region). */
   public readonly replicaRegions: string[];
   /** The approval queue and its dead-letter queue. */
@@ -151,20 +175,25 @@ export class PassApiStack extends Stack {
     this.loginDomainHost = props.loginDomainName ?? `${this.loginDomain.domainName}.auth.${this.region}.amazoncognito.com`;
 
     this.replicaRegions = props.replicaRegions ?? [];
+    const serviceRegions = props.serviceRegions ?? [];
+    validateRegions(this.region, this.replicaRegions, serviceRegions, props.tableName, props.replicaOfTable);
     const tableSpec = PASS_SYSTEM.table;
-    this.table = new DataTable(this, 'Passes', {
-      partitionKey: stringKey(tableSpec.partitionKey),
-      sortKey: tableSpec.sortKey === undefined ? undefined : stringKey(tableSpec.sortKey),
-      stream: tableSpec.stream === undefined ? undefined : dynamodb.StreamViewType[tableSpec.stream],
-      timeToLiveAttribute: tableSpec.timeToLiveAttribute,
-      contributorInsights: true,
-      replicaRegions: props.replicaRegions,
-      globalSecondaryIndexes: tableSpec.globalSecondaryIndexes?.map((index) => ({
-        indexName: index.indexName,
-        partitionKey: stringKey(index.partitionKey),
-        sortKey: index.sortKey === undefined ? undefined : stringKey(index.sortKey),
-      })),
-    });
+    this.table = props.replicaOfTable !== undefined
+      ? new PassReplicaTable(this, 'PassesReplica', { tableName: props.replicaOfTable, indexNames: (tableSpec.globalSecondaryIndexes ?? []).map((i) => i.indexName) })
+      : new DataTable(this, 'Passes', {
+        tableName: props.tableName,
+        partitionKey: stringKey(tableSpec.partitionKey),
+        sortKey: tableSpec.sortKey === undefined ? undefined : stringKey(tableSpec.sortKey),
+        stream: tableSpec.stream === undefined ? undefined : dynamodb.StreamViewType[tableSpec.stream],
+        timeToLiveAttribute: tableSpec.timeToLiveAttribute,
+        contributorInsights: true,
+        replicaRegions: props.replicaRegions,
+        globalSecondaryIndexes: tableSpec.globalSecondaryIndexes?.map((index) => ({
+          indexName: index.indexName,
+          partitionKey: stringKey(index.partitionKey),
+          sortKey: index.sortKey === undefined ? undefined : stringKey(index.sortKey),
+        })),
+      });
     const queueKey = new kms.Key(this, 'QueueKey', {
       enableKeyRotation: true,
       description: `Encrypts the approval queues of ${this.node.path}`,
@@ -365,6 +394,16 @@ export class PassApiStack extends Stack {
       for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) Compliance.acknowledge(policy!, `AwsSolutions-IAM5[Action::${action}]`, kmsReason(what));
     }
 
+    // The two-region service: every function knows the regions (and, from Lambda's AWS_REGION, its own).
+    if (serviceRegions.length > 0) {
+      const functions = [
+        ...Object.values(this.api.tracedFunctions).map((t) => t.function),
+        this.rulesWorker.function, this.streamConsumer.function, this.staffToken.function, this.approvalOutbox.function,
+        ...(this.api.groupAuthorizerFunction ? [this.api.groupAuthorizerFunction.function] : []),
+      ];
+      for (const f of functions) f.addEnvironment(REGION_ENV.REGIONS, serviceRegions.join(','));
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The pass API (stage URL)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'SigningKeySecretArn', {
@@ -465,6 +504,31 @@ function validateLoginDomain(prefix: string | undefined, domainName: string | un
     problems.push(`loginCertificateArn: ${JSON.stringify(certificateArn)}; allowed: an ACM certificate ARN in us-east-1 (Cognito serves custom domains through CloudFront)`);
   }
   if (problems.length > 0) throw new Error(`PassApiStack: invalid login domain settings:\n- ${problems.join('\n- ')}`);
+}
+
+/** One error listing every problem with the region settings (see domain/regions.ts). */
+function validateRegions(
+  region: string, replicaRegions: string[], serviceRegions: string[], tableName: string | undefined, replicaOfTable: string | undefined,
+): void {
+  const problems: string[] = [];
+  const concrete = !Token.isUnresolved(region);
+  if (serviceRegions.length > 0 && !concrete) {
+    problems.push(`serviceRegions: ${JSON.stringify(serviceRegions)} in a region-agnostic stack; allowed: only with an explicit env.region`);
+  } else if (serviceRegions.length > 0 && !serviceRegions.includes(region)) {
+    problems.push(`serviceRegions: ${JSON.stringify(serviceRegions)}; allowed: regions that include this stack's region ${region}`);
+  }
+  if (new Set(serviceRegions).size !== serviceRegions.length) problems.push(`serviceRegions: ${JSON.stringify(serviceRegions)}; allowed: each region once`);
+  if (replicaOfTable !== undefined && (replicaRegions.length > 0 || tableName !== undefined)) {
+    problems.push(`replicaOfTable: ${JSON.stringify(replicaOfTable)} with ${replicaRegions.length > 0 ? `replicaRegions ${JSON.stringify(replicaRegions)}` : `tableName ${JSON.stringify(tableName)}`}; allowed: the replica's region uses the table the primary created, which alone names it and its replicas`);
+  }
+  if (replicaOfTable !== undefined && serviceRegions.length === 0) {
+    problems.push(`replicaOfTable: ${JSON.stringify(replicaOfTable)} without serviceRegions; allowed: only in a region of the two-region service`);
+  }
+  const missing = serviceRegions.filter((r) => r !== region && !replicaRegions.includes(r));
+  if (replicaOfTable === undefined && serviceRegions.length > 0 && missing.length > 0) {
+    problems.push(`replicaRegions: ${JSON.stringify(replicaRegions)}; allowed: every other region of serviceRegions (missing ${missing.join(', ')})`);
+  }
+  if (problems.length > 0) throw new Error(`PassApiStack: invalid region settings:\n- ${problems.join('\n- ')}`);
 }
 
 /** A key attribute of the pass table (every key is a string). */
