@@ -8,9 +8,13 @@ import { expectCompliant } from '../support/compliance';
 
 let stage: PlatformStage;
 let template: Template;
+let foundation: Template;
+let dependencies: Template;
 beforeAll(() => {
   stage = new PlatformStage(new App(), 'Platform');
   template = Template.fromStack(stage.contract);
+  foundation = Template.fromStack(stage.foundation);
+  dependencies = Template.fromStack(stage.dependencies);
 });
 
 /** The CloudFormation method of an operation. */
@@ -46,6 +50,28 @@ describe('PlatformContract stack', () => {
 
   test('snapshot', () => {
     expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('PlatformFoundation stack', () => {
+  test('snapshot', () => {
+    expect(foundation.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('PlatformDependencies stack', () => {
+  test('one Aurora PostgreSQL cluster, backed up, behind a proxy; one migration run per service, each with its own table, one after another', () => {
+    dependencies.resourceCountIs('AWS::RDS::DBCluster', 1);
+    dependencies.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-postgresql', StorageEncrypted: true, DatabaseName: 'platform' });
+    dependencies.resourceCountIs('AWS::RDS::DBProxy', 1);
+    const resources = dependencies.toJSON().Resources as Record<string, any>;
+    const ids = Object.values(stage.dependencies.migrations).map((m) => stage.dependencies.getLogicalId(m.resource.node.defaultChild as any));
+    expect(ids.map((id) => resources[id].Properties.Table)).toEqual(Object.keys(PLATFORM_SERVICES).map((s) => `${s}_migrations`));
+    ids.slice(1).forEach((id, i) => expect(resources[id].DependsOn).toContain(ids[i]));
+  });
+
+  test('snapshot', () => {
+    expect(dependencies.toJSON()).toMatchSnapshot();
   });
 });
 
