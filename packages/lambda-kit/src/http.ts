@@ -25,6 +25,13 @@ export interface RouteDefinition<BS extends ZodType, PS extends ZodType, R, QS e
   readonly query?: QS;
   /** Status of a successful answer, or how to choose it from the answer (e.g. 200 or 202). Default 200. */
   readonly successStatus?: number | ((result: R) => number);
+  /** Headers of a successful answer, from the answer (e.g. the `Location` of a created resource). Default none. */
+  readonly headersOf?: (result: R) => Record<string, string>;
+  /**
+   * How an error thrown by `handle` becomes its HTTP answer: return an `HttpError` for the domain's
+   * refusals, anything else unchanged (answered 503 for an unavailable dependency, else 500). Default: unchanged.
+   */
+  readonly httpErrorOf?: (error: unknown) => unknown;
   /**
    * Idempotency for POSTs carrying an `Idempotency-Key` header: they run once per key and caller;
    * a repeat gets the first answer back. Use `dynamoDbIdempotency(tableName)` from `./idempotency`.
@@ -141,8 +148,13 @@ export function httpHandler<BS extends ZodType, PS extends ZodType, R, QS extend
     const query = route.query ? parseWith(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
     const rawBody = parseBody(event);
     const body = route.body ? parseWith(route.body, rawBody, 'body') : undefined;
-    const result = await route.handle({ body: body as output<BS>, params: params as output<PS>, query: query as output<QS>, event, requestId });
-    return json(statusOf(result), result ?? {});
+    let result: R;
+    try {
+      result = await route.handle({ body: body as output<BS>, params: params as output<PS>, query: query as output<QS>, event, requestId });
+    } catch (error) {
+      throw route.httpErrorOf ? route.httpErrorOf(error) : error;
+    }
+    return json(statusOf(result), result ?? {}, route.headersOf?.(result));
   };
 
   const idempotentRun = route.idempotency?.wrap((call) => run(call.event, call.requestId));

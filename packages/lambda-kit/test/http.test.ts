@@ -153,3 +153,35 @@ describe('httpHandler: the query string and a status chosen from the answer', ()
     }
   });
 });
+
+describe('httpHandler: headers from the answer, and the domain errors mapped to HTTP', () => {
+  class Missing extends Error {}
+  const find = httpHandler({
+    params: z.object({ id: z.string() }),
+    successStatus: 201,
+    headersOf: (item: { id: string }) => ({ Location: `/items/${item.id}` }),
+    httpErrorOf: (error) => (error instanceof Missing ? new NotFoundError(error.message) : error),
+    handle: async ({ params }) => {
+      if (params.id === 'gone') throw new Missing('No item gone');
+      if (params.id === 'boom') throw new Error('a bug');
+      return { id: params.id };
+    },
+  });
+  const call = (id: string) => find(apiGatewayEvent({ method: 'GET', resource: '/items/{id}', pathParameters: { id } }), context);
+
+  test('a success carries the headers chosen from the answer beside the JSON ones', async () => {
+    const answer = await call('hat');
+    expect(answer.statusCode).toBe(201);
+    expect(answer.headers).toMatchObject({ 'Location': '/items/hat', 'Content-Type': expect.stringContaining('application/json') });
+  });
+
+  test('a domain error is answered as the HttpError it maps to; an unmapped one stays a 500 without details', async () => {
+    const missing = await call('gone');
+    expect(missing.statusCode).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ message: 'No item gone' });
+    const bug = await call('boom');
+    expect(bug.statusCode).toBe(500);
+    expect(bug.body).not.toContain('a bug');
+    expect(bug.headers).not.toHaveProperty('Location');
+  });
+});

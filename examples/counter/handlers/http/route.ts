@@ -35,13 +35,10 @@ export function counterApi(method: string, run: (counter: Counter) => Promise<nu
   return httpHandler({
     body: NoBody,
     idempotency: options.idempotency,
+    httpErrorOf,
     handle: async ({ event }) => {
       checkMethod(event.httpMethod, method);
-      try {
-        return { value: await run(counterFromEnv()) };
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
+      return { value: await run(counterFromEnv()) };
     },
   });
 }

@@ -37,12 +37,7 @@ export function imagesApi<BS extends ZodType, PS extends ZodType, QS extends Zod
     params: route.params,
     query: route.query,
     successStatus: route.statusOf,
-    handle: async (input) => {
-      try {
-        return await route.handle(input);
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
-    },
+    httpErrorOf,
+    handle: (input) => route.handle(input),
   });
 }

@@ -52,12 +52,6 @@ export function passRoute(inner: ApiHandler, options: PassRouteOptions = {}): Ap
 export function passApi<BS extends ZodType, PS extends ZodType, R>(route: RouteDefinition<BS, PS, R>, options: PassRouteOptions = {}): ApiHandler {
   return passRoute(httpHandler({
     ...route,
-    handle: async (input) => {
-      try {
-        return await route.handle(input);
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
-    },
+    httpErrorOf,
   }), options);
 }

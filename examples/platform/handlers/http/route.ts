@@ -21,28 +21,23 @@ export interface PlatformRoute<BS extends ZodType, PS extends ZodType, QS extend
  * name the field), `handle` calls the pure domain, a domain refusal becomes its HTTP answer.
  */
 export function platformApi<BS extends ZodType, PS extends ZodType, QS extends ZodType, R>(route: PlatformRoute<BS, PS, QS, R>): ApiHandler {
-  const inner = httpHandler({
+  const location = route.location;
+  return httpHandler({
     body: route.body,
     params: route.params,
     query: route.query,
     successStatus: route.status,
-    handle: async (input) => {
-      try {
-        return await route.handle(input);
-      } catch (error) {
-        if (error instanceof NotFound) throw new NotFoundError(error.message);
-        if (error instanceof Conflict) throw new ConflictError(error.message);
-        throw error;
-      }
-    },
+    headersOf: location ? (result: R) => ({ Location: location(result) }) : undefined,
+    httpErrorOf,
+    handle: (input) => route.handle(input),
   });
-  if (!route.location) return inner;
-  const location = route.location;
-  return async (event, context) => {
-    const result = await inner(event, context);
-    if (result.statusCode !== (route.status ?? 200)) return result;
-    return { ...result, headers: { ...result.headers, Location: location(JSON.parse(result.body) as R) } };
-  };
+}
+
+/** The HTTP answer to a domain refusal; anything else as it is (the kit answers 500, or 503 for an unavailable dependency). */
+export function httpErrorOf(error: unknown): unknown {
+  if (error instanceof NotFound) return new NotFoundError(error.message);
+  if (error instanceof Conflict) return new ConflictError(error.message);
+  return error;
 }
 
 /** `GET /health/<service>`: 200 when the service's database answers, 503 with Retry-After otherwise. */

@@ -51,13 +51,10 @@ export function rewardsApi<BS extends ZodType, R>(route: RewardsRoute<BS, R>): A
   return httpHandler({
     body: route.body,
     successStatus: route.successStatus,
+    httpErrorOf,
     handle: async ({ body, event }) => {
-      try {
-        const params = (event.pathParameters ?? {}) as Record<string, string>;
-        return await route.handle({ body: body as output<BS>, params, caller: callerOf(event), event });
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
+      const params = (event.pathParameters ?? {}) as Record<string, string>;
+      return route.handle({ body: body as output<BS>, params, caller: callerOf(event), event });
     },
   });
 }
@@ -75,12 +72,7 @@ export function rewardsPublicApi<BS extends ZodType, R>(route: RewardsPublicRout
   return httpHandler({
     body: route.body,
     successStatus: route.successStatus,
-    handle: async ({ body }) => {
-      try {
-        return await route.handle({ body: body as output<BS> });
-      } catch (error) {
-        throw httpErrorOf(error);
-      }
-    },
+    httpErrorOf,
+    handle: ({ body }) => route.handle({ body: body as output<BS> }),
   });
 }
