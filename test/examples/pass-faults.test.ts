@@ -1,11 +1,10 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { lambdaContext } from '@cdk-rampart/lambda-kit/testing';
-import { application, proxyEvent, type Persona, QUEUE, registration, routeGroups, startPassRig, type PassRig } from './pass-support';
+import { application, proxyEvent, type Persona, QUEUE, registration, startProxiedPassRig, type PassRig, type ProxiedPassRig } from './pass-support';
 import { approvalQueue } from '../../examples/pass/domain/clients';
 import { passIdFor, sweepStalePending } from '../../examples/pass/domain/outbox';
 import { storeFromEnv } from '../../examples/pass/storage/table';
-import { deployedSdkLimits } from '../../tools/sdk-limits';
-import { FaultProxy, type FaultMode } from '../support/fault-proxy';
+import type { FaultProxy, FaultMode } from '../support/fault-proxy';
 import { recordStalls } from '../support/stalls';
 
 /**
@@ -36,17 +35,11 @@ const MAX_ATTEMPTS = 500;
 
 let rig: PassRig;
 let proxy: FaultProxy;
-let engineEndpoint: string;
-let restoreLimits: () => void;
+let proxied: ProxiedPassRig;
 
 beforeAll(async () => {
-  restoreLimits = deployedSdkLimits();
-  rig = await startPassRig(routeGroups());
-  engineEndpoint = process.env.DYNAMODB_ENDPOINT!;
-  proxy = await FaultProxy.start(engineEndpoint);
-  // The handlers' client is created on first use: through the proxy. The rig's own reads and its
-  // stream reader keep the engine's endpoint.
-  process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+  proxied = await startProxiedPassRig();
+  ({ rig, proxy } = proxied);
   // One applicant per application: an account makes at most 10 a day, and a person's passes must not overlap.
   for (let i = 0; i < APPLICATIONS; i++) {
     const res = await rig.call('create-registration', { method: 'POST', resource: '/registrations', as: applicant(i), body: registration({ nationalIdNumber: `FLT${String(i).padStart(6, '0')}` }) });
@@ -59,10 +52,7 @@ function applicant(i: number): Persona {
 }
 
 afterAll(async () => {
-  restoreLimits?.();
-  process.env.DYNAMODB_ENDPOINT = engineEndpoint;
-  await proxy?.stop();
-  await rig?.destroy();
+  await proxied?.destroy();
 });
 
 /** A small seeded generator (Park-Miller), so a run's fault schedule can be replayed with its seed. */

@@ -1,8 +1,7 @@
-import { startPassRig, type PassRig } from './pass-support';
+import { startProxiedPassRig, type PassRig, type ProxiedPassRig } from './pass-support';
 import { HEALTH_BUDGET_MS } from '../../examples/pass/domain/health';
 import { PASS_ENV } from '../../examples/pass/domain/settings';
-import { deployedSdkLimits } from '../../tools/sdk-limits';
-import { FaultProxy, type FaultMode } from '../support/fault-proxy';
+import type { FaultProxy, FaultMode } from '../support/fault-proxy';
 import { recordStalls } from '../support/stalls';
 
 /**
@@ -13,23 +12,15 @@ import { recordStalls } from '../support/stalls';
 
 let rig: PassRig;
 let proxy: FaultProxy;
-let engineEndpoint: string;
-let restoreLimits: () => void;
+let proxied: ProxiedPassRig;
 
 beforeAll(async () => {
-  restoreLimits = deployedSdkLimits();
-  rig = await startPassRig();
-  engineEndpoint = process.env.DYNAMODB_ENDPOINT!;
-  proxy = await FaultProxy.start(engineEndpoint);
-  // The handler's client is created on its first call: through the proxy.
-  process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+  proxied = await startProxiedPassRig();
+  ({ rig, proxy } = proxied);
 }, 120_000);
 
 afterAll(async () => {
-  restoreLimits?.();
-  process.env.DYNAMODB_ENDPOINT = engineEndpoint;
-  await proxy?.stop();
-  await rig?.destroy();
+  await proxied?.destroy();
 });
 
 afterEach(() => proxy.set('pass'));
