@@ -9,13 +9,13 @@ import { IMAGES_PRIVATE_SUBNETS, ImagesNetworkStack } from './images-network-sta
 import { ImagesRecoveryStack } from './images-recovery-stack';
 import { IMAGES_SIZING, type ImagesSizing } from './images-sizing';
 import type { ServiceMonitoring } from '../../src/monitoring';
+import { REGION, Validation } from '../../src/private/validation';
 
 export { IMAGES_SIZING, imagesSizingFor, type ImagesEnvironmentName, type ImagesSizing } from './images-sizing';
 
 /** The recovery region when none is given: this one, or (for a stage there) the next one. */
 export const DEFAULT_RECOVERY_REGION = 'eu-central-1';
 const FALLBACK_RECOVERY_REGION = 'eu-west-1';
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -93,25 +93,21 @@ export class ImagesStage extends Stage {
     const region = props.env?.region;
     this.recoveryRegion = props.recoveryRegion
       ?? (region === DEFAULT_RECOVERY_REGION ? FALLBACK_RECOVERY_REGION : DEFAULT_RECOVERY_REGION);
-    const problems: string[] = [];
-    if (!REGION.test(this.recoveryRegion)) {
-      problems.push(`recoveryRegion: ${JSON.stringify(this.recoveryRegion)}; allowed: a region name known at synth time, e.g. 'eu-central-1'`);
+    const v = new Validation('ImagesStage', this);
+    if (Token.isUnresolved(this.recoveryRegion) || !REGION.test(this.recoveryRegion)) {
+      v.fail('recoveryRegion', this.recoveryRegion, "a region name known at synth time, e.g. 'eu-central-1'");
     } else if (region !== undefined && !Token.isUnresolved(region) && region === this.recoveryRegion) {
-      problems.push(`recoveryRegion: ${JSON.stringify(this.recoveryRegion)}; allowed: another region than the stage's `
-        + '(a copy in the same region does not survive a region loss)');
+      v.fail('recoveryRegion', this.recoveryRegion, "another region than the stage's (a copy in the same region does not survive a region loss)");
     }
     const certificate = props.frontendCertificateArn;
-    if (certificate !== undefined && !Token.isUnresolved(certificate) && !CERTIFICATE_ARN.test(certificate)) {
-      problems.push(`frontendCertificateArn: ${JSON.stringify(props.frontendCertificateArn)}; allowed: the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`);
-    }
+    v.matches('frontendCertificateArn', certificate, CERTIFICATE_ARN, 'the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)');
     const domainName = props.frontendDomainName;
-    if (domainName !== undefined && !Token.isUnresolved(domainName) && !DOMAIN_NAME.test(domainName)) {
-      problems.push(`frontendDomainName: ${JSON.stringify(domainName)}; allowed: a lower-case DNS name such as 'gallery.example.com' (no scheme, port or path)`);
-    } else if ((domainName === undefined) !== (certificate === undefined)) {
-      problems.push(`frontendDomainName: ${JSON.stringify(domainName ?? null)}; allowed: a name together with frontendCertificateArn, neither without the other `
+    if (v.matches('frontendDomainName', domainName, DOMAIN_NAME, "a lower-case DNS name such as 'gallery.example.com' (no scheme, port or path)")
+      && (domainName === undefined) !== (certificate === undefined)) {
+      v.fail('frontendDomainName', domainName, 'a name together with frontendCertificateArn, neither without the other '
         + '(the gallery is served at that name, and only its pages may post uploads)');
     }
-    if (problems.length > 0) throw new Error(`ImagesStage ${this.node.path}: ${problems.join('; ')}`);
+    v.throwIfInvalid();
 
     // The recovery stack has its own region (and the stage's account); the primary stacks name its
     // buckets by strings, so nothing crosses regions but the deployment order.

@@ -5,6 +5,7 @@ import { PassAnalyticsStack } from './pass-analytics-stack';
 import { PassApiStack } from './pass-api-stack';
 import { PassMonitoringStack } from './pass-monitoring-stack';
 import { PassSiteStack } from './pass-site-stack';
+import { REGION, Validation } from '../../src/private/validation';
 
 /** The regions of the two-region service by default: Mumbai (the registry) and Singapore. */
 export const DEFAULT_ACTIVE_REGIONS = ['ap-south-1', 'ap-southeast-1'];
@@ -69,7 +70,7 @@ export class PassActiveStage extends Stage {
   constructor(scope: Construct, id: string, props: PassActiveStageProps = {}) {
     super(scope, id, props);
     const regions = props.regions ?? DEFAULT_ACTIVE_REGIONS;
-    validate(regions);
+    validate(this, regions);
     // Every replica has the table's name: a fixed one, unique per stage, so each region finds its replica.
     const tableName = `movement-pass-${createHash('sha256').update(this.node.path).digest('hex').slice(0, 8)}`;
     const [primary, ...others] = regions;
@@ -109,10 +110,10 @@ export class PassActiveStage extends Stage {
   }
 }
 
-function validate(regions: string[]): void {
-  const problems: string[] = [];
-  if (regions.length < 2) problems.push(`regions: ${JSON.stringify(regions)}; allowed: two or more regions, the registry first`);
-  if (regions.some((r) => Token.isUnresolved(r) || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r))) problems.push(`regions: ${JSON.stringify(regions)}; allowed: literal region names such as 'ap-south-1'`);
-  if (new Set(regions).size !== regions.length) problems.push(`regions: ${JSON.stringify(regions)}; allowed: each region once`);
-  if (problems.length > 0) throw new Error(`PassActiveStage: invalid props:\n- ${problems.join('\n- ')}`);
+function validate(scope: Construct, regions: string[]): void {
+  const v = new Validation('PassActiveStage', scope);
+  v.check('regions', regions, regions.length >= 2, 'two or more regions, the registry first');
+  v.check('regions', regions, regions.every((r) => !Token.isUnresolved(r) && REGION.test(r)), "literal region names such as 'ap-south-1'");
+  v.check('regions', regions, new Set(regions).size === regions.length, 'each region once');
+  v.throwIfInvalid();
 }

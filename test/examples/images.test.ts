@@ -369,17 +369,17 @@ describe('sizing', () => {
 
   test('an unknown environment name, a recovery region equal to the stage\'s and a certificate that is not an ACM ARN are refused, naming the prop', () => {
     expect(() => imagesSizingFor('QA')).toThrow(/environmentName: "QA"; allowed: DEV, UAT, PROD/);
-    expect(() => new ImagesStage(new App(), 'Same', { env: { region: 'eu-west-3' }, recoveryRegion: 'eu-west-3' })).toThrow(/recoveryRegion: "eu-west-3"; allowed: another region than the stage's/);
-    expect(() => new ImagesStage(new App(), 'Bad', { frontendCertificateArn: 'gallery.example', frontendDomainName: GALLERY })).toThrow(/frontendCertificateArn: "gallery.example"; allowed: the ARN of an ACM certificate/);
+    expect(() => new ImagesStage(new App(), 'Same', { env: { region: 'eu-west-3' }, recoveryRegion: 'eu-west-3' })).toThrow(/recoveryRegion: 'eu-west-3'; allowed: another region than the stage's/);
+    expect(() => new ImagesStage(new App(), 'Bad', { frontendCertificateArn: 'gallery.example', frontendDomainName: GALLERY })).toThrow(/frontendCertificateArn: 'gallery.example'; allowed: the ARN of an ACM certificate/);
   });
 
   test('the gallery\'s name: a DNS name, given with the certificate and never without it', () => {
     expect(() => new ImagesStage(new App(), 'Url', { frontendCertificateArn: CERTIFICATE, frontendDomainName: 'https://gallery.example.com' }))
-      .toThrow(/frontendDomainName: "https:\/\/gallery.example.com"; allowed: a lower-case DNS name/);
+      .toThrow(/frontendDomainName: 'https:\/\/gallery.example.com'; allowed: a lower-case DNS name/);
     expect(() => new ImagesStage(new App(), 'NoName', { frontendCertificateArn: CERTIFICATE }))
-      .toThrow(/frontendDomainName: null; allowed: a name together with frontendCertificateArn/);
+      .toThrow(/frontendDomainName: not set; allowed: a name together with frontendCertificateArn/);
     expect(() => new ImagesStage(new App(), 'NoCertificate', { frontendDomainName: GALLERY }))
-      .toThrow(/frontendDomainName: "gallery.example.com"; allowed: a name together with frontendCertificateArn/);
+      .toThrow(/frontendDomainName: 'gallery.example.com'; allowed: a name together with frontendCertificateArn/);
   });
 
   test('without a certificate there is no front end; a stage in eu-central-1 replicates to eu-west-1', () => {
