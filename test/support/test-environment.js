@@ -10,7 +10,14 @@
  * (which jest's moduleNameMapper puts in place of the package) keeps one engine per configuration
  * for the worker. An engine holds no state between templates: every check still runs, on the same
  * engine aws-cdk-lib ships.
+ *
+ * Each test file also gets its own temporary folder (TMPDIR), removed when the file ends: every App
+ * synthesized without an outdir writes its cloud assembly, asset copies included (the AWS CLI layer
+ * alone is 21 MB), to a new cdk.out folder there, which nothing else removes (a whole run left about
+ * 2,800 of them, 8 GB, in /tmp).
  */
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { TestEnvironment } = require('jest-environment-node');
 
@@ -34,6 +41,23 @@ class RampartTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global.__rampartSharedSchemaValidator = sharedValidator;
+  }
+
+  async setup() {
+    await super.setup();
+    this.savedTemp = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
+    this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-test-'));
+    // os.tmpdir() reads these on every call, in the worker and in the processes it starts.
+    for (const name of Object.keys(this.savedTemp)) process.env[name] = this.tempDir;
+  }
+
+  async teardown() {
+    for (const [name, value] of Object.entries(this.savedTemp ?? {})) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+    await super.teardown();
   }
 }
 
