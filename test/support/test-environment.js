@@ -47,6 +47,8 @@ class RampartTestEnvironment extends TestEnvironment {
     await super.setup();
     this.savedTemp = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
     this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-test-'));
+    // As /tmp is: a local engine started as another user (PostgreSQL under runuser) makes its folder here.
+    fs.chmodSync(this.tempDir, 0o1777);
     // os.tmpdir() reads these on every call, in the worker and in the processes it starts.
     for (const name of Object.keys(this.savedTemp)) process.env[name] = this.tempDir;
   }
