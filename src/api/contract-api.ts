@@ -15,15 +15,16 @@ import {
   requestParameters, toModelSchema,
 } from './private/openapi';
 import { protectRestGateway, restGateway } from './private/rest-gateway';
+import { RestGatewayOptions } from './rest-gateway-options';
 import { ApiThrottle, RouteAuthorization } from './traced-api-route';
 import { described, DOMAIN_NAME, known, Validation } from '../private/validation';
 import { validateWafSettings } from '../waf/private/waf-settings';
-import { RegionalWebAcl, RegionalWebAclProps } from '../waf/regional-web-acl';
+import { RegionalWebAcl } from '../waf/regional-web-acl';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Properties of a `ContractApi`. */
-export interface ContractApiProps {
+export interface ContractApiProps extends RestGatewayOptions {
   /** The OpenAPI 3 contract: `ContractDocument.fromFile('openapi.yaml')` or `ContractDocument.fromObject(doc)`. */
   readonly document: ContractDocument;
   /**
@@ -41,12 +42,6 @@ export interface ContractApiProps {
    */
   readonly serviceName?: string;
   /**
-   * Stage name (the first segment of the URL path).
-   *
-   * @default 'v1'
-   */
-  readonly stageName?: string;
-  /**
    * Authorization of operations the contract gives no security (neither their own nor the document's).
    *
    * @default - COGNITO when `userPool` is given, IAM otherwise
@@ -60,77 +55,11 @@ export interface ContractApiProps {
    */
   readonly userPool?: cognito.IUserPool;
   /**
-   * Stage throttle, applied to every operation without its own.
-   *
-   * @default - 1000 requests per second, bursts of 2000
-   */
-  readonly throttle?: ApiThrottle;
-  /**
    * Throttles of single operations, by `operationId`, overriding the stage's.
    *
    * @default - the stage throttle for every operation
    */
   readonly operationThrottles?: { [operationId: string]: ApiThrottle };
-  /**
-   * CORS: preflight answers on every resource, CORS headers on gateway errors and on the mock answers.
-   *
-   * @default - no CORS
-   */
-  readonly cors?: apigateway.CorsOptions;
-  /**
-   * API Gateway execution logging level (as on `TracedApi`: off by default, data tracing never).
-   *
-   * @default apigateway.MethodLoggingLevel.OFF
-   */
-  readonly executionLogLevel?: apigateway.MethodLoggingLevel;
-  /**
-   * Retention of the access logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * KMS key encrypting the access logs (and the WAF logs).
-   *
-   * @default - a new key with rotation on
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * The regional WAF WebACL in front of the stage.
-   *
-   * @default - a WebACL with the default rules of `WebAclRules`, logs encrypted with `encryptionKey`
-   */
-  readonly waf?: RegionalWebAclProps;
-  /**
-   * Put a WAF WebACL in front of the stage. Turn it off only when another WebACL is associated with the stage.
-   *
-   * @default true
-   */
-  readonly wafEnabled?: boolean;
-  /**
-   * `REGIONAL`, or `PRIVATE`: reached only through an interface VPC endpoint for execute-api (as on `TracedApi`).
-   *
-   * @default apigateway.EndpointType.REGIONAL
-   */
-  readonly endpointType?: apigateway.EndpointType;
-  /**
-   * With `PRIVATE`: the interface VPC endpoint for execute-api.
-   *
-   * @default - with `PRIVATE`, an endpoint created in `vpc`
-   */
-  readonly vpcEndpoint?: ec2.IInterfaceVpcEndpoint;
-  /**
-   * With `PRIVATE` and no `vpcEndpoint`: the VPC the execute-api endpoint is created in.
-   *
-   * @default - none
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * Subnets of the execute-api endpoint in `vpc`.
-   *
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
 }
 
 const DEFAULT_THROTTLE: ApiThrottle = { rateLimit: 1000, burstLimit: 2000 };

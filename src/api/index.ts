@@ -1,5 +1,6 @@
 export * from './traced-function';
 export * from './traced-api-route';
+export * from './rest-gateway-options';
 export * from './traced-api';
 export * from './contract-document';
 export * from './contract-implementation';

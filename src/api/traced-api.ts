@@ -14,14 +14,15 @@ import { groupAuthorizerFunction } from './private/group-authorizer';
 import { protectRestGateway, restGateway } from './private/rest-gateway';
 import { authorizationOptions, concreteFunction, routeKey, routeThrottles } from './private/routes';
 import { usagePlans } from './private/usage-plans';
+import { RestGatewayOptions } from './rest-gateway-options';
 import { ApiThrottle, HttpMethod, RouteAuthorization, TracedApiRoute, TracedApiUsagePlan } from './traced-api-route';
 import { TracedFunction } from './traced-function';
 import { IConfigEntry } from '../config/config-entry';
 import { described, Validation } from '../private/validation';
-import { RegionalWebAcl, RegionalWebAclProps } from '../waf/regional-web-acl';
+import { RegionalWebAcl } from '../waf/regional-web-acl';
 
 /** Properties of a `TracedApi`. */
-export interface TracedApiProps {
+export interface TracedApiProps extends RestGatewayOptions {
   /** The routes. */
   readonly routes: TracedApiRoute[];
   /**
@@ -37,12 +38,6 @@ export interface TracedApiProps {
    */
   readonly metricsNamespace?: string;
   /**
-   * Stage name (the first segment of the URL path).
-   *
-   * @default 'v1'
-   */
-  readonly stageName?: string;
-  /**
    * Authorization of routes that do not set their own.
    *
    * @default - COGNITO when `userPool` is given, IAM otherwise
@@ -55,68 +50,6 @@ export interface TracedApiProps {
    */
   readonly userPool?: cognito.IUserPool;
   /**
-   * Stage throttle, applied to every route without its own.
-   *
-   * @default - 1000 requests per second, bursts of 2000
-   */
-  readonly throttle?: ApiThrottle;
-  /**
-   * CORS: preflight answers on every resource, and CORS headers on gateway error responses.
-   *
-   * @default - no CORS
-   */
-  readonly cors?: apigateway.CorsOptions;
-  /**
-   * API Gateway execution logging level. Off by default: execution logs can carry request data,
-   * and they need the region's API Gateway account role (`AWS::ApiGateway::Account`), which must
-   * exist before you turn this on. Full request/response data tracing is never enabled.
-   *
-   * @default apigateway.MethodLoggingLevel.OFF
-   */
-  readonly executionLogLevel?: apigateway.MethodLoggingLevel;
-  /**
-   * Retention of the access logs and the functions' logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * KMS key encrypting the access logs, the functions' logs and environment variables.
-   *
-   * @default - a new key with rotation on
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * The regional WAF WebACL the API creates in front of the stage (AWS managed rule groups, a
-   * rate-based rule per client IP, optional geo and IP lists) and its logs.
-   *
-   * @default - a WebACL with the default rules of `WebAclRules`, logs encrypted with `encryptionKey`
-   */
-  readonly waf?: RegionalWebAclProps;
-  /**
-   * Put a WAF WebACL in front of the stage. Turn it off only when another WebACL is associated
-   * with the stage.
-   *
-   * @default true
-   */
-  readonly wafEnabled?: boolean;
-  /**
-   * How the API is reached: `REGIONAL`, a public regional endpoint, or `PRIVATE`, only from inside
-   * a VPC through an interface VPC endpoint for execute-api (`vpcEndpoint`, or one created in
-   * `vpc`), with a resource policy that allows `execute-api:Invoke` through that endpoint only.
-   *
-   * @default apigateway.EndpointType.REGIONAL
-   */
-  readonly endpointType?: apigateway.EndpointType;
-  /**
-   * With `PRIVATE`: the interface VPC endpoint for execute-api callers come through (one endpoint
-   * can serve every private API of its VPC). Private DNS on the endpoint lets callers in the VPC
-   * use the API's ordinary URL.
-   *
-   * @default - with `PRIVATE`, an endpoint created in `vpc` (in `vpcSubnets`), HTTPS from the VPC's range, private DNS on
-   */
-  readonly vpcEndpoint?: ec2.IInterfaceVpcEndpoint;
-  /**
    * A usage plan with API keys, for routes with `apiKeyRequired`.
    *
    * @default - no usage plan
@@ -128,19 +61,6 @@ export interface TracedApiProps {
    * @default - none
    */
   readonly config?: IConfigEntry[];
-  /**
-   * Run the created functions in this VPC; with `endpointType` PRIVATE and no `vpcEndpoint`, the
-   * execute-api endpoint is created in it too.
-   *
-   * @default - not in a VPC
-   */
-  readonly vpc?: ec2.IVpc;
-  /**
-   * Subnets for the created functions in `vpc`.
-   *
-   * @default - the VPC's private subnets with egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * The account's Lambda concurrency quota in this region, to check reservations against.
    *

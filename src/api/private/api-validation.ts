@@ -5,6 +5,7 @@ import { validateTracedFunctionOptions } from './function-defaults';
 import { concreteFunction, routeKey } from './routes';
 import { described, known, Validation } from '../../private/validation';
 import { validateWafSettings } from '../../waf/private/waf-settings';
+import type { RestGatewayOptions } from '../rest-gateway-options';
 import type { TracedApiProps } from '../traced-api';
 import { ApiThrottle, HttpMethod, RouteAuthorization } from '../traced-api-route';
 
@@ -144,7 +145,7 @@ export function validateTracedApiProps(scope: IConstruct, props: TracedApiProps,
 }
 
 /** The endpoint type and how a PRIVATE API is reached (shared with `ContractApi`). */
-export function validateEndpoint(v: Validation, props: Pick<TracedApiProps, 'vpc' | 'vpcEndpoint'>, type: apigateway.EndpointType): void {
+export function validateEndpoint(v: Validation, props: Pick<RestGatewayOptions, 'vpc' | 'vpcEndpoint'>, type: apigateway.EndpointType): void {
   if (!v.oneOf('endpointType', type, ENDPOINT_TYPES,
     'is EDGE: an edge-optimized API sits behind a CloudFront distribution of API Gateway\'s own, where this API\'s WAF cannot be put (front it with SecureSite instead)')) return;
   if (type === apigateway.EndpointType.PRIVATE && !props.vpc && !props.vpcEndpoint) {
