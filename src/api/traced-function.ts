@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import { Compliance, RuleFamily } from '../compliance';
 import { LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, validateTracedFunctionOptions } from './private/function-defaults';
 import { secureKey } from '../private/kms-key';
 import { ManagedPolicyRole } from '../private/managed-policy-role';
+import { traceWithStackPolicy } from '../private/tracing-policy';
 import { described, Validation } from '../private/validation';
 
 /** Settings of a function that callers may override; the rest follows the team defaults. */
@@ -219,7 +220,6 @@ export class TracedFunction extends lambda.FunctionBase {
       memorySize,
       timeout,
       description: props.description,
-      tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -238,6 +238,8 @@ export class TracedFunction extends lambda.FunctionBase {
         ...props.environment,
       },
     });
+    // Active tracing, with X-Ray access from the stack's one tracing policy.
+    traceWithStackPolicy(this.function, role);
     this.functionName = this.function.functionName;
     this.functionArn = this.function.functionArn;
     this.grantPrincipal = this.function.grantPrincipal;
@@ -303,6 +305,20 @@ export class TracedFunction extends lambda.FunctionBase {
     return this.function.node;
   }
 
+  private acknowledgeUnscopedActions(): void {
+    const policy = this.grantsPolicy;
+    if (!policy) return;
+    const statements = (policy.document.toJSON()?.Statement ?? []) as Array<{ Action?: string | string[]; Resource?: string | string[] }>;
+    const actions = statements
+      .filter((st) => ([] as string[]).concat(st.Resource ?? []).includes('*'))
+      .flatMap((st) => ([] as string[]).concat(st.Action ?? []));
+    // Anything else on `*` stays a finding for its author to scope or explain.
+    if (actions.length === 0 || !actions.every((a) => UNSCOPED_ACTIONS[a] !== undefined)) return;
+    const needs = [...new Set(actions.map((a) => UNSCOPED_ACTIONS[a]))].sort();
+    Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
+      `Only ${needs.join(' and ')}, which support no resource-level permissions; every other statement names its resource (X-Ray access comes from the stack's tracing policy).`);
+  }
+
   private acknowledgeFindings(props: TracedFunctionProps): void {
     const fn = this.function.node.defaultChild as lambda.CfnFunction;
     const syncReason = props.synchronousInvocationReason
@@ -316,13 +332,21 @@ export class TracedFunction extends lambda.FunctionBase {
       Compliance.acknowledgeFamily(fn, RuleFamily.LAMBDA_INSIDE_VPC,
         'The function reaches only AWS service endpoints (DynamoDB, SSM, Secrets Manager, X-Ray) over TLS with IAM-signed requests; a VPC would add NAT or endpoints without protecting any data path. Pass vpc when it must reach private resources.');
     }
-    const policy = (this.role as ManagedPolicyRole).grantsPolicy;
-    if (policy) {
-      Compliance.acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]',
-        'X-Ray PutTraceSegments/PutTelemetryRecords (and, in a VPC, the ENI actions Lambda needs) do not support resource-level permissions; every other statement names its resource.');
-    }
+    // Grants made after construction (event sources, table stream reads) may still add an action
+    // without resource-level permissions: state the ones the policy holds once the app is built.
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.acknowledgeUnscopedActions(); } });
   }
 }
+
+/** Actions granted on `*` because they support no resource-level permissions, each with what needs it. */
+const UNSCOPED_ACTIONS: { [action: string]: string } = {
+  'ec2:CreateNetworkInterface': 'the network interface actions Lambda needs in a VPC',
+  'ec2:DescribeNetworkInterfaces': 'the network interface actions Lambda needs in a VPC',
+  'ec2:DeleteNetworkInterface': 'the network interface actions Lambda needs in a VPC',
+  'ec2:AssignPrivateIpAddresses': 'the network interface actions Lambda needs in a VPC',
+  'ec2:UnassignPrivateIpAddresses': 'the network interface actions Lambda needs in a VPC',
+  'dynamodb:ListStreams': 'dynamodb:ListStreams, which a DynamoDB stream event source calls to find the table\'s stream',
+};
 
 /** The reason a function without reserved concurrency gives: what bounds it, when that is known. */
 function concurrencyReason(props: TracedFunctionProps): string {

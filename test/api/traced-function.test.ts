@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { HttpMethod, TracedApi, TracedFunction } from '../../src/api';
 import { ConfigParameter, ConfigParameterType } from '../../src/config';
 import { DataTable } from '../../src/data';
+import { complianceReport } from '../support/compliance';
 
 const code = () => lambda.Code.fromAsset(path.join(__dirname, 'fixtures', 'handler'));
 
@@ -68,5 +69,21 @@ describe('TracedFunction acts for its function wherever a function or a grantabl
       Environment: { Variables: Match.objectLike({ WORK_SETTING: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [logicalId, 'Arn'] }, Principal: 'apigateway.amazonaws.com' });
+  });
+});
+
+describe('TracedFunction: actions on * after construction', () => {
+  test('a table stream read (ListStreams on *) is acknowledged with that reason; another action on * stays a finding', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Streams');
+    const table = new DataTable(stack, 'Items', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, stream: dynamodb.StreamViewType.NEW_IMAGE });
+    const consumer = new TracedFunction(stack, 'Consumer', { code: code(), handler: 'index.handler', serviceName: 'consume', synchronousInvocationReason: 'Invoked by the stream event source mapping in these tests.' });
+    table.grantStreamRead(consumer);
+    const other = new TracedFunction(stack, 'Other', { code: code(), handler: 'index.handler', serviceName: 'other' });
+    other.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListAllMyBuckets'], resources: ['*'] }));
+    const report = complianceReport(stack);
+    const consumerSite = report.acknowledgementSites().find((s) => s.constructPath === 'Streams/Consumer/Role/Grants/Resource');
+    expect(consumerSite?.reason).toMatch(/^Only dynamodb:ListStreams, which a DynamoDB stream event source calls/);
+    expect(report.findings.map((f) => `${f.constructPath} ${f.ruleId}`)).toContain('Streams/Other/Role/Grants/Resource AwsSolutions-IAM5[Resource::*]');
   });
 });

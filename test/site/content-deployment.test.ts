@@ -42,10 +42,14 @@ describe('deployContent', () => {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       Description: 'Uploads the content of S/Site',
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    // Its grants are one customer managed policy on its role, never an inline policy.
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^SiteContentDeploymentRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+          // The log group's ARN (ending in ':*') names its streams: no ':log-stream:*' wildcard.
+          Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteContentDeploymentLogs'), 'Arn'] } }),
           Match.objectLike({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }),
         ]),
       },
