@@ -3,6 +3,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CATALOG_PREFIX } from './domain/catalog-uploads';
 import { SecureSite } from '../../src/site';
+import { SiteDomain, siteDomainProps } from '../shared/stack';
+
+/** Properties of the catalogs stack. */
+export interface RewardsCatalogSiteStackProps extends StackProps {
+  /**
+   * The catalogs' custom domain: its names and their us-east-1 certificate.
+   *
+   * @default - the `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly domain?: SiteDomain;
+}
 
 /**
  * The merchants' catalogs: static content (images and JSON) on a SecureSite (private, encrypted,
@@ -12,9 +23,9 @@ import { SecureSite } from '../../src/site';
 export class RewardsCatalogSiteStack extends Stack {
   public readonly site: SecureSite;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: RewardsCatalogSiteStackProps = {}) {
     super(scope, id, props);
-    this.site = new SecureSite(this, 'Site', { defaultRootObject: `${CATALOG_PREFIX}/index.json` });
+    this.site = new SecureSite(this, 'Site', { defaultRootObject: `${CATALOG_PREFIX}/index.json`, ...siteDomainProps(this, props.domain) });
     // The merchant page (on the web apps' origin) PUTs its presigned uploads straight to this
     // bucket. The presigned URL is the authorization (one key under catalogs/<merchant id>/, one
     // content type, 5 minutes); CORS only lets a browser send it. The web apps' origin is not known

@@ -13,6 +13,10 @@ interface EnvironmentSettings extends EnvironmentContext {
   readonly webDomainNames?: string[];
   /** The ACM certificate in us-east-1 covering `webDomainNames`. */
   readonly webCertificateArn?: string;
+  /** The merchants' catalogs' custom domain names, served with `catalogCertificateArn`. */
+  readonly catalogDomainNames?: string[];
+  /** The ACM certificate in us-east-1 covering `catalogDomainNames`. */
+  readonly catalogCertificateArn?: string;
 }
 
 /** The stacks of the rewards app. */
@@ -27,7 +31,8 @@ export interface RewardsApp {
  * `rewards:pipeline` and `rewards:environments`) and a stage to deploy straight to one account
  * without it (`Rewards`, in the account and region of the caller's credentials,
  * environment-agnostic without them). An environment with `webDomainNames` and `webCertificateArn`
- * (PROD in cdk.json) serves the web apps on that domain with TLSv1.2_2021.
+ * (PROD in cdk.json) serves the web apps on that domain with TLSv1.2_2021, and one with
+ * `catalogDomainNames` and `catalogCertificateArn` (PROD too) the merchants' catalogs.
  */
 export function buildRewardsApp(app: App): RewardsApp {
   const context = <T>(key: string): T | undefined => app.node.tryGetContext(key) as T | undefined;
@@ -52,6 +57,7 @@ export function buildRewardsApp(app: App): RewardsApp {
     alarmEmails: context('rewards:alarmEmails'),
     usersCertificateArn: context('rewards:usersCertificateArn'),
     webDomain: { domainNames: context('rewards:webDomainNames'), certificateArn: context('rewards:webCertificateArn') },
+    catalogDomain: { domainNames: context('rewards:catalogDomainNames'), certificateArn: context('rewards:catalogCertificateArn') },
   });
   return { pipeline, stage };
 }
@@ -66,5 +72,11 @@ function configOf(e: EnvironmentSettings): Record<string, DeliveryConfigValue> {
     config[RewardsStageFactory.WEB_DOMAIN_NAMES] = DeliveryConfigValue.fromString(joinDomainNames(e.webDomainNames));
   }
   if (e.webCertificateArn !== undefined) config[RewardsStageFactory.WEB_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.webCertificateArn);
+  if (e.catalogDomainNames !== undefined) {
+    config[RewardsStageFactory.CATALOG_DOMAIN_NAMES] = DeliveryConfigValue.fromString(joinDomainNames(e.catalogDomainNames));
+  }
+  if (e.catalogCertificateArn !== undefined) {
+    config[RewardsStageFactory.CATALOG_CERTIFICATE_ARN] = DeliveryConfigValue.fromString(e.catalogCertificateArn);
+  }
   return config;
 }

@@ -60,6 +60,12 @@ export interface RewardsStageProps extends StageProps {
    * @default - the web site's `*.cloudfront.net` name with CloudFront's default certificate
    */
   readonly webDomain?: SiteDomain;
+  /**
+   * The merchants' catalogs' custom domain: its names and their us-east-1 certificate.
+   *
+   * @default - the catalogs' `*.cloudfront.net` name with CloudFront's default certificate
+   */
+  readonly catalogDomain?: SiteDomain;
 }
 
 /** One deployment of the rewards platform: the transactions stream and archive, the API, monitoring. */
@@ -81,7 +87,10 @@ export class RewardsStage extends Stage {
       throw new Error(`usersCertificateArn: ${JSON.stringify(props.usersCertificateArn)}; allowed: the ARN of an ACM certificate (arn:aws:acm:<region>:<account>:certificate/<id>)`);
     }
     this.analytics = new RewardsAnalyticsStack(this, 'RewardsAnalytics', { description: 'Rewards: transactions and users streams and their archives (Kinesis, Firehose, S3, Glue, Athena)' });
-    this.catalogs = new RewardsCatalogSiteStack(this, 'RewardsCatalogs', { description: 'Rewards: the merchants\' catalogs (SecureSite: S3, CloudFront, WAF)' });
+    this.catalogs = new RewardsCatalogSiteStack(this, 'RewardsCatalogs', {
+      domain: props.catalogDomain,
+      description: 'Rewards: the merchants\' catalogs (SecureSite: S3, CloudFront, WAF)',
+    });
     this.api = new RewardsApiStack(this, 'RewardsApi', {
       catalogSite: this.catalogs.site,
       transactionsStream: this.analytics.transactions.stream,
@@ -137,6 +146,10 @@ export class RewardsStageFactory implements IDeliveryStageFactory {
   public static readonly WEB_DOMAIN_NAMES = 'webDomainNames';
   /** The ACM certificate ARN (us-east-1) covering the web apps' domain names. */
   public static readonly WEB_CERTIFICATE_ARN = 'webCertificateArn';
+  /** The merchants' catalogs' custom domain names (comma-separated, `joinDomainNames`). */
+  public static readonly CATALOG_DOMAIN_NAMES = 'catalogDomainNames';
+  /** The ACM certificate ARN (us-east-1) covering the catalogs' domain names. */
+  public static readonly CATALOG_CERTIFICATE_ARN = 'catalogCertificateArn';
 
   public createStage(scope: Construct, id: string, environment: DeliveryEnvironment): RewardsStage {
     const text = (key: string): string | undefined => (environment.config[key] === undefined ? undefined : environment.stringValue(key));
@@ -154,6 +167,11 @@ export class RewardsStageFactory implements IDeliveryStageFactory {
         domainNames: environment.config[RewardsStageFactory.WEB_DOMAIN_NAMES] === undefined
           ? undefined : splitDomainNames(environment.stringValue(RewardsStageFactory.WEB_DOMAIN_NAMES)),
         certificateArn: text(RewardsStageFactory.WEB_CERTIFICATE_ARN),
+      },
+      catalogDomain: {
+        domainNames: environment.config[RewardsStageFactory.CATALOG_DOMAIN_NAMES] === undefined
+          ? undefined : splitDomainNames(environment.stringValue(RewardsStageFactory.CATALOG_DOMAIN_NAMES)),
+        certificateArn: text(RewardsStageFactory.CATALOG_CERTIFICATE_ARN),
       },
     });
   }

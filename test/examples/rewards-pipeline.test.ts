@@ -123,6 +123,38 @@ describe('the web apps\' domain', () => {
     });
   });
 
+  test('PROD serves the merchants\' catalogs on their custom domain from cdk.json with its certificate, SNI and TLSv1.2_2021; DEV keeps the default certificate', () => {
+    const { pipeline } = rewardsApp();
+    const settings = CDK_JSON.context['rewards:environments'].PROD;
+    const stage = (name: string) => pipeline.delivery.stages.find((s) => s.node.id === name) as RewardsStage;
+    Template.fromStack(stage('PROD').catalogs).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: settings.catalogDomainNames,
+        ViewerCertificate: { AcmCertificateArn: settings.catalogCertificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    Template.fromStack(stage('DEV').catalogs).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: Match.absent(), ViewerCertificate: Match.absent() }),
+    });
+  });
+
+  test('the stage factory reads the catalogs\' names (comma-separated) and certificate from the environment\'s config', () => {
+    const stage = new RewardsStageFactory().createStage(new App(), 'PROD', new DeliveryEnvironment({
+      name: 'PROD',
+      branch: 'main',
+      account: '444444444444',
+      region: 'eu-west-1',
+      requiresApproval: true,
+      config: {
+        [RewardsStageFactory.CATALOG_DOMAIN_NAMES]: DeliveryConfigValue.fromString('catalogs.rewards.example.org,media.rewards.example.org'),
+        [RewardsStageFactory.CATALOG_CERTIFICATE_ARN]: DeliveryConfigValue.fromString('arn:aws:acm:us-east-1:444444444444:certificate/00000000-0000-0000-0000-000000000045'),
+      },
+    }));
+    Template.fromStack(stage.catalogs).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: ['catalogs.rewards.example.org', 'media.rewards.example.org'], ViewerCertificate: Match.objectLike({ MinimumProtocolVersion: 'TLSv1.2_2021' }) }),
+    });
+  });
+
   test('the stage factory reads the names (comma-separated) and the certificate from the environment\'s config', () => {
     const stage = new RewardsStageFactory().createStage(new App(), 'PROD', new DeliveryEnvironment({
       name: 'PROD',
