@@ -11,9 +11,11 @@ function siteWithContent() {
   return { stack, site, template: Template.fromStack(stack) };
 }
 
-/** Every Allow statement of the IAM policies in the template. */
+/** Every Allow statement of the IAM policies in the template, inline and customer managed. */
 function statements(template: Template): Array<{ Action: string | string[]; Resource: unknown }> {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+  return ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']
+    .flatMap((type) => Object.values(template.findResources(type)))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
     .filter((s: any) => s.Effect === 'Allow');
 }
 
