@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { contractTester } from '@cdk-rampart/lambda-kit/contract';
-import { apiGatewayEvent, jsonApiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
-import { Client, Pool } from 'pg';
+import { apiGatewayEvent, jsonApiGatewayEvent } from '@cdk-rampart/lambda-kit/testing';
+import { Pool } from 'pg';
+import { contractCalls, migrationsRunner, platformDatabase } from './platform-support';
 import { handler as getAccount } from '../../examples/platform/handlers/accounts-get-account';
 import { handler as getBalance } from '../../examples/platform/handlers/accounts-get-balance';
 import { handler as health } from '../../examples/platform/handlers/accounts-health';
@@ -10,9 +8,7 @@ import { handler as listCustomerAccounts } from '../../examples/platform/handler
 import { handler as openAccount } from '../../examples/platform/handlers/accounts-open-account';
 import { healthHandler } from '../../examples/platform/handlers/http/route';
 import { pingAccounts } from '../../examples/platform/storage/accounts-store';
-import { closeDatabase } from '../../examples/platform/storage/database';
-import { migrationsDir, migrationsTable, PLATFORM_CONTRACT, PLATFORM_SERVICES } from '../../examples/platform/system';
-import type * as Migrations from '../../src/data/database-migrations.lambda';
+import { migrationsDir, migrationsTable, PLATFORM_SERVICES } from '../../examples/platform/system';
 import { postgresConnection } from '../../tools/engines/postgres';
 
 /**
@@ -20,45 +16,14 @@ import { postgresConnection } from '../../tools/engines/postgres';
  * runner DatabaseMigrations deploys; every answer checked against the contract.
  */
 
-const BUNDLE = path.resolve(__dirname, '../../assets/data/database-migrations.lambda/index.js');
-if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen bundle'`);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { migrate } = require(BUNDLE) as typeof Migrations;
-
+const migrate = migrationsRunner();
 const DATABASE = `platform_accounts_${process.pid}`;
-const contract = contractTester(PLATFORM_CONTRACT);
-const context = lambdaContext({ functionName: 'accounts' });
-const answered = new Set<string>();
-
-/** Calls a handler and checks its answer against the contract's operation. */
-async function call(operationId: string, handler: (e: any, c: any) => Promise<any>, event: any) {
-  const response = await handler(event, context);
-  contract.assertResponse(operationId, response);
-  answered.add(operationId);
-  return { status: response.statusCode as number, headers: response.headers ?? {}, body: response.body ? JSON.parse(response.body) : undefined };
-}
+const { call, answered } = contractCalls('accounts');
 const open = (json: unknown) => call('openAccount', openAccount, jsonApiGatewayEvent({ method: 'POST', resource: '/accounts', json }));
 const byId = (id: string) => call('getAccount', getAccount, apiGatewayEvent({ method: 'GET', resource: '/accounts/{accountId}', pathParameters: { accountId: id } }));
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const admin = new Client(postgresConnection());
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const pg = postgresConnection(DATABASE);
-  const applied = await migrate(pg, { dir: migrationsDir('accounts'), table: migrationsTable('accounts'), log: () => undefined });
-  expect(applied).toEqual(['001_accounts.sql']);
-  Object.assign(process.env, { PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password, PGDATABASE: pg.database, PGSSLMODE: 'disable' });
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  const admin = new Client(postgresConnection());
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.end();
+platformDatabase(DATABASE, ['accounts'], (applied) => {
+  expect(applied.accounts).toEqual(['001_accounts.sql']);
 });
 
 test('migrations are applied once: a second run applies none', async () => {

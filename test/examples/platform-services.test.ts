@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { contractTester } from '@cdk-rampart/lambda-kit/contract';
-import { apiGatewayEvent, jsonApiGatewayEvent, lambdaContext } from '@cdk-rampart/lambda-kit/testing';
-import { Client, Pool } from 'pg';
+import { apiGatewayEvent, jsonApiGatewayEvent } from '@cdk-rampart/lambda-kit/testing';
+import { Pool } from 'pg';
+import { contractCalls, platformDatabase } from './platform-support';
 import { handler as blockCard } from '../../examples/platform/handlers/cards-block-card';
 import { handler as cardsHealth } from '../../examples/platform/handlers/cards-health';
 import { handler as issueCard } from '../../examples/platform/handlers/cards-issue-card';
@@ -16,9 +14,7 @@ import { handler as listAccountInvoices } from '../../examples/platform/handlers
 import { handler as transactionsHealth } from '../../examples/platform/handlers/transactions-health';
 import { handler as listAccountTransactions } from '../../examples/platform/handlers/transactions-list-account-transactions';
 import { handler as recordTransaction } from '../../examples/platform/handlers/transactions-record-transaction';
-import { closeDatabase } from '../../examples/platform/storage/database';
-import { migrationsDir, migrationsTable, PLATFORM_CONTRACT, PLATFORM_SERVICES, PlatformServiceName } from '../../examples/platform/system';
-import type * as Migrations from '../../src/data/database-migrations.lambda';
+import { migrationsTable, PLATFORM_SERVICES, PlatformServiceName } from '../../examples/platform/system';
 import { postgresConnection } from '../../tools/engines/postgres';
 
 /**
@@ -27,48 +23,15 @@ import { postgresConnection } from '../../tools/engines/postgres';
  * (as in the platform's RelationalDatabase); every answer checked against the contract.
  */
 
-const BUNDLE = path.resolve(__dirname, '../../assets/data/database-migrations.lambda/index.js');
-if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run 'npx projen bundle'`);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { migrate } = require(BUNDLE) as typeof Migrations;
-
 const DATABASE = `platform_services_${process.pid}`;
 const SERVICES = Object.keys(PLATFORM_SERVICES) as PlatformServiceName[];
-const contract = contractTester(PLATFORM_CONTRACT);
-const context = lambdaContext({ functionName: 'platform' });
-const answered = new Set<string>();
+const { call, answered } = contractCalls('platform');
 
-async function call(operationId: string, handler: (e: any, c: any) => Promise<any>, event: any) {
-  const response = await handler(event, context);
-  contract.assertResponse(operationId, response);
-  answered.add(operationId);
-  return { status: response.statusCode as number, headers: response.headers ?? {}, body: response.body ? JSON.parse(response.body) : undefined };
-}
 const post = (operationId: string, handler: any, resource: string, json: unknown) => call(operationId, handler, jsonApiGatewayEvent({ method: 'POST', resource, json }));
 const get = (operationId: string, handler: any, resource: string, pathParameters?: Record<string, string>, query?: Record<string, string>) =>
   call(operationId, handler, apiGatewayEvent({ method: resource.endsWith('/block') ? 'POST' : 'GET', resource, pathParameters, query }));
 
-beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const admin = new Client(postgresConnection());
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const pg = postgresConnection(DATABASE);
-  for (const service of SERVICES) {
-    await migrate(pg, { dir: migrationsDir(service), table: migrationsTable(service), log: () => undefined });
-  }
-  Object.assign(process.env, { PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password, PGDATABASE: pg.database, PGSSLMODE: 'disable' });
-});
-
-afterAll(async () => {
-  await closeDatabase();
-  const admin = new Client(postgresConnection());
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.end();
-});
+platformDatabase(DATABASE, SERVICES);
 
 test('every service migrates its own schema and records it in its own table; no foreign key anywhere, so none crosses services', async () => {
   const db = new Pool(postgresConnection(DATABASE));
