@@ -98,8 +98,7 @@ export class PassActiveStage extends Stage {
       return { region, analytics, api, monitoring };
     });
     const first = this.regions[0].api;
-    // A replica exists once the primary's stack has created it.
-    for (const r of this.regions.slice(1)) r.api.addDependency(first);
+    for (const r of this.regions.slice(1)) r.api.addStackDependency(first, 'its replica of the global table exists once the first region has created it');
     this.site = new PassSiteStack(this, 'PassSite', {
       env: { account: props.account, region: primary },
       api: first.api.api,
